@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConfigError, connectionSchema, loadConfig, positiveInt, serverUrls } from './index.ts';
+
+describe('loadConfig', () => {
+  it('rejects a malformed Elasticsearch URL with a line naming the variable and the expectation', () => {
+    try {
+      loadConfig(connectionSchema, { CW_ES_URL: 'notaurl' });
+      expect.unreachable('a bad URL must throw');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const { problems } = err as ConfigError;
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^CW_ES_URL: expected the Elasticsearch address as an http\(s\) URL/);
+      expect(problems[0]).toContain("got 'notaurl'");
+    }
+  });
+
+  it('reports every bad variable at once, not only the first', () => {
+    const schema = connectionSchema.extend({ CW_BATCH_SIZE: positiveInt(500) });
+    const err = (() => {
+      try {
+        loadConfig(schema, { CW_REDIS_PORT: '99999', CW_BATCH_SIZE: 'lots', CW_LOG_LEVEL: 'loud' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(err.problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'CW_BATCH_SIZE',
+      'CW_LOG_LEVEL',
+      'CW_REDIS_PORT',
+    ]);
+  });
+
+  it('never prints the value of a secret variable', () => {
+    const schema = z.object({ TELEGRAM_SESSION: z.string().min(100, 'expected a saved session string') });
+    expect(() => loadConfig(schema, { TELEGRAM_SESSION: 'short-secret' })).toThrow(/\[redacted\]/);
+    expect(() => loadConfig(schema, { TELEGRAM_SESSION: 'short-secret' })).not.toThrow(/short-secret/);
+  });
+
+  it('treats empty variables as unset and applies defaults', () => {
+    const config = loadConfig(connectionSchema, { CW_ES_URL: '', CW_REDIS_PORT: '6390' });
+    expect(config.CW_ES_URL).toBeUndefined();
+    expect(serverUrls(config)).toEqual({
+      redisUrl: 'redis://127.0.0.1:6390',
+      esUrl: 'http://127.0.0.1:9200',
+    });
+  });
+});

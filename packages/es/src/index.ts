@@ -1,0 +1,1 @@
+export { Client, createEsClient } from './client.ts';

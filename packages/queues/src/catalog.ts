@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+// Every queue, its payload schema, retry policy and default concurrency, in one place. Queue names
+// never change once deployed; new payload fields stay optional until old jobs have drained.
+
+/** One job = one batch of collected posts (≤ 500). Posts are validated one by one by the pipeline,
+ * so that one malformed post goes to rejects instead of failing its whole batch. */
+export const postsBatch = z.object({
+  posts: z.array(z.unknown()).min(1).max(500),
+  source: z.enum(['telegram', 'web', 'export', 'replay']),
+  enqueuedAt: z.string().optional(),
+});
+
+export const webhookDelivery = z.object({
+  target: z.string().min(1),
+  messageId: z.string().min(1),
+  kind: z.enum(['alert', 'digest']),
+  body: z.record(z.string(), z.unknown()),
+});
+
+export const scheduledTick = z.object({ at: z.string().optional() }).passthrough();
+
+export type QueueSpec = {
+  name: string;
+  payload: z.ZodType;
+  attempts: number;
+  backoff: { type: 'exponential'; delay: number };
+  concurrency: number;
+};
+
+export const QUEUES = {
+  posts: {
+    name: 'posts',
+    payload: postsBatch,
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 1_000 },
+    concurrency: 2,
+  },
+  webhooks: {
+    name: 'webhooks',
+    payload: webhookDelivery,
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 2_000 },
+    concurrency: 4,
+  },
+  spikes: {
+    name: 'spikes',
+    payload: scheduledTick,
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 5_000 },
+    concurrency: 1,
+  },
+  digests: {
+    name: 'digests',
+    payload: scheduledTick,
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 30_000 },
+    concurrency: 1,
+  },
+} as const satisfies Record<string, QueueSpec>;
+
+export type QueueName = keyof typeof QUEUES;
+export type Payload<N extends QueueName> = z.infer<(typeof QUEUES)[N]['payload']>;

@@ -1,0 +1,33 @@
+import { connectionEnv, loadConfig } from '@cw/config';
+import { z } from 'zod';
+
+// The CLI reads the environment here and nowhere else; commands receive the parsed result.
+export const cliSchema = z.object({
+  ...connectionEnv,
+  CW_ES_VERSION: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, 'expected an Elasticsearch version such as 8.19.21')
+    .optional(),
+  CW_ES_HEAP: z
+    .string()
+    .regex(/^\d+[mg]$/, 'expected a JVM heap size such as 1g or 512m')
+    .default('1g'),
+});
+
+export type CliConfig = z.infer<typeof cliSchema>;
+
+export function cliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
+  return loadConfig(cliSchema, env);
+}
+
+export function stackOptions(config: CliConfig) {
+  return {
+    redisUrl: config.CW_REDIS_URL,
+    esUrl: config.CW_ES_URL,
+    redisPort: config.CW_REDIS_PORT,
+    esPort: config.CW_ES_PORT,
+    esVersion: config.CW_ES_VERSION,
+    esHeap: config.CW_ES_HEAP,
+    cacheDir: config.CW_CACHE_DIR,
+  };
+}
