@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+// The post as it travels from a collector to the pipeline (CollectedPost) and as it is indexed
+// (IndexedPost). Validated with zod at every boundary; ARCHITECTURE.md "The post" is the contract.
+
+/** Telegram's own limits: 4096 characters for a message, 1024 for a caption (premium: 4096). */
+export const MAX_TEXT_LENGTH = 4096;
+
+const EARLIEST = Date.UTC(2013, 7, 1); // Telegram launched in August 2013
+const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 date-time' });
+
+/** A date Telegram could have produced: not before Telegram existed, not (much) in the future. */
+export const plausibleDate = isoDate.refine((value) => {
+  const t = Date.parse(value);
+  return t >= EARLIEST && t <= Date.now() + 24 * 3600 * 1000;
+}, 'impossible date: before Telegram existed or in the future');
+
+const positiveId = z.number().int().positive();
+const count = z.number().int().nonnegative();
+
+export const mediaKind = z.enum(['photo', 'video', 'document', 'audio', 'voice', 'poll', 'webpage', 'other']);
+
+export const channelRef = z.object({
+  id: z.string().regex(/^-?\d+$/, 'expected a numeric channel id as a string'),
+  username: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{3,31}$/, 'expected a Telegram username')
+    .optional(),
+  title: z.string().max(255).optional(),
+});
+
+export const forwardOrigin = z.object({
+  fromChannelId: z.string().optional(),
+  fromUsername: z.string().optional(),
+  fromName: z.string().optional(),
+  fromMessageId: positiveId.optional(),
+  postedAt: plausibleDate.optional(),
+});
+
+export const metrics = z.object({
+  views: count.optional(),
+  forwards: count.optional(),
+  replies: count.optional(),
+  reactions: z.object({ total: count, byEmoji: z.record(z.string(), count).default({}) }).optional(),
+});
+
+/** What a collector produces. Entities and the URL are derived by the pipeline's normaliser. */
+export const collectedPost = z.object({
+  channel: channelRef,
+  messageId: positiveId,
+  postedAt: plausibleDate,
+  editedAt: plausibleDate.optional(),
+  deletedAt: plausibleDate.optional(),
+  collectedAt: plausibleDate,
+  text: z.string().max(MAX_TEXT_LENGTH, `text longer than Telegram allows (${MAX_TEXT_LENGTH})`),
+  /** Telegram's own entities when the source has them (URLs hidden behind text links). */
+  links: z.array(z.string()).optional(),
+  media: z.array(z.object({ kind: mediaKind })).default([]),
+  groupedId: z.string().optional(),
+  forward: forwardOrigin.optional(),
+  replyTo: positiveId.optional(),
+  author: z.string().optional(),
+  metrics: metrics.default({}),
+  source: z.enum(['telegram', 'web', 'export', 'replay']),
+});
+
+export type CollectedPost = z.infer<typeof collectedPost>;
+export type CollectedPostInput = z.input<typeof collectedPost>;
+
+export const narrativeEvidence = z.object({
+  narrative: z.string(),
+  score: z.number(),
+  signals: z.array(z.object({ group: z.string(), term: z.string(), matched: z.string() })),
+});
+
+export type NarrativeEvidence = z.infer<typeof narrativeEvidence>;
+
+export const indexedPost = collectedPost.extend({
+  id: z.string(),
+  url: z.string(),
+  textOriginal: z.string().optional(),
+  entities: z.object({
+    urls: z.array(z.string()),
+    domains: z.array(z.string()),
+    hashtags: z.array(z.string()),
+    mentions: z.array(z.string()),
+    channelLinks: z.array(z.string()),
+  }),
+  lang: z.string(),
+  langConfidence: z.number().min(0).max(1),
+  narratives: z.array(z.string()),
+  narrativeEvidence: z.array(narrativeEvidence),
+  fingerprint: z.string(),
+  fingerprintBands: z.array(z.string()),
+  /** Stemmed text, indexed whitespace-analysed: morphology-aware search without analysis-common. */
+  textStems: z.string(),
+  isForward: z.boolean(),
+  isEdited: z.boolean(),
+  isDeleted: z.boolean(),
+  /** Version for Elasticsearch's external_gte: the later of edit and deletion time, in ms. */
+  version: z.number().int(),
+});
+
+export type IndexedPost = z.infer<typeof indexedPost>;
+
+export function postId(channelId: string, messageId: number): string {
+  return `${channelId}_${messageId}`;
+}
+
+export function postUrl(channel: { id: string; username?: string | undefined }, messageId: number): string {
+  if (channel.username) return `https://t.me/${channel.username}/${messageId}`;
+  // Private-style links use the bare id, without the -100 prefix of marked channel ids.
+  return `https://t.me/c/${channel.id.replace(/^-100/, '')}/${messageId}`;
+}
