@@ -31,7 +31,10 @@ export async function enqueue<N extends QueueName>(
   return queue.add(name, data, options);
 }
 
-export type Handler<N extends QueueName, R> = (payload: Payload<N>, ctx: { job: Job; log: Logger }) => Promise<R>;
+export type Handler<N extends QueueName, R> = (
+  payload: Payload<N>,
+  ctx: { job: Job; log: Logger },
+) => Promise<R>;
 
 /**
  * The one worker wrapper: validates the payload (a bad one is unrecoverable, not a retry loop),
@@ -40,7 +43,15 @@ export type Handler<N extends QueueName, R> = (payload: Payload<N>, ctx: { job: 
 export function createWorker<N extends QueueName, R>(
   name: N,
   handler: Handler<N, R>,
-  options: { connection: Redis; prefix: string; log: Logger; concurrency?: number },
+  options: {
+    connection: Redis;
+    prefix: string;
+    log: Logger;
+    concurrency?: number;
+    /** How long a job stays locked to a worker that stopped answering (killed, frozen). */
+    lockDurationMs?: number;
+    stalledIntervalMs?: number;
+  },
 ): Worker {
   const spec = QUEUES[name];
   const worker = new Worker(
@@ -48,7 +59,9 @@ export function createWorker<N extends QueueName, R>(
     async (job: Job) => {
       const parsed = spec.payload.safeParse(job.data);
       if (!parsed.success) {
-        throw new UnrecoverableError(`invalid ${name} payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+        throw new UnrecoverableError(
+          `invalid ${name} payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
+        );
       }
       const log = options.log.child({ queue: spec.name, jobId: job.id, attempt: job.attemptsMade + 1 });
       return handler(parsed.data as Payload<N>, { job, log });
@@ -58,8 +71,8 @@ export function createWorker<N extends QueueName, R>(
       prefix: options.prefix,
       concurrency: options.concurrency ?? spec.concurrency,
       // A worker killed mid-job: its lock expires and another worker picks the job up.
-      lockDuration: 30_000,
-      stalledInterval: 15_000,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs ?? 15_000,
       maxStalledCount: 2,
     },
   );

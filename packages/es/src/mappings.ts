@@ -1,0 +1,148 @@
+import type { estypes } from '@elastic/elasticsearch';
+
+// Explicit mappings; `dynamic: strict` so a field nobody declared is an error (and goes to rejects),
+// not a silently guessed type. Only core analysis: the test distribution has no analysis-common, so
+// morphology comes from `textStems`, text stemmed by our own tokeniser and split on whitespace.
+
+type Properties = Record<string, estypes.MappingProperty>;
+
+const keyword: estypes.MappingProperty = { type: 'keyword' };
+const date: estypes.MappingProperty = { type: 'date' };
+const long: estypes.MappingProperty = { type: 'long' };
+
+export const postProperties: Properties = {
+  id: keyword,
+  channel: {
+    properties: {
+      id: keyword,
+      username: keyword,
+      title: { type: 'keyword', fields: { text: { type: 'text' } } },
+    },
+  },
+  messageId: long,
+  url: { type: 'keyword', index: false },
+  postedAt: date,
+  editedAt: date,
+  deletedAt: date,
+  collectedAt: date,
+  text: { type: 'text', analyzer: 'standard' },
+  textOriginal: { type: 'text', index: false },
+  textStems: { type: 'text', analyzer: 'whitespace' },
+  links: { type: 'keyword', index: false },
+  entities: {
+    properties: {
+      urls: keyword,
+      domains: keyword,
+      hashtags: keyword,
+      mentions: keyword,
+      channelLinks: keyword,
+    },
+  },
+  media: { properties: { kind: keyword } },
+  groupedId: keyword,
+  forward: {
+    properties: {
+      fromChannelId: keyword,
+      fromUsername: keyword,
+      fromName: keyword,
+      fromMessageId: long,
+      postedAt: date,
+    },
+  },
+  replyTo: long,
+  author: keyword,
+  metrics: {
+    properties: {
+      views: long,
+      forwards: long,
+      replies: long,
+      reactions: { properties: { total: long, byEmoji: { type: 'object', enabled: false } } },
+    },
+  },
+  source: keyword,
+  lang: keyword,
+  langConfidence: { type: 'float' },
+  narratives: keyword,
+  narrativeEvidence: {
+    properties: {
+      narrative: keyword,
+      score: { type: 'float' },
+      signals: { properties: { group: keyword, term: keyword, matched: keyword } },
+    },
+  },
+  fingerprint: keyword,
+  fingerprintBands: keyword,
+  isForward: { type: 'boolean' },
+  isEdited: { type: 'boolean' },
+  isDeleted: { type: 'boolean' },
+  version: long,
+};
+
+export const postsMapping: estypes.MappingTypeMapping = { dynamic: 'strict', properties: postProperties };
+
+/** A version of a post as it was: enough to show what changed, without the derived fields. */
+export const versionsMapping: estypes.MappingTypeMapping = {
+  dynamic: 'strict',
+  properties: {
+    postId: keyword,
+    channelId: keyword,
+    messageId: long,
+    version: long,
+    postedAt: date,
+    editedAt: date,
+    collectedAt: date,
+    text: { type: 'text', analyzer: 'standard' },
+    narratives: keyword,
+  },
+};
+
+export const rejectsMapping: estypes.MappingTypeMapping = {
+  dynamic: 'strict',
+  properties: {
+    rejectedAt: date,
+    stage: keyword,
+    reason: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 512 } } },
+    source: keyword,
+    channelId: keyword,
+    messageId: long,
+    jobId: keyword,
+    raw: { type: 'text', index: false },
+  },
+};
+
+export const alertsMapping: estypes.MappingTypeMapping = {
+  dynamic: 'strict',
+  properties: {
+    id: keyword,
+    narrative: keyword,
+    channelId: keyword,
+    status: keyword,
+    windowStart: date,
+    windowEnd: date,
+    firstSeenAt: date,
+    updatedAt: date,
+    observed: long,
+    expected: { type: 'float' },
+    score: { type: 'float' },
+    ratio: { type: 'float' },
+    share: { type: 'float' },
+    expectedShare: { type: 'float' },
+    topChannels: { properties: { id: keyword, username: keyword, count: long } },
+    topPosts: { properties: { id: keyword, url: keyword, views: long } },
+    evidence: { properties: { group: keyword, term: keyword, count: long } },
+  },
+};
+
+export const deliveriesMapping: estypes.MappingTypeMapping = {
+  dynamic: 'strict',
+  properties: {
+    messageId: keyword,
+    target: keyword,
+    kind: keyword,
+    attempt: long,
+    status: keyword,
+    statusCode: long,
+    error: { type: 'text', index: false },
+    at: date,
+  },
+};

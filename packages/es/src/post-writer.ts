@@ -1,0 +1,179 @@
+import type { Client, estypes } from '@elastic/elasticsearch';
+import type { IndexedPost } from '@cw/domain';
+import { type IndexNames, indexNames } from './names.ts';
+
+// Writes a batch of indexed posts with the client's bulk helper, item by item:
+// - the current document is indexed with version = edit time and `external_gte`, so a late, older
+//   version is refused by Elasticsearch (409, expected) instead of by a read-then-write race;
+// - every edited version, and every refused older one, is appended to the versions index under
+//   `<id>@<version>`, so history is complete whatever the arrival order and redelivery is harmless;
+// - deletions are partial updates that set `deletedAt` and keep the post;
+// - 429 is retried by the helper, 5xx items are retried here, mapping errors become rejects.
+
+export type RejectDoc = {
+  rejectedAt: string;
+  stage: 'validate' | 'index';
+  reason: string;
+  source?: string | undefined;
+  channelId?: string | undefined;
+  messageId?: number | undefined;
+  jobId?: string | undefined;
+  raw: string;
+};
+
+export type WriteResult = {
+  indexed: number;
+  stale: number;
+  deleted: number;
+  versions: number;
+  rejects: RejectDoc[];
+};
+
+/** A batch whose items still fail after retries: the job fails and BullMQ retries it as a whole. */
+export class RetryableBulkError extends Error {}
+
+type Action =
+  | Record<string, Record<string, unknown>>
+  | [Record<string, Record<string, unknown>>, Record<string, unknown>];
+type Item = { action: Action; body: Record<string, unknown> };
+
+function versionDoc(post: IndexedPost) {
+  return {
+    postId: post.id,
+    channelId: post.channel.id,
+    messageId: post.messageId,
+    version: post.version,
+    postedAt: post.postedAt,
+    editedAt: post.editedAt,
+    collectedAt: post.collectedAt,
+    text: post.text,
+    narratives: post.narratives,
+  };
+}
+
+export async function writePosts(
+  es: Client,
+  prefix: string,
+  posts: IndexedPost[],
+  options: { retries?: number; refresh?: boolean; jobId?: string; rejects?: RejectDoc[] } = {},
+): Promise<WriteResult> {
+  const names = indexNames(prefix);
+  const result: WriteResult = { indexed: 0, stale: 0, deleted: 0, versions: 0, rejects: [] };
+  const versionItem = (post: IndexedPost | Record<string, unknown>): Item => {
+    const p = post as IndexedPost;
+    return {
+      action: { index: { _index: names.versionsIndex(p.postedAt), _id: `${p.id}@${p.version}` } },
+      body: versionDoc(p),
+    };
+  };
+  const rejectItem = (doc: RejectDoc): Item => ({ action: { index: { _index: names.rejects } }, body: doc });
+
+  let items: Item[] = [];
+  const edited = posts.filter((p) => p.editedAt && !p.deletedAt);
+  for (const post of posts) {
+    const _index = names.postsIndex(post.postedAt);
+    if (post.deletedAt) {
+      items.push({
+        action: [{ update: { _index, _id: post.id, retry_on_conflict: 3 } }, { upsert: post }],
+        body: { deletedAt: post.deletedAt, isDeleted: true },
+      });
+    } else {
+      items.push({
+        action: { index: { _index, _id: post.id, version: post.version, version_type: 'external_gte' } },
+        body: post,
+      });
+    }
+  }
+  for (const post of edited) items.push(versionItem(post));
+  for (const reject of options.rejects ?? []) items.push(rejectItem(reject));
+  result.rejects.push(...(options.rejects ?? []));
+  for (const post of await previousVersions(es, names, edited)) items.push(versionItem(post));
+
+  const rounds = (options.retries ?? 3) + 1;
+  for (let round = 1; items.length > 0; round += 1) {
+    const actions = new Map<object, Action>(items.map((item) => [item.body, item.action]));
+    const next: Item[] = [];
+    const errors: string[] = [];
+    await es.helpers.bulk<Record<string, unknown>>({
+      datasource: items.map((item) => item.body),
+      retries: 3,
+      wait: 500,
+      flushBytes: 5_000_000,
+      concurrency: 1,
+      refreshOnCompletion: options.refresh ?? false,
+      onDocument: (doc) => actions.get(doc) as never,
+      onDrop(dropped) {
+        const op = dropped.operation as unknown as Record<string, { _index?: string; _id?: string }>;
+        const [kind] = Object.keys(op);
+        const meta = (kind ? op[kind] : undefined) ?? {};
+        const target = meta._index ?? '';
+        const doc = dropped.document as Record<string, unknown>;
+        const isPost = kind === 'index' && target.startsWith(`${names.posts}-`);
+        if (dropped.status === 409 && isPost) {
+          // An older version arrived late: keep it as history, leave the current document alone.
+          result.stale += 1;
+          next.push(versionItem(doc));
+          return;
+        }
+        if (dropped.status === 429 || dropped.status >= 500) {
+          errors.push(`${dropped.status} ${dropped.error?.type ?? ''}`.trim());
+          if (kind === 'update') {
+            const { doc: partial, ...rest } = doc;
+            next.push({ action: [{ update: meta }, rest], body: partial as Record<string, unknown> });
+          } else next.push({ action: { [kind ?? 'index']: meta }, body: doc });
+          return;
+        }
+        if (target === names.rejects) {
+          errors.push(`a reject was refused: ${dropped.error?.reason ?? dropped.status}`);
+          return;
+        }
+        // A 400: the document does not fit the mapping; it goes to rejects with the reason.
+        const post = (kind === 'update' ? doc['upsert'] : doc) as Partial<IndexedPost> & { postId?: string };
+        const reject: RejectDoc = {
+          rejectedAt: new Date().toISOString(),
+          stage: 'index',
+          reason: `${dropped.error?.type ?? dropped.status}: ${dropped.error?.reason ?? 'refused by Elasticsearch'}`,
+          source: post.source,
+          channelId: post.channel?.id ?? (post as { channelId?: string }).channelId,
+          messageId: post.messageId,
+          jobId: options.jobId,
+          raw: JSON.stringify(doc),
+        };
+        result.rejects.push(reject);
+        next.push(rejectItem(reject));
+      },
+    });
+    if (errors.length > 0 && round >= rounds) {
+      throw new RetryableBulkError(
+        `bulk items still failing after ${round} rounds: ${errors.slice(0, 3).join('; ')}`,
+      );
+    }
+    items = next;
+  }
+  for (const post of posts) {
+    if (post.deletedAt) result.deleted += 1;
+  }
+  result.indexed =
+    posts.length - result.deleted - result.stale - (result.rejects.length - (options.rejects?.length ?? 0));
+  result.versions = edited.length;
+  return result;
+}
+
+/** The current documents that an incoming edit will replace, so that they join the history.
+ * A realtime mget, so a version indexed a moment ago (not yet refreshed) is still seen. */
+async function previousVersions(
+  es: Client,
+  names: IndexNames,
+  edited: IndexedPost[],
+): Promise<IndexedPost[]> {
+  if (edited.length === 0) return [];
+  const incoming = new Map(edited.map((p) => [p.id, p.version]));
+  const response = await es.mget<IndexedPost>({
+    docs: edited.map((p) => ({ _index: names.postsIndex(p.postedAt), _id: p.id })),
+  });
+  return response.docs
+    .map((doc) => ('found' in doc && doc.found ? doc._source : undefined))
+    .filter((doc): doc is IndexedPost => !!doc && doc.version < (incoming.get(doc.id) ?? 0));
+}
+
+export type { estypes };

@@ -1,0 +1,74 @@
+// Wiring of the pipeline worker: config, logger, clients, indices, narratives, worker, ops port.
+import { pathToFileURL } from 'node:url';
+import { serverUrls } from '@cw/config';
+import { DEFAULT_NARRATIVES_DIR, createNarrativeRegistry } from '@cw/enrichment';
+import { createEsClient, installIndices } from '@cw/es';
+import { registerShutdown } from '@cw/lifecycle';
+import { createLogger } from '@cw/logging';
+import { createQueue } from '@cw/queues';
+import { createRedis } from '@cw/redis';
+import { pipelineConfig } from './config.ts';
+import { startOpsServer } from './http-server.ts';
+import { createPipelineMetrics } from './metrics.ts';
+import { startPostsWorker } from './worker.ts';
+
+export async function main(env: NodeJS.ProcessEnv = process.env) {
+  const config = pipelineConfig(env);
+  const log = createLogger({ service: 'pipeline', level: config.CW_LOG_LEVEL, pretty: config.CW_LOG_PRETTY });
+  const { redisUrl, esUrl } = serverUrls(config);
+  const es = createEsClient(esUrl);
+  await installIndices(es, config.CW_INDEX_PREFIX);
+
+  const narratives = createNarrativeRegistry(config.CW_NARRATIVES_DIR ?? DEFAULT_NARRATIVES_DIR, {
+    onReload: (defs: unknown[]) => log.info({ count: defs.length }, 'narrative definitions reloaded'),
+    onError: (err: unknown) =>
+      log.error({ err }, 'narrative definitions not reloaded; keeping the previous set'),
+  });
+  const unwatch = narratives.watch();
+  process.on('SIGHUP', () => narratives.reload());
+  const languages = config.CW_LANGUAGES?.split(',');
+
+  const connection = createRedis(redisUrl, 'worker');
+  const queue = createQueue('posts', {
+    connection: createRedis(redisUrl, 'client'),
+    prefix: config.CW_QUEUE_PREFIX,
+  });
+  const metrics = createPipelineMetrics(queue);
+  const worker = startPostsWorker({
+    connection,
+    prefix: config.CW_QUEUE_PREFIX,
+    es,
+    indexPrefix: config.CW_INDEX_PREFIX,
+    log,
+    concurrency: config.CW_PIPELINE_CONCURRENCY,
+    enrichContext: () => ({ narratives: narratives.current(), ...(languages ? { languages } : {}) }),
+    metrics,
+    lockDurationMs: config.CW_PIPELINE_LOCK_MS,
+    stalledIntervalMs: Math.max(1000, Math.floor(config.CW_PIPELINE_LOCK_MS / 2)),
+  });
+  const ops = await startOpsServer(config.CW_PIPELINE_PORT, metrics.registry, async () => worker.isRunning());
+  log.info(
+    { port: config.CW_PIPELINE_PORT, concurrency: config.CW_PIPELINE_CONCURRENCY },
+    'pipeline worker started',
+  );
+
+  return registerShutdown(
+    [
+      // close() waits for active jobs to finish; jobs not started stay in the queue.
+      { name: 'worker', run: () => worker.close() },
+      { name: 'ops server', run: () => new Promise((resolve) => ops.close(resolve)) },
+      { name: 'narratives watch', run: async () => unwatch() },
+      { name: 'queue', run: () => queue.close() },
+      { name: 'elasticsearch', run: () => es.close() },
+      { name: 'redis', run: async () => connection.disconnect() },
+    ],
+    { log },
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`pipeline: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

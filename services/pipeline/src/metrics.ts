@@ -1,0 +1,39 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Queue } from 'bullmq';
+
+export type PipelineMetrics = ReturnType<typeof createPipelineMetrics>;
+
+export function createPipelineMetrics(queue: Queue) {
+  const registry = new Registry();
+  return {
+    registry,
+    batches: new Counter({
+      name: 'cw_pipeline_batches_total',
+      help: 'Batches processed, by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    posts: new Counter({
+      name: 'cw_pipeline_posts_total',
+      help: 'Posts handled, by result (indexed, stale, deleted, rejected)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    bulkSeconds: new Histogram({
+      name: 'cw_pipeline_bulk_seconds',
+      help: 'Time to write one batch to Elasticsearch',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: 'cw_queue_depth',
+      help: 'Jobs in the posts queue, by state',
+      labelNames: ['state'] as const,
+      registers: [registry],
+      async collect() {
+        const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'failed', 'prioritized');
+        for (const [state, value] of Object.entries(counts)) this.set({ state }, value);
+      },
+    }),
+  };
+}

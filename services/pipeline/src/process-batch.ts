@@ -1,0 +1,58 @@
+import { collectedPost } from '@cw/domain';
+import { type Client, type RejectDoc, type WriteResult, writePosts } from '@cw/es';
+import { type EnrichContext, toIndexedPost } from './normalise/to-indexed-post.ts';
+
+export type BatchResult = WriteResult & { received: number };
+
+function describeIssues(issues: { path: PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => `${i.path.map(String).join('.') || '(post)'}: ${i.message}`)
+    .join('; ');
+}
+
+/**
+ * One job: validate each post (a bad one becomes a reject with its reason and raw payload, the rest
+ * go on), normalise and enrich the good ones, and write everything in one bulk pass.
+ */
+export async function processBatch(
+  raw: unknown[],
+  deps: { es: Client; prefix: string; enrich: EnrichContext; source: string; jobId?: string },
+): Promise<BatchResult> {
+  const posts = [];
+  const rejects: RejectDoc[] = [];
+  for (const item of raw) {
+    const parsed = collectedPost.safeParse(item);
+    if (parsed.success) {
+      posts.push(toIndexedPost(parsed.data, deps.enrich));
+      continue;
+    }
+    const loose = (item ?? {}) as { channel?: { id?: unknown }; messageId?: unknown };
+    rejects.push({
+      rejectedAt: new Date().toISOString(),
+      stage: 'validate',
+      reason: describeIssues(parsed.error.issues),
+      source: deps.source,
+      channelId: typeof loose.channel?.id === 'string' ? loose.channel.id : undefined,
+      messageId:
+        typeof loose.messageId === 'number' && Number.isSafeInteger(loose.messageId)
+          ? loose.messageId
+          : undefined,
+      jobId: deps.jobId,
+      raw: safeStringify(item),
+    });
+  }
+  const written = await writePosts(deps.es, deps.prefix, posts, {
+    rejects,
+    ...(deps.jobId ? { jobId: deps.jobId } : {}),
+  });
+  return { ...written, received: raw.length };
+}
+
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
