@@ -1,0 +1,35 @@
+// Test helpers shared by the collector's tests (not imported by production code).
+import type { CollectedPostInput } from '@cw/domain';
+import { createLogger } from '@cw/logging';
+import type { Queue } from 'bullmq';
+
+export const silentLog = createLogger({ service: 'collector-test', level: 'silent' });
+
+/** Every post of every job on the queue (waiting, delayed, …); job order is not kept. */
+export async function queuedPosts(queue: Queue): Promise<CollectedPostInput[]> {
+  const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed']);
+  return jobs.flatMap((job) => (job.data as { posts: CollectedPostInput[] }).posts);
+}
+
+export function samplePost(
+  messageId: number,
+  overrides: Partial<CollectedPostInput> = {},
+): CollectedPostInput {
+  return {
+    channel: { id: '-1001591537674', username: 'tchantest', title: 'Test channel' },
+    messageId,
+    postedAt: new Date(Date.UTC(2024, 0, 1, 0, messageId)).toISOString(),
+    collectedAt: new Date(Date.UTC(2024, 1, 1)).toISOString(),
+    text: `post number ${messageId}`,
+    media: [],
+    metrics: {},
+    source: 'replay',
+    ...overrides,
+  };
+}
+
+/** The 'client' connection refuses commands until connected (no offline queue): wait for it. */
+export async function ready(redis: { status: string; once: (event: 'ready', fn: () => void) => unknown }) {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve) => redis.once('ready', resolve));
+}
