@@ -94,7 +94,7 @@ export async function replayFailed(queue: Queue, onProgress?: (done: number) => 
     const failed = await queue.getFailed(0, 99);
     if (failed.length === 0) return replayed;
     for (const job of failed) {
-      await job.retry('failed');
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
       replayed += 1;
       onProgress?.(replayed);
     }
