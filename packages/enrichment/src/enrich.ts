@@ -1,0 +1,36 @@
+// Everything the pipeline adds to a post, from one scan of its text.
+import { DEFAULT_LANGUAGES, detectScanned } from './detect-language.ts';
+import { bandKeys, simhashTokens } from './fingerprint.ts';
+import type { CompiledNarratives } from './narrative-compile.ts';
+import { type NarrativeEvidence, tagScanned } from './narrative-match.ts';
+import { scan, TokenKind } from './tokenise.ts';
+
+export interface EnrichContext {
+  narratives: CompiledNarratives;
+  languages?: readonly string[];
+}
+
+export interface Enrichment {
+  lang: string;
+  langConfidence: number;
+  narratives: string[];
+  narrativeEvidence: NarrativeEvidence[];
+  fingerprint: string;
+  fingerprintBands: string[];
+}
+
+export function enrich(text: string, ctx: EnrichContext): Enrichment {
+  const scanned = scan(text);
+  const { lang, confidence } = detectScanned(text, scanned, ctx.languages ?? DEFAULT_LANGUAGES);
+  const { narratives, narrativeEvidence } = tagScanned(ctx.narratives, scanned, text);
+  const words = scanned.tokens.filter((_, i) => scanned.kinds[i] !== TokenKind.feature);
+  const fingerprint = simhashTokens(words);
+  return {
+    lang,
+    langConfidence: confidence,
+    narratives,
+    narrativeEvidence,
+    fingerprint,
+    fingerprintBands: bandKeys(fingerprint),
+  };
+}

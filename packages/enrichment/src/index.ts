@@ -1,0 +1,47 @@
+// @cw/enrichment: language, narratives with evidence, near-duplicate fingerprints. Pure functions;
+// the narrative loader and registry are the only modules that touch the file system.
+import { fileURLToPath } from 'node:url';
+
+/** The narrative definitions shipped with the package. */
+export const DEFAULT_NARRATIVES_DIR = fileURLToPath(new URL('../narratives/', import.meta.url));
+
+export {
+  DEFAULT_LANGUAGES,
+  type DetectedLanguage,
+  type DetectLanguageOptions,
+  detectLanguage,
+} from './detect-language.ts';
+export { type EnrichContext, type Enrichment, enrich } from './enrich.ts';
+export {
+  type ClassMetrics,
+  evaluateLanguage,
+  evaluateNarratives,
+  type LanguageMetrics,
+  type LanguageRow,
+  type NarrativeMetrics,
+  type NarrativeRow,
+} from './evaluate.ts';
+export { type Fingerprint, fingerprint, hammingDistance } from './fingerprint.ts';
+export { type CompiledNarratives, compileNarratives } from './narrative-compile.ts';
+export {
+  loadNarrativeDefinitions,
+  NarrativeDefinitionError,
+  parseNarrativeDefinition,
+} from './narrative-loader.ts';
+export {
+  type NarrativeEvidence,
+  type NarrativeSignal,
+  type NarrativeTags,
+  type NarrativeVerdict,
+  scoreNarratives,
+  tagNarratives,
+} from './narrative-match.ts';
+export {
+  createNarrativeRegistry,
+  type NarrativeRegistry,
+  type NarrativeRegistryOptions,
+} from './narrative-registry.ts';
+export type { NarrativeDefinition } from './narrative-schema.ts';
+export { formatReport, type ReportOptions } from './report.ts';
+export { stemText, stemToken } from './stem.ts';
+export { normaliseForMatching } from './tokenise.ts';

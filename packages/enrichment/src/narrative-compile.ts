@@ -1,0 +1,141 @@
+// Compiles narrative definitions into one index over all their terms: an exact-token map and a
+// character trie for stems. Matching a post is then one pass over its tokens (see narrative-match.ts)
+// instead of a regex per term.
+import type { NarrativeDefinition } from './narrative-schema.ts';
+import { NUMBER_PART, parseTerm } from './narrative-term.ts';
+
+export interface CompiledGroup {
+  name: string;
+  exclusion: boolean;
+  /** Points added (signal) or taken off (exclusion with effect lower). */
+  weight: number;
+  maxHits: number;
+  cancel: boolean;
+}
+
+export interface CompiledTerm {
+  definition: number;
+  group: number;
+  /** The term as written in the definition. */
+  text: string;
+  parts: number;
+  /** Largest allowed distance between the first and last word of a phrase match. */
+  span: number;
+}
+
+export interface CompiledDefinition {
+  id: string;
+  threshold: number;
+  groups: CompiledGroup[];
+  /** Group indexes: each inner list needs at least one matched group. */
+  require: number[][];
+}
+
+export interface TrieNode {
+  next: Map<number, TrieNode>;
+  /** Atoms of stems ending at this node. */
+  atoms: number[] | undefined;
+}
+
+export interface CompiledNarratives {
+  readonly definitions: readonly NarrativeDefinition[];
+  readonly compiled: readonly CompiledDefinition[];
+  readonly terms: readonly CompiledTerm[];
+  /** Exact token → atom ids. */
+  readonly exact: ReadonlyMap<string, number[]>;
+  readonly stems: TrieNode;
+  /** Atom id of $number, or -1 when no term uses it. */
+  readonly numberAtom: number;
+  /** Per atom: flat pairs [term, part, term, part, …]. */
+  readonly atomUses: readonly number[][];
+}
+
+export function compileNarratives(definitions: readonly NarrativeDefinition[]): CompiledNarratives {
+  const atomIds = new Map<string, number>();
+  const atomUses: number[][] = [];
+  const exact = new Map<string, number[]>();
+  const stems: TrieNode = { next: new Map(), atoms: undefined };
+  const terms: CompiledTerm[] = [];
+  const compiled: CompiledDefinition[] = [];
+
+  const atomFor = (text: string, prefix: boolean): number => {
+    const key = `${prefix ? 'p' : 'e'}:${text}`;
+    let id = atomIds.get(key);
+    if (id !== undefined) return id;
+    id = atomUses.length;
+    atomIds.set(key, id);
+    atomUses.push([]);
+    if (text === NUMBER_PART) return id;
+    if (!prefix) {
+      exact.set(text, [...(exact.get(text) ?? []), id]);
+      return id;
+    }
+    let node = stems;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      let child = node.next.get(code);
+      if (!child) {
+        child = { next: new Map(), atoms: undefined };
+        node.next.set(code, child);
+      }
+      node = child;
+    }
+    node.atoms = [...(node.atoms ?? []), id];
+    return id;
+  };
+
+  definitions.forEach((def, defIndex) => {
+    const groups: CompiledGroup[] = [];
+    const groupIndex = new Map<string, number>();
+    const addGroup = (
+      name: string,
+      group: { weight?: number; maxHits?: number; window?: number; terms: Record<string, string[]> },
+      exclusion: boolean,
+      cancel: boolean,
+    ) => {
+      const index = groups.length;
+      groupIndex.set(name, index);
+      groups.push({ name, exclusion, weight: group.weight ?? 2, maxHits: group.maxHits ?? 1, cancel });
+      const window = group.window ?? def.window;
+      const seen = new Set<string>();
+      for (const list of Object.values(group.terms)) {
+        for (const text of list) {
+          if (seen.has(text)) continue;
+          seen.add(text);
+          const { parts, error } = parseTerm(text);
+          if (error) throw new Error(`${def.id}: ${name}: ${error}: "${text}"`);
+          const termId = terms.length;
+          terms.push({
+            definition: defIndex,
+            group: index,
+            text,
+            parts: parts.length,
+            span: parts.length - 1 + window,
+          });
+          parts.forEach((part, partIndex) => {
+            atomUses[atomFor(part.text, part.prefix)]?.push(termId, partIndex);
+          });
+        }
+      }
+    };
+    for (const [name, group] of Object.entries(def.signals)) addGroup(name, group, false, false);
+    for (const [name, group] of Object.entries(def.exclusions))
+      addGroup(name, group, true, group.effect === 'cancel');
+    compiled.push({
+      id: def.id,
+      threshold: def.threshold,
+      groups,
+      require: def.require.map((alternatives) => alternatives.map((name) => groupIndex.get(name) ?? -1)),
+    });
+  });
+
+  return {
+    definitions,
+    compiled,
+    terms,
+    exact,
+    stems,
+    numberAtom: atomIds.get(`e:${NUMBER_PART}`) ?? -1,
+    atomUses,
+  };
+}

@@ -1,0 +1,95 @@
+// The shape of a narrative definition file. zod checks the structure; checkDefinition adds the
+// checks that need the whole definition (a `require` naming an unknown group, an unparsable term).
+import { z } from 'zod';
+import { parseTerm } from './narrative-term.ts';
+
+const termsSchema = z
+  .record(
+    z.string().regex(/^[a-z]{2}$|^any$/, 'language must be an ISO 639-1 code or "any"'),
+    z.array(z.string().min(1)),
+  )
+  .refine((terms) => Object.values(terms).some((list) => list.length > 0), 'needs at least one term');
+
+const signalGroupSchema = z.strictObject({
+  /** Points the group adds when any of its terms matches. */
+  weight: z.number().positive(),
+  /** With several distinct terms matched, the group counts up to this many times (default 1). */
+  maxHits: z.number().int().min(1).max(10).optional(),
+  /** Proximity window for this group's phrases: most tokens allowed between their words. */
+  window: z.number().int().min(0).max(20).optional(),
+  terms: termsSchema,
+});
+
+const exclusionGroupSchema = z.strictObject({
+  /** cancel: the narrative is not tagged; lower: `weight` points are taken off. */
+  effect: z.enum(['cancel', 'lower']),
+  weight: z.number().positive().optional(),
+  window: z.number().int().min(0).max(20).optional(),
+  terms: termsSchema,
+});
+
+export const narrativeDefinitionSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'id must be snake_case'),
+  title: z.string().min(1),
+  description: z.string().min(1),
+  languages: z.array(z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code')).min(1),
+  threshold: z.number().positive(),
+  window: z.number().int().min(0).max(20).default(3),
+  require: z.array(z.array(z.string().min(1)).min(1)).default([]),
+  signals: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'group names are snake_case'), signalGroupSchema),
+  exclusions: z
+    .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'group names are snake_case'), exclusionGroupSchema)
+    .default({}),
+  examples: z.strictObject({
+    positive: z.array(z.string().min(1)).min(1),
+    negative: z.array(z.string().min(1)).min(1),
+  }),
+});
+
+export type SignalGroup = z.infer<typeof signalGroupSchema>;
+export type ExclusionGroup = z.infer<typeof exclusionGroupSchema>;
+export type NarrativeDefinition = z.infer<typeof narrativeDefinitionSchema> & {
+  /** The file it was loaded from, when loaded from a file. */
+  source?: string;
+};
+
+export interface DefinitionIssue {
+  path: string;
+  message: string;
+}
+
+/** Checks a parsed definition; returns every problem found, each with its field path. */
+export function checkDefinition(def: NarrativeDefinition): DefinitionIssue[] {
+  const issues: DefinitionIssue[] = [];
+  const groups = new Set(Object.keys(def.signals));
+  if (groups.size === 0) issues.push({ path: 'signals', message: 'needs at least one signal group' });
+  def.require.forEach((alternatives, i) => {
+    alternatives.forEach((group, j) => {
+      if (!groups.has(group))
+        issues.push({ path: `require[${i}][${j}]`, message: `unknown signal group '${group}'` });
+    });
+  });
+  const checkTerms = (kind: 'signals' | 'exclusions', name: string, terms: Record<string, string[]>) => {
+    for (const [lang, list] of Object.entries(terms)) {
+      list.forEach((term, i) => {
+        const problem = parseTerm(term).error;
+        if (problem)
+          issues.push({ path: `${kind}.${name}.terms.${lang}[${i}]`, message: `${problem}: "${term}"` });
+      });
+    }
+  };
+  for (const [name, group] of Object.entries(def.signals)) checkTerms('signals', name, group.terms);
+  for (const [name, group] of Object.entries(def.exclusions)) checkTerms('exclusions', name, group.terms);
+  for (const name of Object.keys(def.exclusions)) {
+    if (groups.has(name))
+      issues.push({ path: `exclusions.${name}`, message: 'has the name of a signal group' });
+  }
+  const scoreMax = Object.values(def.signals).reduce((sum, g) => sum + g.weight * (g.maxHits ?? 1), 0);
+  if (scoreMax < def.threshold) {
+    issues.push({
+      path: 'threshold',
+      message: `is ${def.threshold} but the signals add up to ${scoreMax} at most`,
+    });
+  }
+  return issues;
+}
