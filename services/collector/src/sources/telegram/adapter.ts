@@ -1,0 +1,241 @@
+// The ONLY file that imports gramjs ('telegram'). gramjs is archived upstream; moving to its
+// successor (teleproto) should change this file alone. Everything else sees TelegramAccount and
+// the re-exported Api classes.
+import { Api, errors, helpers, Logger, sessions, TelegramClient, utils } from 'telegram';
+import { Raw } from 'telegram/events/Raw.js';
+import { LogLevel } from 'telegram/extensions/Logger.js';
+
+export { Api };
+
+/** A gramjs `long` from an id or access hash kept as a string. */
+export function toLong(value: string | number): ReturnType<typeof helpers.returnBigInt> {
+  return helpers.returnBigInt(value);
+}
+
+/** The marked id of a channel ("-100" + bare id), as used in the registry and in posts. */
+export function markedChannelId(channelId: { toString(): string }): string {
+  return `-100${channelId.toString()}`;
+}
+
+export function bareChannelId(marked: string): string {
+  return marked.replace(/^-100/, '');
+}
+
+/** Seconds to wait when `err` is a FloodWait (or slow mode / premium wait), else undefined. */
+export function floodWaitSeconds(err: unknown): number | undefined {
+  if (err instanceof errors.FloodWaitError || err instanceof errors.SlowModeWaitError) return err.seconds;
+  const message = err instanceof Error ? err.message : '';
+  const match = /FLOOD_(?:PREMIUM_)?WAIT_(\d+)/.exec(message);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** A FloodWaitError as gramjs raises it (for tests of code that must obey it). */
+export function makeFloodWaitError(seconds: number): Error {
+  return new errors.FloodWaitError({ request: undefined, capture: seconds });
+}
+
+export type ChannelRef = { id: string; accessHash: string };
+
+export type ResolveResult =
+  | { kind: 'channel'; id: string; accessHash: string; title: string; username?: string; joined: boolean }
+  | { kind: 'not-found'; reason: string }
+  | { kind: 'not-channel'; reason: string };
+
+export type HistoryPage = { messages: Api.Message[]; channel?: Api.Channel; count?: number };
+
+export type UpdateHandlers = {
+  message: (message: Api.Message, edited: boolean) => void;
+  deleted: (channelId: string, messageIds: number[]) => void;
+};
+
+export type TelegramAccount = {
+  /** The account's user id; access hashes are valid for this account only. */
+  readonly accountId: string;
+  resolveChannel(username: string): Promise<ResolveResult>;
+  /** Up to `limit` (≤ 100) messages with id > afterId, oldest first. */
+  historyAfter(channel: ChannelRef, afterId: number, limit: number): Promise<HistoryPage>;
+  /** The id of the newest message posted before `date` (0 when there is none). */
+  lastIdBefore(channel: ChannelRef, date: Date): Promise<number>;
+  /** Push updates of joined channels; only ids in `channelIds()` are passed on. */
+  onUpdates(channelIds: () => ReadonlySet<string>, handlers: UpdateHandlers): void;
+  /** Drops the client and its unbounded entity cache (gramjs #816), reconnects, keeps handlers. */
+  recycle(): Promise<void>;
+  disconnect(): Promise<void>;
+};
+
+export type AccountOptions = {
+  apiId: number;
+  apiHash: string;
+  session: string;
+  /** FloodWaits up to this are slept by gramjs; keep it low, the collector handles the rest. */
+  floodSleepThreshold: number;
+};
+
+function newClient(options: AccountOptions, session: string): TelegramClient {
+  const client = new TelegramClient(new sessions.StringSession(session), options.apiId, options.apiHash, {
+    connectionRetries: 5,
+    floodSleepThreshold: options.floodSleepThreshold,
+    baseLogger: new Logger(LogLevel.ERROR),
+  });
+  return client;
+}
+
+/** Logs in non-interactively from a saved session string. Never logs the session. */
+export async function connectAccount(options: AccountOptions): Promise<TelegramAccount> {
+  let client = newClient(options, options.session);
+  await client.connect();
+  if (!(await client.checkAuthorization())) {
+    await client.destroy();
+    throw new Error('TELEGRAM_SESSION is not authorised (run `pnpm -s cw telegram login` again)');
+  }
+  const me = await client.getMe();
+  if (me.bot) {
+    await client.destroy();
+    throw new Error('a bot account cannot read channel history (BOT_METHOD_INVALID): use a user account');
+  }
+  const accountId = me.id.toString();
+  const subscriptions: { ids: () => ReadonlySet<string>; handlers: UpdateHandlers }[] = [];
+
+  const subscribe = (ids: () => ReadonlySet<string>, handlers: UpdateHandlers) => {
+    client.addEventHandler(
+      (update: Api.TypeUpdate) => {
+        if (update instanceof Api.UpdateNewChannelMessage || update instanceof Api.UpdateEditChannelMessage) {
+          const message = update.message;
+          if (!(message instanceof Api.Message) || !(message.peerId instanceof Api.PeerChannel)) return;
+          if (!ids().has(markedChannelId(message.peerId.channelId))) return;
+          handlers.message(message, update instanceof Api.UpdateEditChannelMessage);
+        } else if (update instanceof Api.UpdateDeleteChannelMessages) {
+          const id = markedChannelId(update.channelId);
+          if (ids().has(id)) handlers.deleted(id, update.messages);
+        }
+      },
+      new Raw({
+        types: [Api.UpdateNewChannelMessage, Api.UpdateEditChannelMessage, Api.UpdateDeleteChannelMessages],
+      }),
+    );
+  };
+
+  const inputPeer = (channel: ChannelRef) =>
+    new Api.InputPeerChannel({
+      channelId: toLong(bareChannelId(channel.id)),
+      accessHash: toLong(channel.accessHash),
+    });
+
+  return {
+    accountId,
+    async resolveChannel(username) {
+      let resolved: Api.contacts.ResolvedPeer;
+      try {
+        resolved = await client.invoke(new Api.contacts.ResolveUsername({ username }));
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (/USERNAME_NOT_OCCUPIED|USERNAME_INVALID/.test(message))
+          return { kind: 'not-found', reason: message };
+        throw err;
+      }
+      if (!(resolved.peer instanceof Api.PeerChannel))
+        return { kind: 'not-channel', reason: 'a user or bot, not a channel' };
+      const peer = resolved.peer;
+      const chat = resolved.chats.find((c) => c instanceof Api.Channel && c.id.equals(peer.channelId));
+      if (!(chat instanceof Api.Channel) || !chat.accessHash)
+        return { kind: 'not-channel', reason: 'no channel data' };
+      if (chat.megagroup) return { kind: 'not-channel', reason: 'a group, not a broadcast channel' };
+      return {
+        kind: 'channel',
+        id: markedChannelId(chat.id),
+        accessHash: chat.accessHash.toString(),
+        title: chat.title,
+        ...(chat.username ? { username: chat.username } : {}),
+        joined: !chat.left,
+      };
+    },
+    async historyAfter(channel, afterId, limit) {
+      const pageSize = Math.min(Math.max(limit, 1), 100);
+      // Oldest-first from the cursor, as gramjs does for reverse iteration: offset just above the
+      // cursor, a negative add_offset of one page, min_id so nothing at or below the cursor returns.
+      const result = await client.invoke(
+        new Api.messages.GetHistory({
+          peer: inputPeer(channel),
+          offsetId: afterId + 1,
+          addOffset: -pageSize,
+          limit: pageSize,
+          minId: afterId,
+          maxId: 0,
+          offsetDate: 0,
+          hash: toLong(0),
+        }),
+      );
+      if (result instanceof Api.messages.MessagesNotModified) return { messages: [] };
+      const messages = result.messages
+        .filter((m): m is Api.Message => m instanceof Api.Message && m.id > afterId)
+        .sort((a, b) => a.id - b.id);
+      const channelInfo = result.chats.find(
+        (c): c is Api.Channel => c instanceof Api.Channel && markedChannelId(c.id) === channel.id,
+      );
+      const count = 'count' in result ? result.count : undefined;
+      return {
+        messages,
+        ...(channelInfo ? { channel: channelInfo } : {}),
+        ...(count !== undefined ? { count } : {}),
+      };
+    },
+    async lastIdBefore(channel, date) {
+      const result = await client.invoke(
+        new Api.messages.GetHistory({
+          peer: inputPeer(channel),
+          offsetDate: Math.floor(date.getTime() / 1000),
+          offsetId: 0,
+          addOffset: 0,
+          limit: 1,
+          maxId: 0,
+          minId: 0,
+          hash: toLong(0),
+        }),
+      );
+      if (result instanceof Api.messages.MessagesNotModified) return 0;
+      return result.messages[0]?.id ?? 0;
+    },
+    onUpdates(ids, handlers) {
+      subscriptions.push({ ids, handlers });
+      subscribe(ids, handlers);
+    },
+    async recycle() {
+      const saved = String(client.session.save());
+      await client.destroy();
+      client = newClient(options, saved || options.session);
+      await client.connect();
+      for (const s of subscriptions) subscribe(s.ids, s.handlers);
+      // Catching up on updates: gramjs fetches the difference once connected and a handler exists.
+      await client.getMe();
+    },
+    async disconnect() {
+      await client.destroy();
+    },
+  };
+}
+
+/** The one interactive step: logs a user account in and returns its session string. */
+export async function interactiveLogin(options: {
+  apiId: number;
+  apiHash: string;
+  ask: (question: string) => Promise<string>;
+  onError: (err: Error) => void;
+}): Promise<string> {
+  const client = newClient({ ...options, session: '', floodSleepThreshold: 0 }, '');
+  await client.start({
+    phoneNumber: () => options.ask('phone number (international format, e.g. +4412345678): '),
+    phoneCode: () => options.ask('login code sent by Telegram: '),
+    password: (hint) => options.ask(`two-step verification password${hint ? ` (hint: ${hint})` : ''}: `),
+    onError: (err) => {
+      options.onError(err);
+    },
+  });
+  const session = String(client.session.save());
+  await client.destroy();
+  return session;
+}
+
+/** Exposed for mapping: the marked id of any peer gramjs knows. */
+export function peerId(peer: Api.TypePeer): string {
+  return utils.getPeerId(peer);
+}
