@@ -11,9 +11,14 @@ const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };
  */
 export function registerShutdown(
   steps: ShutdownStep[],
-  options: { log: Logger; deadlineMs?: number; exit?: (code: number) => void },
+  options: {
+    log: Logger;
+    deadlineMs?: number;
+    /** Embedded in another process (the demo): no signal handlers, no exit; the caller stops it. */
+    embedded?: boolean;
+  },
 ): (signal?: string) => Promise<void> {
-  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const exit = options.embedded ? () => {} : (code: number) => process.exit(code);
   let stopping = false;
   const shutdown = async (signal = 'SIGTERM') => {
     const code = 128 + (SIGNAL_NUMBERS[signal] ?? 15);
@@ -40,7 +45,9 @@ export function registerShutdown(
     options.log.info('stopped cleanly');
     exit(code);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  if (!options.embedded) {
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+  }
   return shutdown;
 }

@@ -12,7 +12,7 @@ import { startOpsServer } from './http-server.ts';
 import { createPipelineMetrics } from './metrics.ts';
 import { startPostsWorker } from './worker.ts';
 
-export async function main(env: NodeJS.ProcessEnv = process.env) {
+export async function main(env: NodeJS.ProcessEnv = process.env, options: { embedded?: boolean } = {}) {
   const config = pipelineConfig(env);
   const log = createLogger({ service: 'pipeline', level: config.CW_LOG_LEVEL, pretty: config.CW_LOG_PRETTY });
   const { redisUrl, esUrl } = serverUrls(config);
@@ -25,7 +25,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env) {
       log.error({ err }, 'narrative definitions not reloaded; keeping the previous set'),
   });
   const unwatch = narratives.watch();
-  process.on('SIGHUP', () => narratives.reload());
+  if (!options.embedded) process.on('SIGHUP', () => narratives.reload());
   const languages = config.CW_LANGUAGES?.split(',');
 
   const connection = createRedis(redisUrl, 'worker');
@@ -62,7 +62,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env) {
       { name: 'elasticsearch', run: () => es.close() },
       { name: 'redis', run: async () => connection.disconnect() },
     ],
-    { log },
+    { log, embedded: options.embedded ?? false },
   );
 }
 
