@@ -59,7 +59,10 @@ function simulate(seed: number) {
   // Day-to-day noise of the rate itself (a busier news day), on top of counting noise.
   const dayNoise = Array.from({ length: DAYS }, () => 1 + (random() - 0.5) * 0.3);
   const rates = levels.map((level, n) =>
-    Array.from({ length: HOURS }, (_, h) => rate(level, h, phases[n] ?? 0) * (dayNoise[Math.floor(h / 24)] ?? 1)),
+    Array.from(
+      { length: HOURS },
+      (_, h) => rate(level, h, phases[n] ?? 0) * (dayNoise[Math.floor(h / 24)] ?? 1),
+    ),
   );
   // General rises: every narrative and all other posting ×3 for a few hours (big news day).
   const rises: number[] = [];
@@ -69,7 +72,12 @@ function simulate(seed: number) {
   for (let n = 0; n < NARRATIVES; n += 1) {
     for (let h = WARM_UP + Math.floor(random() * 48); h < HOURS - 4; h += 40 + Math.floor(random() * 40)) {
       if (riseSet.has(h) || riseSet.has(h + 1) || riseSet.has(h + 2)) continue;
-      spikes.push({ narrative: n, start: h, hours: 1 + Math.floor(random() * 3), size: SIZES[spikes.length % SIZES.length] ?? 3 });
+      spikes.push({
+        narrative: n,
+        start: h,
+        hours: 1 + Math.floor(random() * 3),
+        size: SIZES[spikes.length % SIZES.length] ?? 3,
+      });
     }
   }
   const counts = rates.map((series, n) =>
@@ -116,7 +124,13 @@ export async function run(): Promise<void> {
         });
         if (verdict.fired) firedAt.add(h);
         if (decision.action === 'open') {
-          state = { id: `${n}:${h}`, status: 'open', lastFiredAt: new Date(nowMs).toISOString(), notifiedObserved: verdict.observed, revision: 1 };
+          state = {
+            id: `${n}:${h}`,
+            status: 'open',
+            lastFiredAt: new Date(nowMs).toISOString(),
+            notifiedObserved: verdict.observed,
+            revision: 1,
+          };
           if (riseSet.has(h)) riseAlerts += 1;
           else if (!inSpike(h)) falseAlerts += 1;
         } else if (decision.action === 'update' && state) {
@@ -134,18 +148,28 @@ export async function run(): Promise<void> {
       }
     });
   }
-  const lines = [`spike bench: ${SEEDS.length} seeds × ${NARRATIVES} narratives × ${DAYS} days hourly, evaluated hourly after ${WARM_UP / 24} days of history`];
+  const lines = [
+    `spike bench: ${SEEDS.length} seeds × ${NARRATIVES} narratives × ${DAYS} days hourly, evaluated hourly after ${WARM_UP / 24} days of history`,
+  ];
   let recall3 = { hit: 0, all: 0 };
   for (const size of SIZES) {
     const b = caught.get(size) ?? { hit: 0, all: 0 };
     if (size >= 3) recall3 = { hit: recall3.hit + b.hit, all: recall3.all + b.all };
-    lines.push(`  recall ${String(size).padStart(4)}× spikes: ${(b.hit / b.all).toFixed(3)} (${b.hit}/${b.all})`);
+    lines.push(
+      `  recall ${String(size).padStart(4)}× spikes: ${(b.hit / b.all).toFixed(3)} (${b.hit}/${b.all})`,
+    );
   }
   const recall = recall3.hit / recall3.all;
   const perWeek = falseAlerts / narrativeWeeks;
-  lines.push(`  recall ≥3× spikes within one interval: ${recall.toFixed(3)} (target ≥ 0.95) ${recall >= 0.95 ? 'PASS' : 'FAIL'}`);
-  lines.push(`  false alerts per narrative per week: ${perWeek.toFixed(3)} (${falseAlerts} in ${narrativeWeeks.toFixed(1)} narrative-weeks; target ≤ 0.5) ${perWeek <= 0.5 ? 'PASS' : 'FAIL'}`);
-  lines.push(`  alerts during general ×3 rises of all posting (share view should hold them back): ${riseAlerts}`);
+  lines.push(
+    `  recall ≥3× spikes within one interval: ${recall.toFixed(3)} (target ≥ 0.95) ${recall >= 0.95 ? 'PASS' : 'FAIL'}`,
+  );
+  lines.push(
+    `  false alerts per narrative per week: ${perWeek.toFixed(3)} (${falseAlerts} in ${narrativeWeeks.toFixed(1)} narrative-weeks; target ≤ 0.5) ${perWeek <= 0.5 ? 'PASS' : 'FAIL'}`,
+  );
+  lines.push(
+    `  alerts during general ×3 rises of all posting (share view should hold them back): ${riseAlerts}`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -24,7 +24,7 @@ export type QueueSpec = {
   name: string;
   payload: z.ZodType;
   attempts: number;
-  backoff: { type: 'exponential'; delay: number };
+  backoff: { type: 'exponential'; delay: number; jitter?: number };
   concurrency: number;
 };
 
@@ -39,8 +39,9 @@ export const QUEUES = {
   webhooks: {
     name: 'webhooks',
     payload: webhookDelivery,
+    // 2 s, 4 s, … about 4 min at the 8th attempt; jitter spreads retries of many targets after an outage.
     attempts: 8,
-    backoff: { type: 'exponential', delay: 2_000 },
+    backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
     concurrency: 4,
   },
   spikes: {

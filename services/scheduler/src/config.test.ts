@@ -1,0 +1,55 @@
+import { ConfigError } from '@cw/config';
+import { describe, expect, it } from 'vitest';
+import { schedulerConfig } from './config.ts';
+
+const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    schedulerConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('scheduler config', () => {
+  it('has the documented defaults', () => {
+    const config = schedulerConfig({});
+    expect(config.CW_DIGEST_CRON).toBe('0 8 * * *');
+    expect(config.CW_DIGEST_TZ).toBe('Asia/Almaty');
+    expect(config.CW_SPIKE_WINDOW_MINUTES).toBe(60);
+    expect(config.CW_WEBHOOKS).toEqual([]);
+    expect(config.CW_WEBHOOK_ALLOW_PRIVATE).toBe(false);
+  });
+
+  it('parses webhook targets', () => {
+    const config = schedulerConfig({
+      CW_WEBHOOKS: JSON.stringify([
+        { name: 'ops', url: 'https://hooks.example.org/x', secret, format: 'slack' },
+      ]),
+    });
+    expect(config.CW_WEBHOOKS[0]).toMatchObject({ name: 'ops', format: 'slack', kinds: ['alert', 'digest'] });
+  });
+
+  it('reports every bad variable at once, naming the field of a webhook entry', () => {
+    const found = problems({
+      CW_WEBHOOKS: JSON.stringify([
+        { name: 'a', url: 'https://x.example/' },
+        { name: 'b', url: 'ftp://x', secret },
+      ]),
+      CW_DIGEST_TZ: 'Mars/Olympus',
+      CW_SPIKE_WINDOW_MINUTES: '7',
+    });
+    expect(found.some((p) => p.startsWith('CW_WEBHOOKS.0.secret:'))).toBe(true);
+    expect(found.some((p) => p.startsWith('CW_WEBHOOKS.1.url:'))).toBe(true);
+    expect(found.some((p) => p.startsWith('CW_DIGEST_TZ:'))).toBe(true);
+    expect(found.some((p) => p.startsWith('CW_SPIKE_WINDOW_MINUTES:'))).toBe(true);
+    expect(found.join('\n')).not.toContain(secret);
+  });
+
+  it('refuses a webhook list that is not JSON', () => {
+    expect(problems({ CW_WEBHOOKS: '[{' })[0]).toMatch(/^CW_WEBHOOKS: expected a JSON array/);
+  });
+});

@@ -1,0 +1,140 @@
+// The spike detector: a pure function over counts, so that the benchmark (tests/bench/spikes.ts)
+// and unit tests run it without Elasticsearch. Counts come in windows of one length (e.g. 1 h);
+// `history` holds the consecutive windows before the current one, oldest first.
+import { upperTail } from './stats.ts';
+
+export type SpikeParams = {
+  /** Windows per day (24 for one-hour windows): where "the same time yesterday" is. */
+  slotsPerDay: number;
+  /** Past weeks compared for the same time of the week. */
+  weeks: number;
+  /** Guards that keep alerts meaningful. */
+  minCount: number;
+  minRatio: number;
+  /** Minimum −log10(p-value) of the observed count under the baseline. */
+  minScore: number;
+  /** The narrative's share of all posts must rise by this much too: a general rise is no spike. */
+  minShareRatio: number;
+  /** Over-dispersion of the negative binomial (variance = μ + α·μ²). */
+  alpha: number;
+};
+
+export const DEFAULT_SPIKE_PARAMS: SpikeParams = {
+  slotsPerDay: 24,
+  weeks: 4,
+  minCount: 5,
+  minRatio: 2,
+  minScore: 4,
+  minShareRatio: 1.5,
+  alpha: 0.04,
+};
+
+export type SpikeInput = {
+  observed: number;
+  history: readonly number[];
+  /** All posts in the same windows, for the relative-share view (optional). */
+  totalObserved?: number;
+  totalHistory?: readonly number[];
+};
+
+export type SpikeVerdict = {
+  fired: boolean;
+  observed: number;
+  expected: number;
+  ratio: number;
+  pValue: number;
+  score: number;
+  share?: number;
+  expectedShare?: number;
+  shareRatio?: number;
+  /** Which guards held the alert back (empty when fired). */
+  blockedBy: string[];
+};
+
+/** Never expect less than this: a narrative that was silent is not infinitely surprising. */
+const EXPECTED_FLOOR = 0.5;
+
+/** Mean without the largest value: one past spike in the samples should not lift the baseline. */
+function robustMean(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  if (values.length < 3) return values.reduce((a, b) => a + b, 0) / values.length;
+  const sorted = [...values].sort((a, b) => a - b);
+  sorted.pop();
+  return sorted.reduce((a, b) => a + b, 0) / sorted.length;
+}
+
+function sum(values: readonly number[], from: number, to: number): number {
+  let total = 0;
+  for (let i = Math.max(0, from); i < Math.min(values.length, to); i += 1) total += values[i] ?? 0;
+  return total;
+}
+
+/**
+ * Expected count of the window right after `history`, knowing the time of day and day of week:
+ * (a) the same window in each of the past weeks, and (b) the same window on each of the past seven
+ * days scaled by how busy this weekday usually is, blended by how many samples each has.
+ */
+export function expectedCount(
+  history: readonly number[],
+  params: Pick<SpikeParams, 'slotsPerDay' | 'weeks'>,
+) {
+  const n = history.length;
+  const day = params.slotsPerDay;
+  const week = 7 * day;
+  if (n === 0) return EXPECTED_FLOOR;
+  if (n < day) return Math.max(EXPECTED_FLOOR, sum(history, 0, n) / n);
+
+  const weekly: number[] = [];
+  for (let w = 1; w <= params.weeks && n - w * week >= 0; w += 1) weekly.push(history[n - w * week] ?? 0);
+  const daily: number[] = [];
+  for (let d = 1; d <= 7 && n - d * day >= 0; d += 1) daily.push(history[n - d * day] ?? 0);
+
+  // Weekday factor: the 24 h around this time on the same weekday in past weeks, against the
+  // average 24 h around this time over all past days.
+  const half = Math.floor(day / 2);
+  const block = (lagDays: number) => sum(history, n - lagDays * day - half, n - lagDays * day + day - half);
+  const sameWeekday: number[] = [];
+  for (let w = 1; w <= params.weeks && n - w * week - half >= 0; w += 1) sameWeekday.push(block(7 * w));
+  const allDays: number[] = [];
+  for (let d = 1; d <= 7 * params.weeks && n - d * day - half >= 0; d += 1) allDays.push(block(d));
+  const weekdayMean = robustMean(sameWeekday);
+  const dayMean = robustMean(allDays);
+  const weekdayFactor = weekdayMean !== undefined && dayMean ? weekdayMean / dayMean : 1;
+
+  const fromWeeks = robustMean(weekly);
+  const fromDays = (robustMean(daily) ?? 0) * weekdayFactor;
+  const expected =
+    fromWeeks === undefined
+      ? fromDays
+      : (weekly.length * fromWeeks + daily.length * fromDays) / (weekly.length + daily.length);
+  return Math.max(EXPECTED_FLOOR, expected);
+}
+
+/** Is the observed count a spike? Every guard must hold; `blockedBy` says which did not. */
+export function detectSpike(input: SpikeInput, params: SpikeParams = DEFAULT_SPIKE_PARAMS): SpikeVerdict {
+  const expected = expectedCount(input.history, params);
+  const pValue = upperTail(input.observed, expected, params.alpha);
+  const score = -Math.log10(Math.max(pValue, 1e-300));
+  const ratio = input.observed / expected;
+  const verdict: SpikeVerdict = {
+    fired: false,
+    observed: input.observed,
+    expected,
+    ratio,
+    pValue,
+    score,
+    blockedBy: [],
+  };
+  if (input.totalObserved !== undefined && input.totalHistory && input.totalObserved > 0) {
+    const expectedTotal = expectedCount(input.totalHistory, params);
+    verdict.share = input.observed / input.totalObserved;
+    verdict.expectedShare = Math.min(1, expected / expectedTotal);
+    verdict.shareRatio = verdict.share / verdict.expectedShare;
+    if (verdict.shareRatio < params.minShareRatio) verdict.blockedBy.push('minShareRatio');
+  }
+  if (input.observed < params.minCount) verdict.blockedBy.push('minCount');
+  if (ratio < params.minRatio) verdict.blockedBy.push('minRatio');
+  if (score < params.minScore) verdict.blockedBy.push('minScore');
+  verdict.fired = verdict.blockedBy.length === 0;
+  return verdict;
+}

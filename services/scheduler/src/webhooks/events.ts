@@ -1,0 +1,42 @@
+// The versioned JSON schema of what we send (format `json`); Slack and Telegram targets get the same
+// content as text. A field is only ever added, never renamed, within a major `version`.
+import type { SpikeAlert } from '../spikes/alert.ts';
+
+export const EVENT_VERSION = '1';
+
+export type AlertEvent = {
+  type: 'alert.opened' | 'alert.updated';
+  version: typeof EVENT_VERSION;
+  timestamp: string;
+  data: SpikeAlert;
+};
+
+export type DigestSummary = {
+  date: string;
+  timeZone: string;
+  from: string;
+  to: string;
+  totalPosts: number;
+  narratives: { narrative: string; count: number; average7d: number; ratio: number | null }[];
+  topPosts: { url: string; channel: string; views?: number; narratives: string[] }[];
+  alerts: { id: string; narrative: string; observed: number; expected: number; windowEnd: string }[];
+  newForwardSources: string[];
+};
+
+export type DigestEvent = {
+  type: 'digest.daily';
+  version: typeof EVENT_VERSION;
+  timestamp: string;
+  data: DigestSummary;
+};
+
+export type WebhookEvent = AlertEvent | DigestEvent;
+
+export function alertEvent(alert: SpikeAlert, opened: boolean, now: Date): AlertEvent {
+  return {
+    type: opened ? 'alert.opened' : 'alert.updated',
+    version: EVENT_VERSION,
+    timestamp: now.toISOString(),
+    data: alert,
+  };
+}

@@ -1,0 +1,71 @@
+// One event, three shapes: our versioned JSON, a Slack/Mattermost incoming-webhook message, and a
+// Telegram Bot API sendMessage call. Slack and Telegram cannot check signatures, so they get text.
+import type { WebhookTarget } from '../config.ts';
+import type { AlertEvent, DigestEvent, WebhookEvent } from './events.ts';
+
+const num = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+
+function alertLines(event: AlertEvent): { title: string; lines: string[]; links: string[] } {
+  const a = event.data;
+  const scope = a.channelId ? ` in channel ${a.channelId}` : '';
+  const title = `${event.type === 'alert.opened' ? 'Spike' : 'Spike growing'}: ${a.narrative}${scope}`;
+  const lines = [
+    `${a.observed} posts between ${a.windowStart} and ${a.windowEnd}; expected ${num(a.expected)} (×${num(a.ratio)}, score ${num(a.score)})`,
+    `Top channels: ${a.topChannels.map((c) => `${c.username ? `@${c.username}` : c.id} (${c.count})`).join(', ') || '—'}`,
+    `Signals: ${
+      a.evidence
+        .slice(0, 5)
+        .map((e) => `${e.term} (${e.count})`)
+        .join(', ') || '—'
+    }`,
+  ];
+  return { title, lines, links: a.topPosts.slice(0, 5).map((p) => p.url) };
+}
+
+function digestLines(event: DigestEvent): { title: string; lines: string[]; links: string[] } {
+  const d = event.data;
+  const title = `Daily digest ${d.date} (${d.timeZone}): ${d.totalPosts} posts`;
+  const lines = d.narratives
+    .slice(0, 10)
+    .map(
+      (n) =>
+        `${n.narrative}: ${n.count} (7-day average ${num(n.average7d)}${n.ratio === null ? '' : `, ×${num(n.ratio)}`})`,
+    );
+  if (d.alerts.length > 0)
+    lines.push(`Alerts: ${d.alerts.map((a) => `${a.narrative} (${a.observed})`).join(', ')}`);
+  if (d.newForwardSources.length > 0)
+    lines.push(`New forward sources: ${d.newForwardSources.slice(0, 10).join(', ')}`);
+  return { title, lines, links: d.topPosts.slice(0, 5).map((p) => p.url) };
+}
+
+function describe(event: WebhookEvent) {
+  return event.type === 'digest.daily' ? digestLines(event) : alertLines(event);
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The request body for a target, as the exact string that is signed and sent. */
+export function formatBody(target: WebhookTarget, event: WebhookEvent): string {
+  if (target.format === 'json') return JSON.stringify(event);
+  const { title, lines, links } = describe(event);
+  if (target.format === 'slack') {
+    const text = [`*${title}*`, ...lines, ...links.map((l) => `• <${l}>`)].join('\n');
+    return JSON.stringify({
+      text,
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
+        { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 3000) } },
+        ...(links.length > 0
+          ? [{ type: 'section', text: { type: 'mrkdwn', text: links.map((l) => `• <${l}>`).join('\n') } }]
+          : []),
+      ],
+    });
+  }
+  const text = [`<b>${escapeHtml(title)}</b>`, ...lines.map(escapeHtml), ...links.map(escapeHtml)].join('\n');
+  return JSON.stringify({
+    chat_id: target.chatId,
+    text: text.slice(0, 4096),
+    parse_mode: 'HTML',
+    disable_web_page_preview: true,
+  });
+}
