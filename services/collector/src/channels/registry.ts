@@ -18,6 +18,8 @@ export const channelEntry = z.object({
   title: z.string().optional(),
   /** Access hashes are per account: account id → access hash. */
   access: z.record(z.string(), z.string()).default({}),
+  /** Whether the account has joined it: only joined channels get push updates. */
+  joined: z.boolean().optional(),
   status: z.enum(['pending', 'ok', 'invalid']).default('pending'),
   error: z.string().optional(),
   addedAt: z.string(),

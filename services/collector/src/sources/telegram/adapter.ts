@@ -41,7 +41,15 @@ export type ResolveResult =
   | { kind: 'not-found'; reason: string }
   | { kind: 'not-channel'; reason: string };
 
-export type HistoryPage = { messages: Api.Message[]; channel?: Api.Channel; count?: number };
+export type HistoryPage = {
+  /** The messages (not service messages) of the page, oldest first. */
+  messages: Api.Message[];
+  /** The highest id on the page, service messages included (0 when empty). */
+  lastId: number;
+  /** Whether the page was full, i.e. more may follow. */
+  full: boolean;
+  channel?: Api.Channel;
+};
 
 export type UpdateHandlers = {
   message: (message: Api.Message, edited: boolean) => void;
@@ -165,18 +173,19 @@ export async function connectAccount(options: AccountOptions): Promise<TelegramA
           hash: toLong(0),
         }),
       );
-      if (result instanceof Api.messages.MessagesNotModified) return { messages: [] };
+      if (result instanceof Api.messages.MessagesNotModified) return { messages: [], lastId: 0, full: false };
       const messages = result.messages
         .filter((m): m is Api.Message => m instanceof Api.Message && m.id > afterId)
         .sort((a, b) => a.id - b.id);
       const channelInfo = result.chats.find(
         (c): c is Api.Channel => c instanceof Api.Channel && markedChannelId(c.id) === channel.id,
       );
-      const count = 'count' in result ? result.count : undefined;
+      const lastId = Math.max(0, ...result.messages.map((m) => m.id).filter((id) => id > afterId));
       return {
         messages,
+        lastId,
+        full: result.messages.length >= pageSize,
         ...(channelInfo ? { channel: channelInfo } : {}),
-        ...(count !== undefined ? { count } : {}),
       };
     },
     async lastIdBefore(channel, date) {

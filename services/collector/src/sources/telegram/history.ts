@@ -1,0 +1,74 @@
+import type { Logger } from '@cw/logging';
+import type { ChannelEntry, ChannelRegistry } from '../../channels/registry.ts';
+import type { Clock } from '../../clock.ts';
+import type { Publisher } from '../../publish/publisher.ts';
+import type { TelegramAccount } from './adapter.ts';
+import type { AccountGate } from './flood-gate.ts';
+import { chatsById, mapMessage } from './mapping.ts';
+import type { RecentPosts } from './recent-posts.ts';
+
+// Backfill and polling are the same walk: from the channel's cursor, oldest first, pages of 100,
+// each page on the queue before the cursor moves past it. A channel without a cursor starts at the
+// last message before the backfill date. After downtime this is the catch-up: no gap, no repeat.
+
+export const PAGE_SIZE = 100;
+
+export type HistoryDeps = {
+  account: TelegramAccount;
+  gate: AccountGate;
+  registry: ChannelRegistry;
+  publisher: Publisher;
+  recent: RecentPosts;
+  clock: Clock;
+  log: Logger;
+  since: Date;
+  signal?: AbortSignal;
+};
+
+export type HistoryResult = { published: number; pages: number; cursor: number };
+
+export async function collectHistory(
+  deps: HistoryDeps,
+  entry: ChannelEntry,
+  options: { maxPages?: number } = {},
+): Promise<HistoryResult> {
+  const accessHash = entry.access[deps.account.accountId];
+  if (!entry.id || !accessHash) throw new Error(`channel ${entry.username} is not resolved for this account`);
+  const ref = { id: entry.id, accessHash };
+  let cursor = await deps.registry.cursor(entry.id);
+  if (cursor === 0) {
+    const before = await deps.gate.call(() => deps.account.lastIdBefore(ref, deps.since));
+    if (before > 0) {
+      await deps.registry.initCursor(entry.id, before);
+      cursor = await deps.registry.cursor(entry.id);
+    }
+  }
+  let published = 0;
+  let pages = 0;
+  while (!deps.signal?.aborted && pages < (options.maxPages ?? Number.POSITIVE_INFINITY)) {
+    const from = cursor;
+    const page = await deps.gate.call(() => deps.account.historyAfter(ref, from, PAGE_SIZE));
+    pages += 1;
+    if (page.lastId <= from) break;
+    const chats = page.channel ? chatsById([page.channel]) : new Map();
+    const info = chats.get(entry.id);
+    const channel = {
+      id: entry.id,
+      username: info?.username ?? entry.username,
+      ...((info?.title ?? entry.title) ? { title: info?.title ?? entry.title } : {}),
+    };
+    const collectedAt = new Date(deps.clock.now()).toISOString();
+    const posts = page.messages.flatMap((m) => {
+      const post = mapMessage(m, { channel, collectedAt, chats });
+      return post && !deps.recent.isKnown(post) ? [post] : [];
+    });
+    await deps.publisher.publish('telegram', posts, { moveCursor: true });
+    for (const post of posts) deps.recent.remember(post);
+    // Past service messages and posts live updates already sent, too: they are handled.
+    const lastDate = page.messages.at(-1)?.date ?? deps.clock.now() / 1000;
+    cursor = await deps.registry.advance(entry.id, page.lastId, new Date(lastDate * 1000).toISOString());
+    published += posts.length;
+    if (!page.full) break;
+  }
+  return { published, pages, cursor };
+}
