@@ -54,9 +54,19 @@ export function foldHomoglyphs(token: string): string {
     else if (isLatin(code)) latin++;
   }
   if (latin === 0 || cyrillic === 0) return token;
-  // A tie goes to Cyrillic: the monitored channels write mostly in Cyrillic.
-  const table = cyrillic >= latin ? LATIN_TO_CYRILLIC : CYRILLIC_TO_LATIN;
+  // Fold into the script that can spell the whole token; when both can ("KOНTPAKT"), Cyrillic wins:
+  // the monitored channels write mostly in Cyrillic. When neither can, the majority script wins.
+  const toCyrillic = canFold(token, LATIN_TO_CYRILLIC, isLatin);
+  const toLatin = canFold(token, CYRILLIC_TO_LATIN, isCyrillic);
+  const table = toCyrillic || (!toLatin && cyrillic >= latin) ? LATIN_TO_CYRILLIC : CYRILLIC_TO_LATIN;
   let out = '';
   for (const ch of token) out += table[ch] ?? ch;
   return out;
+}
+
+function canFold(token: string, table: Record<string, string>, isSource: (code: number) => boolean): boolean {
+  for (const ch of token) {
+    if (isSource(ch.charCodeAt(0)) && table[ch] === undefined) return false;
+  }
+  return true;
 }

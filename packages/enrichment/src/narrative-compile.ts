@@ -11,6 +11,8 @@ export interface CompiledGroup {
   weight: number;
   maxHits: number;
   cancel: boolean;
+  /** Exclusions only: signal group indexes that switch the exclusion off. */
+  unless: number[];
 }
 
 export interface CompiledTerm {
@@ -89,13 +91,27 @@ export function compileNarratives(definitions: readonly NarrativeDefinition[]): 
     const groupIndex = new Map<string, number>();
     const addGroup = (
       name: string,
-      group: { weight?: number; maxHits?: number; window?: number; terms: Record<string, string[]> },
+      group: {
+        weight?: number;
+        maxHits?: number;
+        window?: number;
+        unless?: string[];
+        terms: Record<string, string[]>;
+      },
       exclusion: boolean,
       cancel: boolean,
     ) => {
       const index = groups.length;
       groupIndex.set(name, index);
-      groups.push({ name, exclusion, weight: group.weight ?? 2, maxHits: group.maxHits ?? 1, cancel });
+      const unless = (group.unless ?? []).map((other) => groupIndex.get(other) ?? -1);
+      groups.push({
+        name,
+        exclusion,
+        weight: group.weight ?? 2,
+        maxHits: group.maxHits ?? 1,
+        cancel,
+        unless,
+      });
       const window = group.window ?? def.window;
       const seen = new Set<string>();
       for (const list of Object.values(group.terms)) {

@@ -110,10 +110,12 @@ export function scoreScanned(
     let cancelled = false;
     const signals: NarrativeSignal[] = [];
     const exclusions: NarrativeSignal[] = [];
+    const has = (g: number) => (matches[d]?.[g]?.length ?? 0) > 0;
     def.groups.forEach((group, g) => {
       const found = matches[d]?.[g] ?? [];
       if (found.length === 0) return;
       if (group.exclusion) {
+        if (group.unless.some(has)) return;
         exclusions.push(...found);
         if (group.cancel) cancelled = true;
         else score -= group.weight;
@@ -122,7 +124,6 @@ export function scoreScanned(
       signals.push(...found);
       score += group.weight * Math.min(found.length, group.maxHits);
     });
-    const has = (g: number) => (matches[d]?.[g]?.length ?? 0) > 0;
     const requirementsMet = def.require.every((alternatives) => alternatives.some(has));
     const reason = cancelled
       ? 'cancelled'

@@ -24,6 +24,8 @@ const exclusionGroupSchema = z.strictObject({
   /** cancel: the narrative is not tagged; lower: `weight` points are taken off. */
   effect: z.enum(['cancel', 'lower']),
   weight: z.number().positive().optional(),
+  /** Signal groups that, when matched, switch this exclusion off (a civilian job word in a military ad). */
+  unless: z.array(z.string().min(1)).optional(),
   window: z.number().int().min(0).max(20).optional(),
   terms: termsSchema,
 });

@@ -23,7 +23,7 @@ const KK_SUFFIXES = byLengthDesc(
     'дан ден тан тен нан нен ды ді ты ті ны ні ын ін мен бен пен ым ім ың ің сы сі ған ген қан кен'
   ).split(' '),
 );
-const EN_SUFFIXES = byLengthDesc('ing edly ed es s ly'.split(' '));
+const EN_SUFFIXES = byLengthDesc('ing edly ed s ly'.split(' '));
 
 const KAZAKH_LETTERS = /[әғқңөұүһ]/;
 const UKRAINIAN_LETTERS = /[їєґ]/;
@@ -72,6 +72,8 @@ export function stemToken(token: string, lang?: string): string {
     default: {
       if (token.endsWith('ies') && token.length > 4) return token.slice(0, -3) + 'y';
       if (token.endsWith('ss')) return token;
+      // -es is a suffix only after a sibilant (boxes, matches); drones is drone + s.
+      if (/(?:s|x|z|ch|sh)es$/.test(token)) return token.slice(0, -2);
       return stripOnce(token, EN_SUFFIXES, 3);
     }
   }

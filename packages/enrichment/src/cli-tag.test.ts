@@ -1,0 +1,67 @@
+// The `cw tag` command (services/cli/src/commands/tag.ts) is tested here, beside the code it wraps.
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../../services/cli/src/commands/tag.ts';
+
+async function tag(
+  input: string,
+): Promise<{ code: number; lines: Record<string, unknown>[]; stderr: string }> {
+  const stdin = new PassThrough();
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  stdin.end(input);
+  const code = await run([], { stdin, stdout, stderr });
+  const lines = Buffer.concat(out)
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { code, lines, stderr: Buffer.concat(err).toString('utf8') };
+}
+
+describe('cw tag', () => {
+  it('adds the enrichment fields to each object, keeps its other fields and the input order', async () => {
+    const input = [
+      { id: 1, text: 'Контракт с МО РФ, выплата 2 млн ₽, всё законно. Пиши в лс 👇' },
+      { id: 2, text: 'Бүгін Астанада күн ашық болады' },
+      { id: 3, text: 'The weather in Almaty is sunny today' },
+    ];
+    const { code, lines } = await tag(`${input.map((row) => JSON.stringify(row)).join('\n')}\n`);
+    expect(code).toBe(0);
+    expect(lines.map((line) => line['id'])).toEqual([1, 2, 3]);
+    expect(lines.map((line) => line['lang'])).toEqual(['ru', 'kk', 'en']);
+    expect(lines[0]?.['narratives']).toEqual(['mercenary_recruitment']);
+    expect(lines[0]?.['narrativeEvidence']).toEqual([
+      expect.objectContaining({ narrative: 'mercenary_recruitment' }),
+    ]);
+    expect(lines[1]?.['narratives']).toEqual([]);
+    for (const line of lines) {
+      expect(line['fingerprint']).toMatch(/^[0-9a-f]{16}$/);
+      expect(line['langConfidence']).toEqual(expect.any(Number));
+    }
+  });
+
+  it('gives a bad line an error field and goes on with the rest, in order', async () => {
+    const input = [
+      '{"id":1,"text":"Привет всем, как дела?"}',
+      'not json at all',
+      '{"id":3}',
+      '[1,2]',
+      '{"id":5,"text":"ok then"}',
+    ];
+    const { code, lines, stderr } = await tag(`${input.join('\n')}\n`);
+    expect(code).toBe(0);
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatchObject({ id: 1, lang: 'ru' });
+    expect(lines[0]).not.toHaveProperty('error');
+    expect(lines[1]).toMatchObject({ error: expect.stringContaining('not JSON'), line: 'not json at all' });
+    expect(lines[2]).toMatchObject({ id: 3, error: expect.stringContaining('text') });
+    expect(lines[3]).toMatchObject({ error: 'not a JSON object' });
+    expect(lines[4]).toMatchObject({ id: 5, fingerprint: expect.any(String) });
+    expect(stderr).toContain('3 with errors');
+  });
+});

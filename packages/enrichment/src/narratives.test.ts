@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { readJsonl } from './dev-data.ts';
+import { evaluateNarratives, type NarrativeRow } from './evaluate.ts';
+import { DEFAULT_NARRATIVES_DIR } from './index.ts';
+import { compileNarratives } from './narrative-compile.ts';
+import { loadNarrativeDefinitions } from './narrative-loader.ts';
+import { tagNarratives } from './narrative-match.ts';
+
+const definitions = loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR);
+const compiled = compileNarratives(definitions);
+
+describe('shipped narrative definitions', () => {
+  it('include mercenary_recruitment and kazakhstan_blame', () => {
+    expect(definitions.map((def) => def.id).sort()).toEqual(['kazakhstan_blame', 'mercenary_recruitment']);
+  });
+
+  for (const def of definitions) {
+    describe(def.id, () => {
+      it.each(def.examples.positive)('tags its positive example: %s', (text) => {
+        expect(tagNarratives(compiled, text).narratives).toContain(def.id);
+      });
+      it.each(def.examples.negative)('does not tag its negative example: %s', (text) => {
+        expect(tagNarratives(compiled, text).narratives).not.toContain(def.id);
+      });
+    });
+  }
+});
+
+describe('tagNarratives', () => {
+  it('carries evidence: the groups, terms and words that matched', () => {
+    const text = 'Служба по контракту с МО РФ, выплата 2 млн ₽. Казахстанцам всё законно, пишите в личку';
+    const { narratives, narrativeEvidence } = tagNarratives(compiled, text);
+    expect(narratives).toEqual(['mercenary_recruitment']);
+    const evidence = narrativeEvidence[0];
+    expect(evidence?.narrative).toBe('mercenary_recruitment');
+    expect(evidence?.score).toBeGreaterThan(0);
+    expect(evidence?.signals).toContainEqual({ group: 'legality', term: 'законно', matched: 'законно' });
+    expect(evidence?.signals).toContainEqual({ group: 'military', term: 'мо рф', matched: 'МО РФ' });
+    for (const signal of evidence?.signals ?? [])
+      expect(text.toLowerCase()).toContain(signal.matched.toLowerCase());
+  });
+
+  it('matches a keyword disguised with Latin look-alike letters', () => {
+    const plain = 'Пацаны, kонтpакт подписывай, выплаты сразу, пиши в лс';
+    const { narratives, narrativeEvidence } = tagNarratives(compiled, plain);
+    expect(narratives).toContain('mercenary_recruitment');
+    expect(narrativeEvidence[0]?.signals).toContainEqual({
+      group: 'contract',
+      term: 'контракт*',
+      matched: 'kонтpакт',
+    });
+  });
+
+  it('matches stems across case endings and phrases within the proximity window', () => {
+    const text = 'Детали для дронов шли через братский Казахстан, а Астана опять делает вид, что не в курсе';
+    const evidence = tagNarratives(compiled, text).narrativeEvidence.find(
+      (e) => e.narrative === 'kazakhstan_blame',
+    );
+    expect(evidence?.signals.map((s) => s.group)).toEqual(
+      expect.arrayContaining(['kazakhstan', 'supply_route', 'harbouring', 'weapons']),
+    );
+  });
+
+  it('does not tag a warning that quotes the recruiters’ promises', () => {
+    const text =
+      'Уголовная ответственность по ст. 170 УК РК: «выплаты 2 млн, всё законно, пиши в лс» — так пишут вербовщики.';
+    expect(tagNarratives(compiled, text).narratives).toEqual([]);
+  });
+
+  it('tags nothing in an unrelated post and returns no evidence', () => {
+    expect(tagNarratives(compiled, 'Завтра в Алматы снег, будьте осторожны на дорогах')).toEqual({
+      narratives: [],
+      narrativeEvidence: [],
+    });
+  });
+});
+
+describe('narrative quality on shared/eval/narratives-dev.jsonl', () => {
+  const rows = readJsonl<NarrativeRow>('narratives-dev.jsonl');
+  const metrics = evaluateNarratives(rows, compiled);
+
+  it.each(['mercenary_recruitment', 'kazakhstan_blame'])('%s has precision ≥ 0.9 and recall ≥ 0.85', (id) => {
+    const m = metrics.perClass[id];
+    expect(m?.support).toBeGreaterThan(0);
+    expect(m?.precision).toBeGreaterThanOrEqual(0.9);
+    expect(m?.recall).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('tags no more than 5% of the hard negatives', () => {
+    expect(metrics.hardNegatives.total).toBeGreaterThan(0);
+    expect(metrics.hardNegatives.rate).toBeLessThanOrEqual(0.05);
+  });
+});
