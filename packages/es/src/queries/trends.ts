@@ -1,0 +1,152 @@
+import type { Client, estypes } from '@elastic/elasticsearch';
+import { indexNames } from '../names.ts';
+import { filterClauses, type PostFilters, textClause } from './filters.ts';
+
+// Counts per interval, split by narrative (or channel, or language), with every bucket's total of
+// all posts, so a share can be read: a narrative rising with the total volume is not a rise.
+
+export type TrendsInterval = 'hour' | 'day' | 'week';
+export type TrendsSplit = 'narrative' | 'channel' | 'lang';
+
+export type TrendsParams = {
+  from: string;
+  to: string;
+  interval: TrendsInterval;
+  timeZone?: string | undefined;
+  split?: TrendsSplit | undefined;
+  /** The other filters; `narratives` narrows the series, never the per-bucket total. */
+  filters?: Omit<PostFilters, 'from' | 'to'> | undefined;
+  /** Most series kept (channels are ranked over the whole window first). */
+  maxSeries?: number | undefined;
+};
+
+export type TrendsBucket = {
+  /** Bucket start in the requested time zone, e.g. 2026-01-01T00:00:00+05:00. */
+  start: string;
+  /** All posts in the bucket matching the filters other than narratives. */
+  total: number;
+  counts: Record<string, number>;
+  shares: Record<string, number>;
+};
+
+export type TrendsResult = {
+  from: string;
+  to: string;
+  interval: TrendsInterval;
+  timeZone: string;
+  split: TrendsSplit;
+  /** Series keys, largest first. */
+  keys: string[];
+  buckets: TrendsBucket[];
+  totals: { posts: number; counts: Record<string, number> };
+};
+
+const CALENDAR: Record<TrendsInterval, string> = { hour: '1h', day: '1d', week: '1w' };
+const FIELD: Record<TrendsSplit, string> = { narrative: 'narratives', channel: 'channel.id', lang: 'lang' };
+
+type Agg = estypes.AggregationsAggregationContainer;
+type TermsBucket = { key: string; doc_count: number };
+
+export async function trends(es: Client, prefix: string, params: TrendsParams): Promise<TrendsResult> {
+  const split = params.split ?? 'narrative';
+  const timeZone = params.timeZone ?? 'UTC';
+  const maxSeries = params.maxSeries ?? 50;
+  const filters = params.filters ?? {};
+  const narratives = filters.narratives?.length ? filters.narratives : undefined;
+  const index = indexNames(prefix).posts;
+  // The total counts every post of the bucket, so the narrative filter is not part of the query.
+  const base = [
+    ...filterClauses({ ...filters, from: params.from, to: params.to }, { withNarratives: false }),
+    ...(filters.text ? [textClause(filters.text)] : []),
+  ];
+  const query: estypes.QueryDslQueryContainer = { bool: { filter: base } };
+  const narrowed = (inner: Agg): Agg =>
+    narratives && split !== 'narrative'
+      ? { filter: { terms: { narratives } }, aggs: { series: inner } }
+      : inner;
+
+  let include: string[] | undefined = split === 'narrative' ? narratives : undefined;
+  if (split === 'channel') {
+    // Top channels over the window, so every bucket reports the same series.
+    const top = await es.search({
+      index,
+      size: 0,
+      query: narratives ? { bool: { filter: [...base, { terms: { narratives } }] } } : query,
+      aggs: { top: { terms: { field: FIELD.channel, size: maxSeries } } },
+    });
+    include = ((top.aggregations?.['top'] as { buckets?: TermsBucket[] })?.buckets ?? []).map((b) => b.key);
+    if (include.length === 0) include = ['\u0000none'];
+  }
+  const terms: Agg = {
+    terms: {
+      field: FIELD[split],
+      size: include ? include.length : maxSeries,
+      ...(include ? { include } : {}),
+    },
+  };
+  const response = await es.search({
+    index,
+    size: 0,
+    track_total_hits: true,
+    query,
+    aggs: {
+      over: {
+        date_histogram: {
+          field: 'postedAt',
+          calendar_interval: CALENDAR[params.interval] as estypes.AggregationsCalendarInterval,
+          time_zone: timeZone,
+          format: "yyyy-MM-dd'T'HH:mm:ssXXX",
+          min_doc_count: 0,
+          extended_bounds: { min: Date.parse(params.from), max: Date.parse(params.to) - 1 },
+        },
+        aggs: { series: narrowed(terms) },
+      },
+    },
+  });
+
+  type Bucket = {
+    key_as_string: string;
+    doc_count: number;
+    series: { buckets?: TermsBucket[]; series?: { buckets: TermsBucket[] } };
+  };
+  const raw = (response.aggregations?.['over'] as { buckets: Bucket[] } | undefined)?.buckets ?? [];
+  const totals: Record<string, number> = {};
+  const rows = raw.map((bucket) => {
+    const inner = bucket.series.series?.buckets ?? bucket.series.buckets ?? [];
+    const counts: Record<string, number> = {};
+    for (const b of inner) {
+      counts[b.key] = b.doc_count;
+      totals[b.key] = (totals[b.key] ?? 0) + b.doc_count;
+    }
+    return { start: bucket.key_as_string, total: bucket.doc_count, counts };
+  });
+  const keys = Object.keys(totals).sort((a, b) => (totals[b] ?? 0) - (totals[a] ?? 0) || a.localeCompare(b));
+  // Requested narratives with no post at all still get their (zero) series.
+  for (const key of split === 'narrative' ? (narratives ?? []) : []) {
+    if (!keys.includes(key)) {
+      keys.push(key);
+      totals[key] = 0;
+    }
+  }
+  const buckets = rows.map((row) => {
+    const counts: Record<string, number> = {};
+    const shares: Record<string, number> = {};
+    for (const key of keys) {
+      const n = row.counts[key] ?? 0;
+      counts[key] = n;
+      shares[key] = row.total > 0 ? n / row.total : 0;
+    }
+    return { start: row.start, total: row.total, counts, shares };
+  });
+  const hits = response.hits.total;
+  return {
+    from: params.from,
+    to: params.to,
+    interval: params.interval,
+    timeZone,
+    split,
+    keys,
+    buckets,
+    totals: { posts: typeof hits === 'number' ? hits : (hits?.value ?? 0), counts: totals },
+  };
+}

@@ -1,0 +1,136 @@
+import type { Client } from '@cw/es';
+import type { Logger } from '@cw/logging';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { type ApiKey, authenticate } from './auth.ts';
+import { installErrorHandler } from './errors.ts';
+import { type ApiMetrics, createApiMetrics } from './metrics.ts';
+import { registerAlerts } from './routes/alerts.ts';
+import { registerChannels } from './routes/channels.ts';
+import { registerClusters } from './routes/clusters.ts';
+import type { NarrativeSummary, RouteContext } from './routes/context.ts';
+import { registerHealth } from './routes/health.ts';
+import { registerNarratives } from './routes/narratives.ts';
+import { registerPosts } from './routes/posts.ts';
+import { registerTerms } from './routes/terms.ts';
+import { registerTrends } from './routes/trends.ts';
+import type { Normaliser, Stemmer } from './search-text.ts';
+import type { Limits } from './window.ts';
+
+export type AppDeps = {
+  es: Client;
+  prefix: string;
+  log: Logger;
+  /** Hashed keys; `'off'` only when CW_API_AUTH=off was set on purpose. */
+  auth: ApiKey[] | 'off';
+  rateLimitPerMinute: number;
+  limits: Limits;
+  definitions: () => NarrativeSummary[];
+  stem: Stemmer;
+  normalise: Normaliser;
+  now?: () => Date;
+  metrics?: ApiMetrics;
+};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    apiKey: string | undefined;
+  }
+}
+
+const PUBLIC = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json']);
+const isPublic = (url: string | undefined) =>
+  !!url && (PUBLIC.has(url) || url === '/docs' || url.startsWith('/docs/'));
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const metrics = deps.metrics ?? createApiMetrics();
+  const app: FastifyInstance = Fastify({
+    // Our pino instance: request.log is its child per request, with the request id.
+    loggerInstance: deps.log as FastifyBaseLogger,
+    requestIdHeader: 'x-request-id',
+    // Parameters are validated by our zod schemas (clear 400s); the JSON schemas are for the docs.
+    ajv: { customOptions: { strict: false } },
+  });
+  app.setValidatorCompiler(() => () => true);
+  app.decorateRequest('apiKey', undefined);
+  installErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'channelwatch API',
+        version: '1.0.0',
+        description:
+          'Read-only queries over indexed Telegram posts: narrative trends, posts, channels, emerging terms, ' +
+          'copy-paste clusters, narratives and alerts. Send `Authorization: Bearer <key>`. Errors are ' +
+          '`{error, message, problems?: [{parameter, value, expected}]}`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (isPublic(request.routeOptions.url)) return;
+    if (deps.auth === 'off') {
+      request.apiKey = 'anonymous';
+      return;
+    }
+    const header = request.headers.authorization;
+    const name = authenticate(header, deps.auth);
+    if (!name) {
+      metrics.authFailures.inc({ reason: header ? 'wrong' : 'missing' });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({
+          error: 'unauthorized',
+          message: header ? 'unknown API key' : 'send Authorization: Bearer <API key>',
+        });
+    }
+    request.apiKey = name;
+    request.log = request.log.child({ key: name });
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: deps.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    // After authentication, so the limit is per key, not per address behind a shared proxy.
+    hook: 'preHandler',
+    keyGenerator: (request) => request.apiKey ?? request.ip,
+    allowList: (request) => isPublic(request.routeOptions.url),
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    metrics.requestSeconds.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      seconds,
+    );
+  });
+
+  const ctx: RouteContext = {
+    es: deps.es,
+    prefix: deps.prefix,
+    limits: deps.limits,
+    now: deps.now ?? (() => new Date()),
+    definitions: deps.definitions,
+    stem: deps.stem,
+    normalise: deps.normalise,
+  };
+  registerHealth(app, { es: deps.es, registry: metrics.registry });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  registerTrends(app, ctx);
+  registerPosts(app, ctx);
+  registerChannels(app, ctx);
+  registerTerms(app, ctx);
+  registerClusters(app, ctx);
+  registerNarratives(app, ctx);
+  registerAlerts(app, ctx);
+  await app.ready();
+  return app;
+}

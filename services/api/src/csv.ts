@@ -1,0 +1,13 @@
+// CSV for spreadsheets: RFC 4180 quoting, and cells that a spreadsheet would run as a formula
+// (=, +, -, @ first) prefixed with a quote, since post text is written by strangers.
+
+function cell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  let text = Array.isArray(value) ? value.join('|') : String(value);
+  if (/^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(header: string[], rows: unknown[][]): string {
+  return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+}

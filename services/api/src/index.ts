@@ -1,0 +1,4 @@
+export { type AppDeps, buildApp } from './app.ts';
+export { authenticate, hashApiKey, parseApiKeys } from './auth.ts';
+export { apiConfig, apiSchema } from './config.ts';
+export { main } from './main.ts';

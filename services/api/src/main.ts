@@ -1,0 +1,78 @@
+// Wiring of the API: config, logger, Elasticsearch client, narrative definitions, HTTP server,
+// shutdown. Everything else receives what it needs as arguments (see buildApp).
+import { pathToFileURL } from 'node:url';
+import { serverUrls } from '@cw/config';
+import {
+  createNarrativeRegistry,
+  DEFAULT_NARRATIVES_DIR,
+  normaliseForMatching,
+  stemText,
+} from '@cw/enrichment';
+import { createEsClient, installIndices } from '@cw/es';
+import { registerShutdown } from '@cw/lifecycle';
+import { createLogger } from '@cw/logging';
+import { buildApp } from './app.ts';
+import { parseApiKeys } from './auth.ts';
+import { apiConfig } from './config.ts';
+import { createApiMetrics } from './metrics.ts';
+
+export async function main(env: NodeJS.ProcessEnv = process.env) {
+  const config = apiConfig(env);
+  const keys = parseApiKeys(config.CW_API_KEYS);
+  if (keys.length === 0 && config.CW_API_AUTH !== 'off') {
+    throw new Error(
+      'no API keys configured: set CW_API_KEYS (hashes; see services/api/README.md) or CW_API_AUTH=off for local use',
+    );
+  }
+  const log = createLogger({ service: 'api', level: config.CW_LOG_LEVEL, pretty: config.CW_LOG_PRETTY });
+  if (config.CW_API_AUTH === 'off') log.warn('API authentication is OFF (CW_API_AUTH=off): local use only');
+  const { esUrl } = serverUrls(config);
+  const es = createEsClient(esUrl, { requestTimeoutMs: 15_000 });
+  // Idempotent; the read alias exists only once an index joined it, so a fresh cluster answers too.
+  await installIndices(es, config.CW_INDEX_PREFIX);
+  const narratives = createNarrativeRegistry(config.CW_NARRATIVES_DIR ?? DEFAULT_NARRATIVES_DIR, {
+    onReload: (defs) => log.info({ count: defs.length }, 'narrative definitions reloaded'),
+    onError: (err) => log.error({ err }, 'narrative definitions not reloaded; keeping the previous set'),
+  });
+  const unwatch = narratives.watch();
+  const onHup = () => narratives.reload();
+  process.on('SIGHUP', onHup);
+
+  const app = await buildApp({
+    es,
+    prefix: config.CW_INDEX_PREFIX,
+    log,
+    auth: config.CW_API_AUTH === 'off' ? 'off' : keys,
+    rateLimitPerMinute: config.CW_API_RATE_LIMIT,
+    limits: { maxRangeDays: config.CW_API_MAX_RANGE_DAYS, maxBuckets: config.CW_API_MAX_BUCKETS },
+    definitions: () => narratives.definitions(),
+    stem: stemText,
+    normalise: normaliseForMatching,
+    metrics: createApiMetrics({ defaults: true }),
+  });
+  const address = await app.listen({ port: config.CW_API_PORT, host: config.CW_API_HOST });
+  log.info({ address, keys: keys.map((k) => k.name), prefix: config.CW_INDEX_PREFIX }, 'api listening');
+
+  return registerShutdown(
+    [
+      // close() stops accepting connections and waits for in-flight requests.
+      { name: 'http server', run: () => app.close() },
+      {
+        name: 'narratives watch',
+        run: async () => {
+          unwatch();
+          process.off('SIGHUP', onHup);
+        },
+      },
+      { name: 'elasticsearch', run: () => es.close() },
+    ],
+    { log },
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`api: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

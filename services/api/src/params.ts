@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { BadRequestError, type Problem, shorten } from './errors.ts';
+
+// Every endpoint's query parameters, in one place. Each schema's error message says what is
+// expected; `parseQuery` turns zod issues into {parameter, value, expected}. Unknown parameters
+// are refused too: a misspelt filter silently ignored would give wrong numbers.
+
+const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const isoDate = z
+  .string({ error: 'expected an ISO-8601 date (2026-01-31) or date-time with offset (2026-01-31T10:00:00Z)' })
+  .regex(ISO, 'expected an ISO-8601 date (2026-01-31) or date-time with offset (2026-01-31T10:00:00Z)')
+  .refine((v) => !Number.isNaN(Date.parse(v)), 'expected a real calendar date')
+  .transform((v) => new Date(Date.parse(v)).toISOString());
+
+const list = (item: z.ZodString, what: string) =>
+  z
+    .union([z.string(), z.array(z.string())], { error: `expected ${what}` })
+    .transform((v) =>
+      (Array.isArray(v) ? v : [v])
+        .flatMap((s) => s.split(','))
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item).max(50, `expected at most 50 ${what}`));
+
+const narrativeIds = list(
+  z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'expected narrative ids (snake_case)'),
+  'narrative ids',
+);
+const channelIds = list(
+  z.string().regex(/^(-?\d{1,20}|[A-Za-z][A-Za-z0-9_]{3,31})$/, 'expected channel ids or usernames'),
+  'channel ids or usernames',
+);
+const langs = list(
+  z.string().regex(/^([a-z]{2}|und)$/, 'expected ISO 639-1 language codes (ru, kk, en, uk) or und'),
+  'language codes',
+);
+const bool = z.enum(['true', 'false'], { error: 'expected true or false' }).transform((v) => v === 'true');
+const only = z.enum(['true'], { error: 'expected true (or leave it out)' }).transform(() => true);
+const int = (min: number, max: number, fallback?: number) => {
+  const n = z.coerce
+    .number({ error: `expected a whole number from ${min} to ${max}` })
+    .int(`expected a whole number from ${min} to ${max}`)
+    .min(min, `expected a whole number from ${min} to ${max}`)
+    .max(max, `expected a whole number from ${min} to ${max}`);
+  return fallback === undefined ? n.optional() : n.default(fallback);
+};
+
+function validTimeZone(tz: string): boolean {
+  if (/^[+-](0\d|1[0-4]):[0-5]\d$/.test(tz)) return true;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/.test(tz);
+  } catch {
+    return false;
+  }
+}
+const timeZone = z
+  .string()
+  .refine(validTimeZone, 'expected an IANA time zone such as Asia/Almaty or UTC, or an offset such as +05:00')
+  .default('UTC');
+
+const format = z.enum(['json', 'csv'], { error: 'expected json or csv' }).optional();
+const q = z.string().max(500, 'expected a search text of at most 500 characters').optional();
+
+/** Filters shared by the post endpoints. */
+const filters = {
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  narrative: narrativeIds.optional(),
+  channel: channelIds.optional(),
+  lang: langs.optional(),
+  forward: bool.optional(),
+  minViews: int(0, 1_000_000_000),
+  deleted: only.optional(),
+  edited: only.optional(),
+  q,
+};
+
+const meta = (description: string) => ({ description });
+
+export const schemas = {
+  trends: z
+    .strictObject({
+      ...filters,
+      interval: z.enum(['hour', 'day', 'week'], { error: 'expected hour, day or week' }).default('day'),
+      tz: timeZone,
+      split: z
+        .enum(['narrative', 'channel', 'lang'], { error: 'expected narrative, channel or lang' })
+        .default('narrative'),
+      series: int(1, 200, 50),
+      format,
+    })
+    .meta(
+      meta('Counts per interval split by narrative, channel or language, with each bucket total and share.'),
+    ),
+  posts: z
+    .strictObject({
+      ...filters,
+      sort: z
+        .enum(['time', 'views', 'forwards', 'relevance'], {
+          error: 'expected time, views, forwards or relevance',
+        })
+        .optional(),
+      order: z.enum(['asc', 'desc'], { error: 'expected asc or desc' }).default('desc'),
+      limit: int(1, 500, 50),
+      cursor: z.string().max(2000, 'expected a cursor returned by this API').optional(),
+      format,
+    })
+    .meta(meta('Post search: simple query syntax (+ | - "phrase" prefix*), filters, cursor pagination.')),
+  channelsTop: z.strictObject({ ...filters, limit: int(1, 200, 20) }),
+  termsEmerging: z.strictObject({
+    ...filters,
+    backgroundFrom: isoDate.optional(),
+    field: z.enum(['text', 'stems'], { error: 'expected text or stems' }).default('text'),
+    limit: int(1, 100, 25),
+    minDocs: int(1, 10_000, 3),
+  }),
+  clusters: z.strictObject({
+    ...filters,
+    limit: int(1, 100, 20),
+    minPosts: int(2, 10_000, 2),
+    minChannels: int(1, 1000, 2),
+    maxDistance: int(0, 8, 3),
+  }),
+  narratives: z.strictObject({}),
+  alerts: z.strictObject({
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    narrative: narrativeIds.optional(),
+    status: list(z.string().regex(/^[a-z_]{1,32}$/, 'expected alert statuses'), 'alert statuses').optional(),
+    limit: int(1, 500, 50),
+    cursor: z.string().max(2000, 'expected a cursor returned by this API').optional(),
+  }),
+} as const;
+
+export type FilterParams = {
+  from?: string | undefined;
+  to?: string | undefined;
+  narrative?: string[] | undefined;
+  channel?: string[] | undefined;
+  lang?: string[] | undefined;
+  forward?: boolean | undefined;
+  minViews?: number | undefined;
+  deleted?: boolean | undefined;
+  edited?: boolean | undefined;
+  q?: string | undefined;
+};
+
+export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
+  const raw = (query ?? {}) as Record<string, unknown>;
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems: Problem[] = [];
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        problems.push({
+          parameter: key,
+          value: shorten(raw[key]),
+          expected: 'no such parameter; see /openapi.json',
+        });
+      }
+      continue;
+    }
+    const parameter = String(issue.path[0] ?? '(query)');
+    if (problems.some((p) => p.parameter === parameter)) continue;
+    problems.push({ parameter, value: shorten(raw[parameter]), expected: issue.message });
+  }
+  throw new BadRequestError(problems);
+}
+
+/** The JSON schema of a query schema, for the OpenAPI document. */
+export function queryJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
+  return json;
+}

@@ -1,0 +1,34 @@
+import { narrativeVolume } from '@cw/es';
+import type { FastifyInstance } from 'fastify';
+import { parseQuery, queryJsonSchema, schemas } from '../params.ts';
+import type { RouteContext } from './context.ts';
+
+export function registerNarratives(app: FastifyInstance, ctx: RouteContext) {
+  app.get(
+    '/v1/narratives',
+    {
+      schema: {
+        tags: ['narratives'],
+        summary: 'Loaded narrative definitions with their volume in the last 24 hours and 7 days',
+        querystring: queryJsonSchema(schemas.narratives),
+      },
+    },
+    async (request) => {
+      parseQuery(schemas.narratives, request.query);
+      const definitions = ctx.definitions();
+      const volume = await narrativeVolume(ctx.es, ctx.prefix, {
+        now: ctx.now(),
+        narratives: definitions.map((d) => d.id),
+      });
+      return {
+        narratives: definitions.map((d) => ({
+          id: d.id,
+          title: d.title,
+          description: d.description,
+          languages: d.languages,
+          volume: volume[d.id] ?? { last24h: 0, last7d: 0 },
+        })),
+      };
+    },
+  );
+}
