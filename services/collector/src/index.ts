@@ -1,6 +1,19 @@
-export { type ChannelEntry, ChannelRegistry, type ChannelView, parseUsername } from './channels/registry.ts';
+export {
+  type ChannelEntry,
+  ChannelRegistry,
+  type ChannelView,
+  parseUsername,
+} from './channels/registry.ts';
 export { parseSeedFile, readSeedFile } from './channels/seed-file.ts';
-export { type CollectorConfig, collectorEnv, collectorSchema } from './config.ts';
+export { type Clock, realClock } from './clock.ts';
+export { collectOnce, type PassReport } from './collector.ts';
+export { backfillSince, type CollectorConfig, collectorEnv, collectorSchema } from './config.ts';
+export { main } from './main.ts';
 export { Batcher } from './publish/batcher.ts';
 export { createPublisher, MAX_BATCH, type Publisher } from './publish/publisher.ts';
+export { type ImportProgress, importExport } from './sources/export/import-export.ts';
 export { type ReplayOptions, type ReplayProgress, replayFile } from './sources/replay/replay-file.ts';
+export { connectAccounts } from './sources/telegram/accounts.ts';
+export { interactiveLogin } from './sources/telegram/adapter.ts';
+export { RecentPosts } from './sources/telegram/recent-posts.ts';
+export { fetchPage } from './sources/web/web-source.ts';

@@ -1,0 +1,53 @@
+import type { Logger } from '@cw/logging';
+import type { Clock } from '../../clock.ts';
+import type { Batcher } from '../../publish/batcher.ts';
+import type { TelegramAccount } from './adapter.ts';
+import type { ChannelInfo } from './mapping.ts';
+import { mapMessage } from './mapping.ts';
+import type { RecentPosts } from './recent-posts.ts';
+
+// Push updates (new, edited, deleted messages of joined channels) into the micro-batcher. Push is
+// never enough on its own (lost while down, skipped for busy channels): the history walk from the
+// cursors reconciles, and only it moves cursors. Live posts are remembered so it does not send
+// them again.
+
+export function startLive(deps: {
+  account: TelegramAccount;
+  batcher: Batcher;
+  recent: RecentPosts;
+  clock: Clock;
+  log: Logger;
+  /** Joined channels this account collects, by marked id. */
+  channels: () => ReadonlyMap<string, ChannelInfo>;
+}): void {
+  const ids = () => new Set(deps.channels().keys());
+  deps.account.onUpdates(ids, {
+    message: (message, edited) => {
+      const channelId = `-100${(message.peerId as { channelId?: { toString(): string } }).channelId?.toString()}`;
+      const channel = deps.channels().get(channelId);
+      if (!channel) return;
+      const post = mapMessage(message, { channel, collectedAt: new Date(deps.clock.now()).toISOString() });
+      if (!post || deps.recent.isKnown(post)) return;
+      deps.recent.remember(post);
+      deps.batcher.add(post);
+      deps.log.debug({ channel: channel.username, messageId: post.messageId, edited }, 'live update');
+    },
+    deleted: (channelId, messageIds) => {
+      const deletedAt = new Date(deps.clock.now()).toISOString();
+      for (const messageId of messageIds) {
+        const known = deps.recent.get(channelId, messageId);
+        if (!known) {
+          deps.log.info(
+            { channelId, messageId },
+            'deletion of a post not seen by this process; not recorded',
+          );
+          continue;
+        }
+        if (known.deletedAt) continue;
+        const post = { ...known, deletedAt, collectedAt: deletedAt };
+        deps.recent.remember(post);
+        deps.batcher.add(post);
+      }
+    },
+  });
+}
