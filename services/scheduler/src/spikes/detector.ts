@@ -89,10 +89,10 @@ export function expectedCount(
   const daily: number[] = [];
   for (let d = 1; d <= 7 && n - d * day >= 0; d += 1) daily.push(history[n - d * day] ?? 0);
 
-  // Weekday factor: the 24 h around this time on the same weekday in past weeks, against the
-  // average 24 h around this time over all past days.
-  const half = Math.floor(day / 2);
-  const block = (lagDays: number) => sum(history, n - lagDays * day - half, n - lagDays * day + day - half);
+  // Weekday factor: a few hours around this time on the same weekday in past weeks, against the
+  // same hours on every past day. Narrow blocks keep the next or previous weekday out of it.
+  const half = Math.max(1, Math.round(day / 8));
+  const block = (lagDays: number) => sum(history, n - lagDays * day - half, n - lagDays * day + half + 1);
   const sameWeekday: number[] = [];
   for (let w = 1; w <= params.weeks && n - w * week - half >= 0; w += 1) sameWeekday.push(block(7 * w));
   const allDays: number[] = [];

@@ -1,0 +1,187 @@
+// One spike evaluation: counts from Elasticsearch, the pure detector per narrative, then the alert
+// state in `<prefix>-alerts` (open one alert per spike, update it as it grows, resolve it after).
+import { type Client, indexNames } from '@cw/es';
+import { type AlertEvent, alertEvent } from '../webhooks/events.ts';
+import type { SpikeAlert } from './alert.ts';
+import { alertDetails } from './alert-details.ts';
+import { decideAlert } from './alert-state.ts';
+import { DEFAULT_SPIKE_PARAMS, detectSpike, type SpikeParams, type SpikeVerdict } from './detector.ts';
+import { fetchSpikeCounts } from './spike-counts.ts';
+
+export type SpikeSettings = {
+  windowMinutes: number;
+  cooldownMinutes: number;
+  minCount: number;
+  minRatio: number;
+  minScore: number;
+  minShareRatio: number;
+};
+
+export type SpikeEvaluation = {
+  at: string;
+  windowStart: string;
+  windowEnd: string;
+  verdicts: (SpikeVerdict & { narrative: string; action: string; alertId?: string })[];
+  opened: SpikeAlert[];
+  updated: SpikeAlert[];
+  resolved: string[];
+};
+
+export type SpikeDeps = {
+  es: Client;
+  prefix: string;
+  now: Date;
+  settings: SpikeSettings;
+  /** Called for every message receivers should get, before the alert is stored: message ids are
+   * deterministic, so a retried evaluation re-enqueues the same id (a no-op) instead of losing it. */
+  notify?: (messageId: string, event: AlertEvent) => Promise<unknown>;
+};
+
+const compactTime = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+
+async function latestAlerts(es: Client, prefix: string, since: Date): Promise<Map<string, SpikeAlert>> {
+  const response = await es.search<SpikeAlert>({
+    index: indexNames(prefix).alerts,
+    size: 1000,
+    query: { bool: { filter: [{ range: { lastFiredAt: { gte: since.toISOString() } } }] } },
+    sort: [{ lastFiredAt: { order: 'desc' } }],
+    ignore_unavailable: true,
+  });
+  const latest = new Map<string, SpikeAlert>();
+  for (const hit of response.hits.hits) {
+    const alert = hit._source;
+    if (alert && !alert.channelId && !latest.has(alert.narrative)) latest.set(alert.narrative, alert);
+  }
+  return latest;
+}
+
+export function spikeParams(settings: SpikeSettings): SpikeParams {
+  return {
+    ...DEFAULT_SPIKE_PARAMS,
+    slotsPerDay: 1440 / settings.windowMinutes,
+    minCount: settings.minCount,
+    minRatio: settings.minRatio,
+    minScore: settings.minScore,
+    minShareRatio: settings.minShareRatio,
+  };
+}
+
+export async function evaluateSpikes(deps: SpikeDeps): Promise<SpikeEvaluation> {
+  const { es, prefix, now, settings } = deps;
+  const params = spikeParams(settings);
+  const windowMs = settings.windowMinutes * 60_000;
+  const cooldownMs = settings.cooldownMinutes * 60_000;
+  const counts = await fetchSpikeCounts(es, prefix, { now, windowMinutes: settings.windowMinutes });
+  const previous = await latestAlerts(
+    es,
+    prefix,
+    new Date(now.getTime() - Math.max(cooldownMs, 2 * windowMs)),
+  );
+  const index = indexNames(prefix).alerts;
+  const result: SpikeEvaluation = {
+    at: now.toISOString(),
+    windowStart: counts.windowStart.toISOString(),
+    windowEnd: counts.windowEnd.toISOString(),
+    verdicts: [],
+    opened: [],
+    updated: [],
+    resolved: [],
+  };
+  const narratives = new Set([...counts.narratives.keys(), ...previous.keys()]);
+  for (const narrative of [...narratives].sort()) {
+    const series = counts.narratives.get(narrative) ?? { observed: 0, history: [] };
+    const verdict = detectSpike(
+      {
+        observed: series.observed,
+        history: series.history,
+        totalObserved: counts.total.observed,
+        totalHistory: counts.total.history,
+      },
+      params,
+    );
+    const prev = previous.get(narrative);
+    const decision = decideAlert(prev, verdict.fired, verdict.observed, now.getTime(), {
+      cooldownMs,
+      windowMs,
+    });
+    result.verdicts.push({
+      ...verdict,
+      narrative,
+      action: decision.action,
+      ...(prev ? { alertId: prev.id } : {}),
+    });
+    if (decision.action === 'none') continue;
+    if (decision.action === 'resolve' && prev) {
+      await es.update({
+        index,
+        id: prev.id,
+        doc: { status: 'resolved', updatedAt: now.toISOString() },
+        refresh: 'wait_for',
+      });
+      result.resolved.push(prev.id);
+      continue;
+    }
+    const details = await alertDetails(es, prefix, {
+      narrative,
+      from: counts.windowStart,
+      to: counts.windowEnd,
+    });
+    const measured = {
+      windowEnd: result.windowEnd,
+      updatedAt: now.toISOString(),
+      lastFiredAt: now.toISOString(),
+      observed: verdict.observed,
+      expected: verdict.expected,
+      score: verdict.score,
+      ratio: verdict.ratio,
+      ...(verdict.share !== undefined ? { share: verdict.share, expectedShare: verdict.expectedShare } : {}),
+      ...details,
+    };
+    if (decision.action === 'open') {
+      const alert: SpikeAlert = {
+        id: `${narrative}-${compactTime(counts.windowEnd)}`,
+        narrative,
+        status: 'open',
+        windowStart: result.windowStart,
+        firstSeenAt: now.toISOString(),
+        peakObserved: verdict.observed,
+        notifiedObserved: verdict.observed,
+        revision: 1,
+        ...measured,
+      };
+      await deps.notify?.(`alert_${alert.id}_r1`, alertEvent(alert, true, now));
+      // `create`: a second evaluation racing on the same window finds it taken (409) and stops.
+      const created = await es
+        .index({ index, id: alert.id, document: alert, op_type: 'create', refresh: 'wait_for' })
+        .then(() => true)
+        .catch((err: { meta?: { statusCode?: number } }) => {
+          if (err.meta?.statusCode === 409) return false;
+          throw err;
+        });
+      if (created) result.opened.push(alert);
+      continue;
+    }
+    if (decision.action === 'update' && prev) {
+      const alert: SpikeAlert = {
+        ...prev,
+        ...measured,
+        status: 'open',
+        // The window grows from the spike's first window to the latest one.
+        windowStart: prev.windowStart,
+        peakObserved: Math.max(prev.peakObserved, verdict.observed),
+        score: Math.max(prev.score, verdict.score),
+        notifiedObserved: decision.notify ? verdict.observed : prev.notifiedObserved,
+        revision: decision.notify ? prev.revision + 1 : prev.revision,
+      };
+      if (decision.notify)
+        await deps.notify?.(`alert_${alert.id}_r${alert.revision}`, alertEvent(alert, false, now));
+      await es.index({ index, id: alert.id, document: alert, refresh: 'wait_for' });
+      result.updated.push(alert);
+    }
+  }
+  return result;
+}
