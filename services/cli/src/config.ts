@@ -1,3 +1,4 @@
+import { collectorEnv } from '@cw/collector/config';
 import { connectionEnv, loadConfig } from '@cw/config';
 import { z } from 'zod';
 
@@ -12,6 +13,7 @@ export const cliSchema = z.object({
     .string()
     .regex(/^\d+[mg]$/, 'expected a JVM heap size such as 1g or 512m')
     .default('1g'),
+  ...collectorEnv,
 });
 
 export type CliConfig = z.infer<typeof cliSchema>;

@@ -1,0 +1,50 @@
+import { ChannelRegistry, replayFile } from '@cw/collector';
+import { serverUrls } from '@cw/config';
+import { createLogger } from '@cw/logging';
+import { createQueue } from '@cw/queues';
+import { createRedis } from '@cw/redis';
+import { cliConfig } from '../config.ts';
+import type { CommandIo } from '../main.ts';
+
+const USAGE = `usage: pnpm -s cw replay <posts.jsonl> [--speed N] [--resume]
+  --speed N   1 = real time, 60 = one minute per second, 0 = as fast as possible (default 0)
+  --resume    honour and move the registry's cursors, so a stopped replay goes on where it was
+`;
+
+export async function run(args: string[], io: CommandIo): Promise<number> {
+  const path = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--speed');
+  const speedArg = args.includes('--speed') ? Number(args[args.indexOf('--speed') + 1]) : 0;
+  if (!path || !Number.isFinite(speedArg) || speedArg < 0) {
+    io.stderr.write(USAGE);
+    return 2;
+  }
+  const config = cliConfig();
+  const log = createLogger({
+    service: 'cli',
+    level: config.CW_LOG_LEVEL === 'info' ? 'warn' : config.CW_LOG_LEVEL,
+  });
+  const redis = createRedis(serverUrls(config).redisUrl, 'client', { enableOfflineQueue: true });
+  const queue = createQueue('posts', { connection: redis, prefix: config.CW_QUEUE_PREFIX });
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    const result = await replayFile(path, {
+      queue,
+      speed: speedArg,
+      log,
+      signal: stop.signal,
+      ...(args.includes('--resume') ? { registry: new ChannelRegistry(redis, config.CW_QUEUE_PREFIX) } : {}),
+      onProgress: (p) => io.stderr.write(`\rreplayed ${p.published} posts (${p.lines} lines)`),
+    });
+    io.stderr.write('\n');
+    io.stdout.write(
+      `replayed ${result.published} posts from ${result.lines} lines; ${result.skipped} already past the cursor, ${result.invalid} invalid\n`,
+    );
+    return result.invalid > 0 ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    await queue.close();
+    redis.disconnect();
+  }
+}
