@@ -1,0 +1,161 @@
+import { Writable } from 'node:stream';
+import { createEsClient } from '@cw/es';
+import { createLogger } from '@cw/logging';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedServers } from '../../../tests/support/servers.ts';
+import { main } from './main.ts';
+import { generateDataset } from './testing/dataset.ts';
+import { auth, KEY, loadDataset, START, testApp } from './testing/load.ts';
+
+// The HTTP contract: keys, validation, limits, errors that leak nothing, docs and metrics.
+
+const ctx = isolatedServers();
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  await loadDataset(ctx.es, ctx.prefix, generateDataset({ seed: 7, count: 50, start: START, hours: 24 }));
+  app = await testApp(ctx.es, ctx.prefix);
+});
+afterAll(async () => app?.close());
+
+describe('access', () => {
+  it('refuses a request without a key, and one with a wrong key, with 401', async () => {
+    const none = await app.inject({ url: '/v1/posts' });
+    expect(none.statusCode).toBe(401);
+    expect(none.headers['www-authenticate']).toBe('Bearer');
+    const wrong = await app.inject({ url: '/v1/posts', headers: { authorization: `Bearer ${KEY}x` } });
+    expect(wrong.statusCode).toBe(401);
+    const basic = await app.inject({ url: '/v1/trends', headers: { authorization: `Basic ${KEY}` } });
+    expect(basic.statusCode).toBe(401);
+    const right = await app.inject({ url: '/v1/posts', headers: auth });
+    expect(right.statusCode).toBe(200);
+  });
+
+  it('serves health, readiness, metrics and the OpenAPI document without a key', async () => {
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/readyz' })).json()).toMatchObject({ status: 'ok' });
+    const metrics = await app.inject({ url: '/metrics' });
+    expect(metrics.body).toContain('cw_api_request_seconds');
+    expect(metrics.body).toContain('cw_api_auth_failures_total{reason="missing"}');
+    const doc = (await app.inject({ url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      [
+        '/v1/alerts',
+        '/v1/channels/top',
+        '/v1/clusters',
+        '/v1/narratives',
+        '/v1/posts',
+        '/v1/terms/emerging',
+        '/v1/trends',
+      ].sort(),
+    );
+    expect((await app.inject({ url: '/docs/' })).statusCode).toBe(200);
+  });
+
+  it('limits the rate per key', async () => {
+    const limited = await testApp(ctx.es, ctx.prefix, { rateLimitPerMinute: 3 });
+    const codes = [];
+    for (let i = 0; i < 5; i++)
+      codes.push((await limited.inject({ url: '/v1/narratives', headers: auth })).statusCode);
+    expect(codes).toEqual([200, 200, 200, 429, 429]);
+    await limited.close();
+  });
+
+  it('refuses to start without keys unless CW_API_AUTH=off, naming every bad variable', async () => {
+    await expect(main({ CW_ES_URL: ctx.esUrl })).rejects.toThrow(/no API keys configured/);
+    await expect(main({ CW_API_KEYS: 'not-a-hash', CW_API_PORT: 'x' })).rejects.toThrow(
+      /CW_API_KEYS[\s\S]*CW_API_PORT|CW_API_PORT[\s\S]*CW_API_KEYS/,
+    );
+  });
+});
+
+describe('parameters', () => {
+  const bad = async (url: string) => {
+    const res = await app.inject({ url, headers: auth });
+    expect(res.statusCode, url).toBe(400);
+    return (res.json() as { problems: { parameter: string; value: unknown; expected: string }[] }).problems;
+  };
+
+  it('names the parameter, the value and what is expected, for every bad one at once', async () => {
+    const problems = await bad('/v1/trends?interval=minute&from=yesterday&tz=Mars/Olympus&narativ=x');
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { parameter: 'interval', value: 'minute', expected: 'expected hour, day or week' },
+        expect.objectContaining({ parameter: 'from', value: 'yesterday' }),
+        expect.objectContaining({ parameter: 'tz', value: 'Mars/Olympus' }),
+        expect.objectContaining({
+          parameter: 'narativ',
+          expected: expect.stringMatching(/no such parameter/),
+        }),
+      ]),
+    );
+  });
+
+  it('refuses unknown narratives, bad numbers, bad cursors and backwards ranges', async () => {
+    expect((await bad('/v1/posts?narrative=nope'))[0]).toMatchObject({
+      parameter: 'narrative',
+      value: ['nope'],
+    });
+    expect((await bad('/v1/posts?minViews=-1'))[0]?.parameter).toBe('minViews');
+    expect((await bad('/v1/posts?limit=100000'))[0]?.parameter).toBe('limit');
+    expect((await bad('/v1/posts?cursor=garbage'))[0]?.parameter).toBe('cursor');
+    expect((await bad('/v1/posts?from=2026-03-02&to=2026-03-01'))[0]?.parameter).toBe('from');
+    const cursor = (
+      (await app.inject({ url: `/v1/posts?from=${START}&limit=1&sort=views`, headers: auth })).json() as {
+        nextCursor: string;
+      }
+    ).nextCursor;
+    expect((await bad(`/v1/posts?from=${START}&limit=1&sort=time&cursor=${cursor}`))[0]?.expected).toMatch(
+      /another sort/,
+    );
+  });
+
+  it('caps the time range: no hourly trends over months, no range over the configured days', async () => {
+    const hourly = await bad('/v1/trends?interval=hour&from=2026-01-01&to=2026-04-05');
+    expect(hourly[0]).toMatchObject({
+      parameter: 'interval',
+      expected: expect.stringMatching(/at most 2200 buckets/),
+    });
+    const long = await bad('/v1/posts?from=2020-01-01&to=2026-01-01');
+    expect(long[0]?.expected).toMatch(/at most 100 days/);
+    const ok = await app.inject({
+      url: '/v1/trends?interval=day&from=2026-01-01&to=2026-03-31',
+      headers: auth,
+    });
+    expect(ok.statusCode).toBe(200);
+  });
+});
+
+describe('errors', () => {
+  it('an unreachable Elasticsearch gives 503 without internals; the cause is logged', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(...String(chunk).trim().split('\n'));
+        done();
+      },
+    });
+    const log = createLogger({ service: 'api-test', level: 'error', destination: sink });
+    const dead = createEsClient('http://127.0.0.1:9', { requestTimeoutMs: 2000 });
+    const broken = await testApp(dead, ctx.prefix, { log });
+    const res = await broken.inject({ url: '/v1/trends', headers: auth });
+    expect(res.statusCode).toBe(503);
+    expect(res.body).not.toMatch(/ECONNREFUSED|stack|127\.0\.0\.1|at /);
+    expect(Object.keys(res.json() as object).sort()).toEqual(['error', 'message', 'requestId']);
+    const logged = lines.map((l) => JSON.parse(l) as { err?: { message?: string } });
+    expect(logged.some((l) => /ECONNREFUSED|connect/i.test(l.err?.message ?? ''))).toBe(true);
+    expect((await broken.inject({ url: '/readyz' })).statusCode).toBe(503);
+    await broken.close();
+    await dead.close();
+  });
+
+  it('a query Elasticsearch refuses gives 500 with a request id and no Elasticsearch message', async () => {
+    // An index name with a capital letter is invalid for Elasticsearch: it answers 400.
+    const odd = await testApp(ctx.es, 'Invalid_Prefix');
+    const res = await odd.inject({ url: '/v1/posts', headers: auth });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toMatch(/exception|Invalid_Prefix|reason/i);
+    await odd.close();
+  });
+});
