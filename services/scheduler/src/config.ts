@@ -98,6 +98,6 @@ export const schedulerSchema = z.object({
 
 export type SchedulerConfig = z.infer<typeof schedulerSchema>;
 
-export function schedulerConfig(env: NodeJS.ProcessEnv): SchedulerConfig {
+export function schedulerConfig(env: NodeJS.ProcessEnv = process.env): SchedulerConfig {
   return loadConfig(schedulerSchema, env);
 }

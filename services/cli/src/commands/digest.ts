@@ -1,0 +1,82 @@
+import { parseArgs } from 'node:util';
+import { serverUrls } from '@cw/config';
+import { createEsClient, installIndices } from '@cw/es';
+import { createQueue } from '@cw/queues';
+import { createRedis } from '@cw/redis';
+import { enqueueDeliveries, previousDay, runDigest, schedulerConfig } from '@cw/scheduler';
+import type { CommandIo } from '../main.ts';
+
+const USAGE = 'usage: pnpm -s cw digest [--date YYYY-MM-DD] [--out DIR] [--tz ZONE] [--deliver]\n';
+
+/** Build the daily digest on demand; the same code the 08:00 schedule runs. */
+export async function run(args: string[], io: CommandIo): Promise<number> {
+  let values: { date?: string; out?: string; tz?: string; deliver?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        date: { type: 'string' },
+        out: { type: 'string' },
+        tz: { type: 'string' },
+        deliver: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    io.stderr.write(`cw digest: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const config = schedulerConfig({ ...process.env, ...(values.tz ? { CW_DIGEST_TZ: values.tz } : {}) });
+  const timeZone = config.CW_DIGEST_TZ;
+  const date = values.date ?? previousDay(new Date(), timeZone);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+    io.stderr.write(`cw digest: --date expects YYYY-MM-DD, got '${date}'\n${USAGE}`);
+    return 2;
+  }
+  const { redisUrl, esUrl } = serverUrls(config);
+  const es = createEsClient(esUrl);
+  const connection = values.deliver ? createRedis(redisUrl, 'client') : undefined;
+  const queue = connection
+    ? createQueue('webhooks', { connection, prefix: config.CW_QUEUE_PREFIX })
+    : undefined;
+  try {
+    await installIndices(es, config.CW_INDEX_PREFIX);
+    io.stderr.write(`building the digest of ${date} (${timeZone})…\n`);
+    const { digest, files } = await runDigest({
+      es,
+      prefix: config.CW_INDEX_PREFIX,
+      date,
+      timeZone,
+      dir: values.out ?? config.CW_DIGEST_DIR,
+      ...(queue ? { notify: (id, event) => enqueueDeliveries(queue, config.CW_WEBHOOKS, id, event) } : {}),
+    });
+    io.stdout.write(
+      `digest ${digest.date}: ${digest.totalPosts} posts, ${digest.taggedPosts} with a narrative, ` +
+        `${digest.narratives.length} narratives, ${digest.alerts.length} alerts\n`,
+    );
+    for (const n of digest.narratives.slice(0, 10)) {
+      const change = n.ratio === null ? 'new' : `×${n.ratio.toFixed(2)}`;
+      io.stdout.write(
+        `  ${n.narrative.padEnd(28)} ${String(n.count).padStart(6)}  (7-day average ${n.average7d.toFixed(1)}, ${change})\n`,
+      );
+    }
+    for (const [kind, path] of Object.entries(files)) io.stdout.write(`${kind.padEnd(9)} ${path}\n`);
+    if (queue) {
+      const targets = config.CW_WEBHOOKS.filter((t) => t.kinds.includes('digest')).map((t) => t.name);
+      io.stdout.write(
+        targets.length > 0
+          ? `queued for delivery to ${targets.join(', ')} (sent by the running scheduler)\n`
+          : 'no webhook targets configured (CW_WEBHOOKS)\n',
+      );
+    }
+    return 0;
+  } finally {
+    await queue?.close();
+    connection?.disconnect();
+    await es.close();
+  }
+}
