@@ -77,49 +77,58 @@ export async function trends(es: Client, prefix: string, params: TrendsParams): 
     include = ((top.aggregations?.['top'] as { buckets?: TermsBucket[] })?.buckets ?? []).map((b) => b.key);
     if (include.length === 0) include = ['\u0000none'];
   }
+  const histogram: Agg = {
+    date_histogram: {
+      field: 'postedAt',
+      calendar_interval: CALENDAR[params.interval] as estypes.AggregationsCalendarInterval,
+      time_zone: timeZone,
+      format: "yyyy-MM-dd'T'HH:mm:ssXXX",
+      min_doc_count: 0,
+      extended_bounds: { min: Date.parse(params.from), max: Date.parse(params.to) - 1 },
+    },
+  };
+  // Series first, a histogram inside each: about twice as fast as a terms aggregation inside every
+  // one of hundreds of hourly buckets. Both histograms share bounds, so their buckets line up.
   const terms: Agg = {
     terms: {
       field: FIELD[split],
       size: include ? include.length : maxSeries,
       ...(include ? { include } : {}),
     },
+    aggs: { over: histogram },
   };
   const response = await es.search({
     index,
     size: 0,
     track_total_hits: true,
     query,
-    aggs: {
-      over: {
-        date_histogram: {
-          field: 'postedAt',
-          calendar_interval: CALENDAR[params.interval] as estypes.AggregationsCalendarInterval,
-          time_zone: timeZone,
-          format: "yyyy-MM-dd'T'HH:mm:ssXXX",
-          min_doc_count: 0,
-          extended_bounds: { min: Date.parse(params.from), max: Date.parse(params.to) - 1 },
-        },
-        aggs: { series: narrowed(terms) },
-      },
-    },
+    aggs: { over: histogram, series: narrowed(terms) },
   });
 
-  type Bucket = {
-    key_as_string: string;
-    doc_count: number;
-    series: { buckets?: TermsBucket[]; series?: { buckets: TermsBucket[] } };
-  };
-  const raw = (response.aggregations?.['over'] as { buckets: Bucket[] } | undefined)?.buckets ?? [];
+  type HistogramBucket = { key_as_string: string; doc_count: number };
+  type SeriesBucket = { key: string; doc_count: number; over: { buckets: HistogramBucket[] } };
+  const aggs = response.aggregations as
+    | {
+        over?: { buckets: HistogramBucket[] };
+        series?: { buckets?: SeriesBucket[]; series?: { buckets: SeriesBucket[] } };
+      }
+    | undefined;
+  const raw = aggs?.over?.buckets ?? [];
+  const series = aggs?.series?.series?.buckets ?? aggs?.series?.buckets ?? [];
   const totals: Record<string, number> = {};
-  const rows = raw.map((bucket) => {
-    const inner = bucket.series.series?.buckets ?? bucket.series.buckets ?? [];
-    const counts: Record<string, number> = {};
-    for (const b of inner) {
-      counts[b.key] = b.doc_count;
-      totals[b.key] = (totals[b.key] ?? 0) + b.doc_count;
+  const byStart = new Map<string, Record<string, number>>(raw.map((b) => [b.key_as_string, {}]));
+  for (const s of series) {
+    totals[s.key] = s.doc_count;
+    for (const b of s.over.buckets) {
+      const counts = byStart.get(b.key_as_string);
+      if (counts) counts[s.key] = b.doc_count;
     }
-    return { start: bucket.key_as_string, total: bucket.doc_count, counts };
-  });
+  }
+  const rows = raw.map((bucket) => ({
+    start: bucket.key_as_string,
+    total: bucket.doc_count,
+    counts: byStart.get(bucket.key_as_string) ?? {},
+  }));
   const keys = Object.keys(totals).sort((a, b) => (totals[b] ?? 0) - (totals[a] ?? 0) || a.localeCompare(b));
   // Requested narratives with no post at all still get their (zero) series.
   for (const key of split === 'narrative' ? (narratives ?? []) : []) {

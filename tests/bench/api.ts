@@ -1,0 +1,230 @@
+// Query API latency over a large index: N generated posts over 90 days (default 1,000,000; set
+// CW_BENCH_API_POSTS or pass a number: `npx tsx tests/bench/api.ts 100000`), loaded straight with
+// the bulk helper as IndexedPost-shaped documents (no enrichment: the load is not what is measured),
+// then 8 concurrent HTTP clients against the real server for each endpoint. Parameters vary per
+// request (window end, narrative, words), so Elasticsearch's request cache rarely answers for us.
+// Uses the running local stack (or starts it) and its own index prefix `cwbench`.
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { buildApp, hashApiKey, parseApiKeys } from '@cw/api';
+import { connectionSchema, loadConfig, serverUrls } from '@cw/config';
+import { normaliseForMatching, stemText } from '@cw/enrichment';
+import { type Client, createEsClient, indexNames, installIndices } from '@cw/es';
+import { createLogger } from '@cw/logging';
+import { stackUp } from '@cw/stack';
+
+const PREFIX = 'cwbench';
+const DAYS = 90;
+const HOUR = 3600_000;
+const CLIENTS = 8;
+const NARRATIVES = ['recruitment', 'blame', 'sanctions', 'biolabs', 'elections', 'protests'];
+const LANGS = ['ru', 'ru', 'ru', 'kk', 'kk', 'uk', 'en'];
+const WORDS = (
+  'контракт контракта выплаты граница колонна дроны запчасти казахстан астана алматы санкции ' +
+  'выборы митинг лаборатория вакансия добровольцы келісімшарт шекара сайлау жалақы новости ' +
+  'погода рынок цены школа завод мост вокзал дорога область город сегодня вчера заявил источник'
+).split(' ');
+
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// An async generator: the bulk helper pulls documents as it sends, so 1M never sit in memory.
+async function* documents(count: number, end: number) {
+  const random = rng(1);
+  const start = end - DAYS * 24 * HOUR;
+  for (let i = 0; i < count; i++) {
+    const channel = Math.floor(random() ** 2 * 500);
+    const postedAt = new Date(start + Math.floor(random() * DAYS * 24 * HOUR)).toISOString();
+    const words = Array.from({ length: 12 }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
+    const text = `${words} №${i}`;
+    const narratives = NARRATIVES.filter(() => random() < 0.08);
+    const fp = randomBytes(8).toString('hex');
+    const forward = random() < 0.2;
+    yield {
+      id: `-100${2000000000 + channel}_${i}`,
+      channel: {
+        id: `-100${2000000000 + channel}`,
+        username: `bench_ch_${channel}`,
+        title: `Bench ${channel}`,
+      },
+      messageId: i + 1,
+      url: `https://t.me/bench_ch_${channel}/${i + 1}`,
+      postedAt,
+      collectedAt: postedAt,
+      text,
+      textStems: stemText(text),
+      entities: { urls: [], domains: [], hashtags: [], mentions: [], channelLinks: [] },
+      media: [],
+      ...(forward ? { forward: { fromChannelId: '-1009999' } } : {}),
+      metrics: { views: Math.floor(random() * 50_000), forwards: Math.floor(random() * 100) },
+      source: 'replay',
+      lang: LANGS[Math.floor(random() * LANGS.length)],
+      langConfidence: 0.9,
+      narratives,
+      narrativeEvidence: narratives.map((n) => ({ narrative: n, score: 1, signals: [] })),
+      fingerprint: fp,
+      fingerprintBands: [0, 1, 2, 3].map((b) => `${b}:${fp.slice(b * 4, b * 4 + 4)}`),
+      isForward: forward,
+      isEdited: false,
+      isDeleted: false,
+      version: Date.parse(postedAt),
+    };
+  }
+}
+
+async function load(es: Client, count: number, end: number) {
+  await es.indices.delete({ index: `${PREFIX}-*`, ignore_unavailable: true, allow_no_indices: true });
+  await installIndices(es, PREFIX);
+  const names = indexNames(PREFIX);
+  const started = performance.now();
+  const result = await es.helpers.bulk<{ id: string; postedAt: string }>({
+    datasource: documents(count, end),
+    onDocument: (doc) => ({ index: { _index: names.postsIndex(doc.postedAt), _id: doc.id } }),
+    flushBytes: 8_000_000,
+    concurrency: 2,
+    refreshOnCompletion: true,
+  });
+  if (result.failed > 0) throw new Error(`${result.failed} documents failed to index`);
+  const seconds = (performance.now() - started) / 1000;
+  const { count: indexed } = await es.count({ index: names.posts });
+  return { seconds, indexed };
+}
+
+type Scenario = { name: string; url: (random: () => number) => string };
+
+function scenarios(end: number): Scenario[] {
+  const iso = (t: number) => new Date(t).toISOString();
+  // A window end somewhere in the last 60 days, on a whole minute, so windows stay inside the data.
+  const endIn = (random: () => number) => Math.floor((end - random() * 60 * 24 * HOUR) / 60_000) * 60_000;
+  const pick = <T>(random: () => number, list: readonly T[]) => list[Math.floor(random() * list.length)] as T;
+  return [
+    {
+      name: 'trends 30 d hourly, all narratives',
+      url: (r) => {
+        const to = endIn(r);
+        return `/v1/trends?interval=hour&from=${iso(to - 30 * 24 * HOUR)}&to=${iso(to)}&tz=Asia/Almaty`;
+      },
+    },
+    {
+      name: 'posts search + filters',
+      url: (r) => {
+        const to = endIn(r);
+        const q = encodeURIComponent(`${pick(r, WORDS)} ${pick(r, WORDS)}`);
+        return `/v1/posts?q=${q}&lang=ru&minViews=1000&narrative=${pick(r, NARRATIVES)}&from=${iso(to - 30 * 24 * HOUR)}&to=${iso(to)}&sort=time&limit=50`;
+      },
+    },
+    {
+      name: 'channels/top 7 d',
+      url: (r) => {
+        const to = endIn(r);
+        return `/v1/channels/top?narrative=${pick(r, NARRATIVES)}&from=${iso(to - 7 * 24 * HOUR)}&to=${iso(to)}`;
+      },
+    },
+    {
+      name: 'terms/emerging 1 d vs 30 d',
+      url: (r) => {
+        const to = endIn(r);
+        return `/v1/terms/emerging?narrative=${pick(r, NARRATIVES)}&from=${iso(to - 24 * HOUR)}&to=${iso(to)}&backgroundFrom=${iso(to - 31 * 24 * HOUR)}`;
+      },
+    },
+  ];
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+
+async function measure(base: string, key: string, scenario: Scenario, requests: number) {
+  const random = rng(scenario.name.length * 7919);
+  const urls = Array.from({ length: requests + CLIENTS * 2 }, () => scenario.url(random));
+  const warmup = urls.splice(0, CLIENTS * 2);
+  const call = async (url: string) => {
+    const started = performance.now();
+    const res = await fetch(base + url, { headers: { authorization: `Bearer ${key}` } });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+    return performance.now() - started;
+  };
+  for (const url of warmup) await call(url);
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      for (let url = urls.shift(); url; url = urls.shift()) latencies.push(await call(url));
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), rps: latencies.length / seconds };
+}
+
+export async function run(): Promise<void> {
+  const arg = process.argv.slice(2).find((a) => /^\d+$/.test(a));
+  const count = Number(arg ?? process.env['CW_BENCH_API_POSTS'] ?? 1_000_000);
+  const requests = Number(process.env['CW_BENCH_API_REQUESTS'] ?? 200);
+  const config = loadConfig(connectionSchema, process.env);
+  const { esUrl } = serverUrls(config);
+  await stackUp({
+    redisUrl: config.CW_REDIS_URL,
+    esUrl: config.CW_ES_URL,
+    redisPort: config.CW_REDIS_PORT,
+    esPort: config.CW_ES_PORT,
+    cacheDir: config.CW_CACHE_DIR,
+  });
+  const es = createEsClient(esUrl, { requestTimeoutMs: 120_000 });
+  const end = Math.floor(Date.now() / HOUR) * HOUR;
+  const reuse = process.env['CW_BENCH_API_REUSE'] === '1';
+  const existing = reuse
+    ? await es.count({ index: `${PREFIX}-posts` }).then(
+        (r) => r.count,
+        () => 0,
+      )
+    : 0;
+  if (existing >= count) {
+    process.stdout.write(`api bench: reusing ${existing} posts already in ${PREFIX}-posts\n`);
+  } else {
+    process.stdout.write(`api bench: loading ${count} posts over ${DAYS} days into ${PREFIX}-posts…\n`);
+    const loaded = await load(es, count, end);
+    process.stdout.write(
+      `api bench: load ${loaded.seconds.toFixed(1)} s (${Math.round(loaded.indexed / loaded.seconds)} posts/s), ${loaded.indexed} indexed\n`,
+    );
+  }
+  const key = randomBytes(16).toString('hex');
+  const app = await buildApp({
+    es,
+    prefix: PREFIX,
+    log: createLogger({ service: 'api-bench', level: 'warn' }),
+    auth: parseApiKeys(`bench:${hashApiKey(key)}`),
+    rateLimitPerMinute: 1_000_000,
+    limits: { maxRangeDays: 400, maxBuckets: 2200 },
+    definitions: () => NARRATIVES.map((id) => ({ id, title: id, description: id, languages: ['ru'] })),
+    stem: stemText,
+    normalise: normaliseForMatching,
+  });
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  process.stdout.write(`api bench: ${CLIENTS} concurrent clients, ${requests} requests per endpoint\n`);
+  for (const scenario of scenarios(end)) {
+    const r = await measure(base, key, scenario, requests);
+    process.stdout.write(
+      `  ${scenario.name.padEnd(36)} p50 ${r.p50.toFixed(1).padStart(7)} ms   p95 ${r.p95.toFixed(1).padStart(7)} ms   ${r.rps.toFixed(0).padStart(5)} req/s\n`,
+    );
+  }
+  await app.close();
+  await es.close();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  run().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`api bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
