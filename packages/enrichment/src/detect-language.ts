@@ -1,8 +1,8 @@
 // Language identification tuned for short Telegram posts: franc (trigram models) restricted to the
 // candidate languages and to a bounded sample, plus letter and function-word evidence that decides
 // most posts on its own. Text with almost no letters left after cleaning is 'und', not a guess.
-import { francAll } from 'franc';
-import { addLetterEvidence, addWordEvidence, type Scores } from './language-evidence.ts';
+import { franc, francAll } from 'franc';
+import { addLetterEvidence, addWordEvidence, EVIDENCE_LANGS, LANG_INDEX } from './language-evidence.ts';
 import { type ScannedText, scan, TokenKind } from './tokenise.ts';
 
 /** Central Asian languages plus English: the default candidate set. */
@@ -46,6 +46,8 @@ const FROM_FRANC = new Map(Object.entries(FRANC_CODES).map(([one, three]) => [th
 const CYRILLIC_LANGS = new Set(['ru', 'uk', 'kk', 'ky', 'tg', 'uz', 'be', 'bg', 'tt']);
 const LATIN_LANGS = new Set(['en', 'uz', 'kk', 'tr', 'az', 'tk', 'de', 'fr', 'es', 'it', 'pl']);
 
+/** Words of a post looked at: the first 40 decide. */
+const MAX_WORDS = 40;
 /** Fewer letters than this (an emoji, a link, a number, "ok") carries no language. */
 const MIN_LETTERS = 3;
 /** Evidence margin above which franc is not consulted (a Tajik ҷ, a Ukrainian ї, five Russian words). */
@@ -70,12 +72,14 @@ function isLatinLetter(code: number): boolean {
   return (code >= 0x61 && code <= 0x7a) || (code >= 0xc0 && code <= 0x24f) || code === 0x2bb;
 }
 
-function best(scores: Scores, pool: readonly string[]): [string, number, number] {
+/** Scores of the pool: evidence languages by index, any other candidate only from franc. */
+type PoolScores = Map<string, number>;
+
+function best(scores: PoolScores): [string, number, number] {
   let top = '';
   let topScore = Number.NEGATIVE_INFINITY;
   let second = Number.NEGATIVE_INFINITY;
-  for (const lang of pool) {
-    const score = scores.get(lang) ?? 0;
+  for (const [lang, score] of scores) {
     if (score > topScore) {
       second = topScore;
       topScore = score;
@@ -95,43 +99,48 @@ export function detectScanned(
   scanned: ScannedText,
   candidates: readonly string[],
 ): DetectedLanguage {
-  // Cleaning: only words count; links, mentions, hashtags, numbers and emoji are dropped.
+  // Cleaning: only words count; links, mentions, hashtags, numbers and emoji are dropped. A bounded
+  // prefix is enough to tell the language and keeps long posts as cheap as short ones.
   const words: string[] = [];
-  let raw = '';
-  for (let i = 0; i < scanned.tokens.length; i++) {
-    if (scanned.kinds[i] !== TokenKind.word) continue;
-    words.push(scanned.tokens[i] ?? '');
-    raw += `${text.slice(scanned.starts[i], scanned.ends[i]).toLowerCase()} `;
-  }
   let cyrillic = 0;
   let latin = 0;
   let other = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const code = raw.charCodeAt(i);
-    if (code === 0x20 || code === 0x27) continue;
-    if (isCyrillic(code)) cyrillic++;
-    else if (isLatinLetter(code)) latin++;
-    else other++;
+  for (let i = 0; i < scanned.tokens.length && words.length < MAX_WORDS; i++) {
+    if (scanned.kinds[i] !== TokenKind.word) continue;
+    const word = scanned.tokens[i] ?? '';
+    words.push(word);
+    for (let c = 0; c < word.length; c++) {
+      const code = word.charCodeAt(c);
+      if (code === 0x27) continue;
+      if (isCyrillic(code)) cyrillic++;
+      else if (isLatinLetter(code)) latin++;
+      else other++;
+    }
   }
   if (cyrillic + latin + other < MIN_LETTERS) return { lang: 'und', confidence: 0 };
 
-  if (other > cyrillic + latin) return detectWithFranc(raw, candidates);
+  if (other > cyrillic + latin) return detectWithFranc(words.join(' '), candidates);
   const script = cyrillic >= latin ? 'cyrillic' : 'latin';
   const scriptLangs = script === 'cyrillic' ? CYRILLIC_LANGS : LATIN_LANGS;
   const pool = candidates.filter((lang) => scriptLangs.has(lang));
   if (pool.length === 0) return { lang: 'und', confidence: 0 };
   if (pool.length === 1) return { lang: pool[0] ?? 'und', confidence: 0.5 };
 
-  const scores: Scores = new Map();
-  for (const lang of pool) scores.set(lang, PRIOR[lang] ?? 0);
-  addLetterEvidence(scores, raw, script);
-  addWordEvidence(scores, words);
+  const evidence = new Float64Array(EVIDENCE_LANGS.length);
+  const hasYo = script === 'cyrillic' && (text.includes('ё') || text.includes('Ё'));
+  addLetterEvidence(evidence, words, script, hasYo);
+  addWordEvidence(evidence, words);
+  const scores: PoolScores = new Map();
+  for (const lang of pool) {
+    const index = LANG_INDEX.get(lang);
+    scores.set(lang, (PRIOR[lang] ?? 0) + (index === undefined ? 0 : (evidence[index] ?? 0)));
+  }
 
-  let [top, topScore, second] = best(scores, pool);
+  let [top, topScore, second] = best(scores);
   // Below a dozen letters franc's trigrams are noise; the letters and words decide alone.
   if (topScore - second < DECISIVE_MARGIN && cyrillic + latin >= 10) {
-    addFrancEvidence(scores, words.join(' '), pool, francWeight(cyrillic + latin));
-    [top, topScore, second] = best(scores, pool);
+    addFrancEvidence(scores, words.join(' '), francWeight(cyrillic + latin));
+    [top, topScore, second] = best(scores);
   }
   const letters = cyrillic + latin;
   const margin = topScore - second;
@@ -140,7 +149,8 @@ export function detectScanned(
   return { lang: top, confidence: Math.round(certainty * lengthFactor * 100) / 100 };
 }
 
-function addFrancEvidence(scores: Scores, cleaned: string, pool: readonly string[], weight: number): void {
+function addFrancEvidence(scores: PoolScores, cleaned: string, weight: number): void {
+  const pool = [...scores.keys()];
   const only = pool.map((lang) => FRANC_CODES[lang]).filter((code): code is string => code !== undefined);
   const sample = cleaned.length > FRANC_SAMPLE_CHARS ? cleaned.slice(0, FRANC_SAMPLE_CHARS) : cleaned;
   const ranked = francAll(sample, { only, minLength: 1 });
@@ -169,4 +179,17 @@ function detectWithFranc(cleaned: string, candidates: readonly string[]): Detect
   if (!lang) return { lang: 'und', confidence: 0 };
   const next = ranked[1]?.[1] ?? 0;
   return { lang, confidence: Math.round(Math.min(1, 0.5 + (score - next) * 2) * 100) / 100 };
+}
+
+/**
+ * Plain franc on the raw text, mapped to ISO 639-1 ('und' otherwise): the baseline the benchmark and
+ * evaluations compare against. `candidates` restricts franc as detectLanguage does; without it franc
+ * considers every language it knows.
+ */
+export function francBaseline(text: string, candidates?: readonly string[]): string {
+  const only = candidates
+    ?.map((lang) => FRANC_CODES[lang])
+    .filter((code): code is string => code !== undefined);
+  const code = only ? franc(text, { only }) : franc(text);
+  return FROM_FRANC.get(code) ?? 'und';
 }

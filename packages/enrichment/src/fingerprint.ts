@@ -32,12 +32,27 @@ function mix(value: number): number {
   return h >>> 0;
 }
 
-// Counts set bits; the sign of (2 * set - features) decides each output bit, so no -1 branch is needed.
-function addFeature(counts: Int32Array, hi: number, lo: number): void {
-  for (let bit = 0; bit < 32; bit++) {
-    counts[bit] = (counts[bit] ?? 0) + ((hi >>> bit) & 1);
-    counts[bit + 32] = (counts[bit + 32] ?? 0) + ((lo >>> bit) & 1);
+/** Counter bit-planes per 32-bit half: counts up to 2^16 - 1 features per bit. */
+const PLANES = 16;
+
+/**
+ * Adds one feature's 32 bits to 32 counters kept as bit-planes (a ripple-carry adder across words):
+ * a couple of word operations per feature instead of 32 counter updates.
+ */
+function addBits(planes: Int32Array, bits: number): void {
+  let carry = bits;
+  for (let k = 0; k < PLANES && carry !== 0; k++) {
+    const plane = planes[k] ?? 0;
+    planes[k] = plane ^ carry;
+    carry &= plane;
   }
+}
+
+/** Reads counter `bit` back out of the planes. */
+function counterAt(planes: Int32Array, bit: number): number {
+  let value = 0;
+  for (let k = 0; k < PLANES; k++) value |= (((planes[k] ?? 0) >>> bit) & 1) << k;
+  return value;
 }
 
 function toHex(value: number): string {
@@ -46,19 +61,23 @@ function toHex(value: number): string {
 
 /** SimHash of a list of normalised tokens. */
 export function simhashTokens(tokens: readonly string[]): string {
-  const counts = new Int32Array(64);
+  const hiPlanes = new Int32Array(PLANES);
+  const loPlanes = new Int32Array(PLANES);
   let prevHi = 0;
   let prevLo = 0;
   let features = 0;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] ?? '';
     const hi = fnv1a(token, 0x811c9dc5);
-    const lo = fnv1a(token, 0x01234567);
-    addFeature(counts, hi, lo);
+    // The low half is derived from the high one: one pass over the characters per token.
+    const lo = mix(hi ^ 0x9e3779b9);
+    addBits(hiPlanes, hi);
+    addBits(loPlanes, lo);
     features++;
     // Bigrams carry word order, so a reshuffled text is not a copy.
     if (i > 0) {
-      addFeature(counts, mix(prevHi ^ Math.imul(hi, 31)), mix(prevLo ^ Math.imul(lo, 37)));
+      addBits(hiPlanes, mix(prevHi ^ Math.imul(hi, 31)));
+      addBits(loPlanes, mix(prevLo ^ Math.imul(lo, 37)));
       features++;
     }
     prevHi = hi;
@@ -67,8 +86,9 @@ export function simhashTokens(tokens: readonly string[]): string {
   let hi = 0;
   let lo = 0;
   for (let bit = 0; bit < 32; bit++) {
-    if (2 * (counts[bit] ?? 0) > features) hi |= 1 << bit;
-    if (2 * (counts[bit + 32] ?? 0) > features) lo |= 1 << bit;
+    // A bit is set when more than half of the features have it set.
+    if (2 * counterAt(hiPlanes, bit) > features) hi |= 1 << bit;
+    if (2 * counterAt(loPlanes, bit) > features) lo |= 1 << bit;
   }
   return toHex(hi) + toHex(lo);
 }

@@ -10,6 +10,7 @@ export {
   type DetectedLanguage,
   type DetectLanguageOptions,
   detectLanguage,
+  francBaseline,
 } from './detect-language.ts';
 export { type EnrichContext, type Enrichment, enrich } from './enrich.ts';
 export {

@@ -1,15 +1,16 @@
 // Evidence for language identification that franc's trigram models do not weigh well on short posts:
-// letters only some alphabets have, and the commonest function words of each language.
-// Scores are additive log-odds-like points per ISO 639-1 code.
+// letters only some alphabets have, and the commonest function words of each language. Points are
+// additive, per language; computed in one char-code pass with typed arrays (it runs on every post).
 
-export type Scores = Map<string, number>;
+/** Languages that have evidence tables; others can be candidates but get franc's opinion only. */
+export const EVIDENCE_LANGS = ['ru', 'uk', 'kk', 'ky', 'tg', 'uz', 'en'] as const;
+export const LANG_INDEX: ReadonlyMap<string, number> = new Map(EVIDENCE_LANGS.map((lang, i) => [lang, i]));
 
-function add(scores: Scores, lang: string, points: number): void {
-  scores.set(lang, (scores.get(lang) ?? 0) + points);
-}
+type Points = Partial<Record<(typeof EVIDENCE_LANGS)[number], number>>;
 
-/** Letter → points per language, for Cyrillic text. Negative points: the alphabet lacks the letter. */
-const CYRILLIC_LETTERS: Record<string, Record<string, number>> = {
+/** Letter → points per language (counted up to twice). Negative: the alphabet lacks the letter. */
+const LETTERS: Record<string, Points> = {
+  // Cyrillic
   ә: { kk: 3 },
   ұ: { kk: 3 },
   һ: { kk: 2 },
@@ -30,13 +31,9 @@ const CYRILLIC_LETTERS: Record<string, Record<string, number>> = {
   ы: { ru: 0.5, kk: 0.5, ky: 0.5, uk: -3, tg: -1.5 },
   э: { ru: 0.5, ky: 0.5, kk: 0.3, tg: 0.3, uk: -3 },
   ъ: { ru: 0.5, tg: 0.5, uk: -3, kk: -1, ky: -1 },
-  ё: { ru: 1, uk: -3 },
   щ: { ru: 0.3, uk: 0.3, tg: -1 },
   ц: { tg: -1 },
-};
-
-/** Letters of the Kazakh Latin alphabet (2021) that Uzbek and English do not use. */
-const LATIN_LETTERS: Record<string, Record<string, number>> = {
+  // Latin: letters of the Kazakh Latin alphabet (2021) that Uzbek and English do not use
   ä: { kk: 3 },
   ı: { kk: 3 },
   ñ: { kk: 3 },
@@ -48,54 +45,100 @@ const LATIN_LETTERS: Record<string, Record<string, number>> = {
   w: { en: 1, uz: -1, kk: -1 },
 };
 
-const KAZAKH_ONLY = /[әғқұһі]/;
-const SPECIAL_CYRILLIC = /[әғқңөұүһіїєґӣӯҳҷў]/;
-const KYRGYZ_KAZAKH_SHARED = /[ңөү]/;
-// Kyrgyz writes long vowels double (баалар, жаңы→ жаан, кечээ); Kazakh and Russian rarely do.
-const KYRGYZ_LONG_VOWEL = /(аа|оо|уу|үү|өө|ээ|ыы)/g;
-const UZBEK_APOSTROPHE = /[og]'/g;
-const Q_NOT_U = /q(?!u)/g;
+const SLOT = new Uint8Array(0x500);
+const SLOT_POINTS: Float64Array[] = [new Float64Array(EVIDENCE_LANGS.length)];
+for (const [letter, points] of Object.entries(LETTERS)) {
+  SLOT[letter.charCodeAt(0)] = SLOT_POINTS.length;
+  const row = new Float64Array(EVIDENCE_LANGS.length);
+  for (const [lang, value] of Object.entries(points)) row[LANG_INDEX.get(lang) ?? 0] = value;
+  SLOT_POINTS.push(row);
+}
+const slotOf = (letter: string) => SLOT[letter.charCodeAt(0)] ?? 0;
+/** Letters of the non-Russian Cyrillic alphabets: plain Cyrillic without any of them is most likely Russian. */
+const SPECIAL_CYRILLIC = [...'әғқңөұүһіїєґӣӯҳҷў'].map(slotOf);
+const KAZAKH_ONLY = [...'әғқұһі'].map(slotOf);
+const KYRGYZ_KAZAKH_SHARED = [...'ңөү'].map(slotOf);
+// Kyrgyz writes long vowels double (баалар, жаан, кечээ); Kazakh and Russian rarely do.
+const LONG_VOWELS = new Set([...'аоуүөэы'].map((ch) => ch.charCodeAt(0)));
 
-/** Adds letter evidence for a lowercase text (ё not yet folded). */
-export function addLetterEvidence(scores: Scores, text: string, script: 'cyrillic' | 'latin'): void {
-  const table = script === 'cyrillic' ? CYRILLIC_LETTERS : LATIN_LETTERS;
-  const counts = new Map<string, number>();
-  for (const ch of text) if (table[ch]) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  for (const [ch, count] of counts) {
-    for (const [lang, points] of Object.entries(table[ch] ?? {}))
-      add(scores, lang, points * Math.min(count, 2));
+const idx = (lang: (typeof EVIDENCE_LANGS)[number]) => LANG_INDEX.get(lang) ?? 0;
+const RU = idx('ru');
+const UK = idx('uk');
+const KK = idx('kk');
+const KY = idx('ky');
+const UZ = idx('uz');
+const EN = idx('en');
+
+function anyCounted(counts: Uint8Array, slots: readonly number[]): boolean {
+  for (const slot of slots) if ((counts[slot] ?? 0) > 0) return true;
+  return false;
+}
+
+/** Adds letter evidence of lowercase tokens to `scores` (indexed like EVIDENCE_LANGS). */
+export function addLetterEvidence(
+  scores: Float64Array,
+  tokens: readonly string[],
+  script: 'cyrillic' | 'latin',
+  hasYo: boolean,
+): void {
+  const counts = new Uint8Array(SLOT_POINTS.length);
+  let longVowels = 0;
+  let uzbekApostrophes = 0;
+  let qNotU = 0;
+  for (const token of tokens) {
+    let prev = 0;
+    for (let i = 0; i < token.length; i++) {
+      const code = token.charCodeAt(i);
+      if (code < 0x500) {
+        const slot = SLOT[code] ?? 0;
+        if (slot !== 0 && (counts[slot] ?? 0) < 2) counts[slot] = (counts[slot] ?? 0) + 1;
+      }
+      if (code === prev && LONG_VOWELS.has(code)) longVowels++;
+      else if (code === 0x27 && (prev === 0x6f || prev === 0x67)) uzbekApostrophes++;
+      else if (prev === 0x71 && code !== 0x75) qNotU++;
+      prev = code;
+    }
+    if (prev === 0x71) qNotU++;
+  }
+  for (let slot = 1; slot < counts.length; slot++) {
+    const count = counts[slot] ?? 0;
+    if (count === 0) continue;
+    const row = SLOT_POINTS[slot];
+    if (row) for (let l = 0; l < row.length; l++) scores[l] = (scores[l] ?? 0) + (row[l] ?? 0) * count;
   }
   if (script === 'cyrillic') {
-    const kazakhOnly = KAZAKH_ONLY.test(text);
-    // Plain Cyrillic without a single letter of the other alphabets is most likely Russian.
-    if (!SPECIAL_CYRILLIC.test(text)) add(scores, 'ru', 1);
-    if (KYRGYZ_KAZAKH_SHARED.test(text)) add(scores, kazakhOnly ? 'kk' : 'ky', 3);
-    const longVowels = text.match(KYRGYZ_LONG_VOWEL)?.length ?? 0;
-    if (longVowels > 0) add(scores, 'ky', Math.min(longVowels, 3));
+    if (hasYo) {
+      scores[RU] = (scores[RU] ?? 0) + 1;
+      scores[UK] = (scores[UK] ?? 0) - 3;
+    }
+    if (!anyCounted(counts, SPECIAL_CYRILLIC)) scores[RU] = (scores[RU] ?? 0) + 1;
+    if (anyCounted(counts, KYRGYZ_KAZAKH_SHARED)) {
+      const target = anyCounted(counts, KAZAKH_ONLY) ? KK : KY;
+      scores[target] = (scores[target] ?? 0) + 3;
+    }
+    if (longVowels > 0) scores[KY] = (scores[KY] ?? 0) + Math.min(longVowels, 3);
   } else {
-    const apostrophes = text.match(UZBEK_APOSTROPHE)?.length ?? 0;
-    if (apostrophes > 0) add(scores, 'uz', 3 * Math.min(apostrophes, 2));
-    const q = text.match(Q_NOT_U)?.length ?? 0;
-    if (q > 0) {
-      add(scores, 'en', -1.5);
-      add(scores, 'uz', 0.5);
-      add(scores, 'kk', 0.5);
+    if (uzbekApostrophes > 0) scores[UZ] = (scores[UZ] ?? 0) + 3 * Math.min(uzbekApostrophes, 2);
+    if (qNotU > 0) {
+      scores[EN] = (scores[EN] ?? 0) - 1.5;
+      scores[UZ] = (scores[UZ] ?? 0) + 0.5;
+      scores[KK] = (scores[KK] ?? 0) + 0.5;
     }
   }
 }
 
 /** The commonest short words of each language, written as the normaliser outputs them (ё→е, one '). */
-const FUNCTION_WORDS: Record<string, string> = {
+const FUNCTION_WORDS: Record<(typeof EVIDENCE_LANGS)[number], string> = {
   ru:
-    'и в на не по за до у что это как все он она они мы вы я ты его ее их из от же бы ли или но да нет уже еще так там тут где ' +
-    'когда кто чем чтобы если был была были было будет есть этот эта эти при без над под после только тоже ' +
-    'также очень сегодня вчера сейчас теперь можно нужно надо снова с со к о об про который которые свой наш ' +
-    'ваш всех всего себя даже вот пока почему опять новый новая цены курс уже выросли будут ничего ночью',
+    'и в на не по за до у что это как все он она они мы вы я ты его ее их из от же бы ли или но да нет уже еще ' +
+    'так там тут где когда кто чем чтобы если был была были было будет есть этот эта эти при без над под после ' +
+    'только тоже также очень сегодня вчера сейчас теперь можно нужно надо снова с со к о об про который которые ' +
+    'свой наш ваш всех всего себя даже вот пока почему опять новый новая цены курс выросли будут ничего ночью',
   uk:
-    'в на не за до у і й та що це як з із зі від вже ще також буде будуть є був була були було його її їх ми ви він вона вони ' +
-    'хто коли де але або чи після тільки лише дуже сьогодні вчора зараз тепер можна треба потрібно знову наш ' +
-    'наша наші який яка які яке цей ця ці цього себе навіть ось поки чому нові новий щодо усі всі ціни долара ' +
-    'гривні грн нема немає нічого вночі',
+    'в на не за до у і й та що це як з із зі від вже ще також буде будуть є був була були було його її їх ми ви ' +
+    'він вона вони хто коли де але або чи після тільки лише дуже сьогодні вчора зараз тепер можна треба ' +
+    'потрібно знову наш наша наші який яка які яке цей ця ці цього себе навіть ось поки чому нові новий щодо ' +
+    'усі всі ціни долара гривні грн нема немає нічого вночі',
   kk:
     'және мен бен пен бұл осы сол үшін деп емес жоқ бар бір екі үш ол олар біз сіз сен бүгін ертең кеше қазір ' +
     'қандай неге жыл жылы күн теңге туралы арқылы бойынша кейін дейін сияқты тағы әлі өте барлық бәрі ' +
@@ -119,24 +162,32 @@ const FUNCTION_WORDS: Record<string, string> = {
     'after before about just now says said there here my me all no yes can do does did last night than',
 };
 
-const WORD_LANGS = new Map<string, string[]>();
-for (const [lang, words] of Object.entries(FUNCTION_WORDS)) {
-  for (const word of words.split(/\s+/)) {
-    if (!word) continue;
-    const langs = WORD_LANGS.get(word) ?? [];
-    if (!langs.includes(lang)) langs.push(lang);
-    WORD_LANGS.set(word, langs);
+/** word → points per language; a word several languages share is worth less to each. */
+const WORD_POINTS = new Map<string, Float64Array>();
+{
+  const langsOf = new Map<string, number[]>();
+  for (const [lang, words] of Object.entries(FUNCTION_WORDS)) {
+    for (const word of words.split(/\s+/)) {
+      if (!word) continue;
+      const langs = langsOf.get(word) ?? [];
+      const index = LANG_INDEX.get(lang) ?? 0;
+      if (!langs.includes(index)) langs.push(index);
+      langsOf.set(word, langs);
+    }
+  }
+  for (const [word, langs] of langsOf) {
+    const row = new Float64Array(EVIDENCE_LANGS.length);
+    for (const index of langs) row[index] = 1 / langs.length;
+    WORD_POINTS.set(word, row);
   }
 }
 
-/** Adds function-word evidence: each hit is a point or so, capped so long texts do not run away. */
-export function addWordEvidence(scores: Scores, tokens: readonly string[]): void {
-  const hits = new Map<string, number>();
+/** Adds function-word evidence: 1.5 points a hit, capped at six hits so long texts do not run away. */
+export function addWordEvidence(scores: Float64Array, tokens: readonly string[]): void {
+  const hits = new Float64Array(EVIDENCE_LANGS.length);
   for (const token of tokens) {
-    const langs = WORD_LANGS.get(token);
-    if (!langs) continue;
-    // A word several languages share says less.
-    for (const lang of langs) hits.set(lang, (hits.get(lang) ?? 0) + 1 / langs.length);
+    const row = WORD_POINTS.get(token);
+    if (row) for (let l = 0; l < row.length; l++) hits[l] = (hits[l] ?? 0) + (row[l] ?? 0);
   }
-  for (const [lang, count] of hits) add(scores, lang, 1.5 * Math.min(count, 6));
+  for (let l = 0; l < hits.length; l++) scores[l] = (scores[l] ?? 0) + 1.5 * Math.min(hits[l] ?? 0, 6);
 }

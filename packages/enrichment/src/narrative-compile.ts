@@ -50,6 +50,11 @@ export interface CompiledNarratives {
   readonly numberAtom: number;
   /** Per atom: flat pairs [term, part, term, part, …]. */
   readonly atomUses: readonly number[][];
+  /**
+   * Memo of token → atoms (exact and stem hits). Words repeat across posts (Zipf), so most tokens cost
+   * one map lookup instead of a trie walk. Bounded; belongs to this compiled set, so a reload drops it.
+   */
+  readonly atomCache: Map<string, readonly number[]>;
 }
 
 export function compileNarratives(definitions: readonly NarrativeDefinition[]): CompiledNarratives {
@@ -153,5 +158,6 @@ export function compileNarratives(definitions: readonly NarrativeDefinition[]): 
     stems,
     numberAtom: atomIds.get(`e:${NUMBER_PART}`) ?? -1,
     atomUses,
+    atomCache: new Map(),
   };
 }

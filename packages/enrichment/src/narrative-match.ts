@@ -34,97 +34,148 @@ export interface NarrativeVerdict extends NarrativeEvidence {
 /** Positions, per part, of a term's words in the post. */
 type PartPositions = number[][];
 
-function collectHits(compiled: CompiledNarratives, scanned: ScannedText): Map<number, PartPositions> {
-  const hits = new Map<number, PartPositions>();
-  const record = (atom: number, position: number) => {
-    const uses = compiled.atomUses[atom];
-    if (!uses) return;
-    for (let u = 0; u < uses.length; u += 2) {
-      const term = uses[u] ?? 0;
-      const part = uses[u + 1] ?? 0;
-      let positions = hits.get(term);
-      if (!positions) {
-        positions = Array.from({ length: compiled.terms[term]?.parts ?? 1 }, () => []);
-        hits.set(term, positions);
-      }
-      positions[part]?.push(position);
+const NO_ATOMS: readonly number[] = [];
+const ATOM_CACHE_LIMIT = 100_000;
+
+/** The atoms a token hits: exact words and every stem that prefixes it. */
+function atomsOf(compiled: CompiledNarratives, token: string): readonly number[] {
+  const cached = compiled.atomCache.get(token);
+  if (cached) return cached;
+  let atoms: number[] | undefined;
+  const exact = compiled.exact.get(token);
+  if (exact) atoms = [...exact];
+  let node = compiled.stems.next.get(token.charCodeAt(0));
+  for (let c = 1; node && c <= token.length; c++) {
+    if (node.atoms) atoms = atoms ? atoms.concat(node.atoms) : [...node.atoms];
+    node = c < token.length ? node.next.get(token.charCodeAt(c)) : undefined;
+  }
+  const result = atoms ?? NO_ATOMS;
+  if (compiled.atomCache.size >= ATOM_CACHE_LIMIT) compiled.atomCache.clear();
+  compiled.atomCache.set(token, result);
+  return result;
+}
+
+/** A term found in the post, with the token positions of its words. */
+interface TermMatch {
+  term: number;
+  positions: number[];
+}
+
+/** Records a token position for the terms that use an atom (single words: the first position only). */
+function recordAtom(
+  compiled: CompiledNarratives,
+  single: Map<number, number>,
+  phrases: Map<number, PartPositions>,
+  atom: number,
+  position: number,
+): void {
+  const uses = compiled.atomUses[atom];
+  if (!uses) return;
+  for (let u = 0; u < uses.length; u += 2) {
+    const term = uses[u] ?? 0;
+    const parts = compiled.terms[term]?.parts ?? 1;
+    if (parts === 1) {
+      if (!single.has(term)) single.set(term, position);
+      continue;
     }
-  };
+    let positions = phrases.get(term);
+    if (!positions) {
+      positions = [];
+      for (let p = 0; p < parts; p++) positions.push([]);
+      phrases.set(term, positions);
+    }
+    positions[uses[u + 1] ?? 0]?.push(position);
+  }
+}
+
+/** The one pass: every token's atoms record their position for the terms that use them. */
+function matchTerms(compiled: CompiledNarratives, scanned: ScannedText): TermMatch[] {
+  const single = new Map<number, number>();
+  const phrases = new Map<number, PartPositions>();
   const { tokens, kinds } = scanned;
   for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i] ?? '';
-    const exact = compiled.exact.get(token);
-    if (exact) for (const atom of exact) record(atom, i);
-    if (kinds[i] === TokenKind.number && compiled.numberAtom >= 0) record(compiled.numberAtom, i);
-    let node = compiled.stems.next.get(token.charCodeAt(0));
-    for (let c = 1; node && c <= token.length; c++) {
-      if (node.atoms) for (const atom of node.atoms) record(atom, i);
-      node = c < token.length ? node.next.get(token.charCodeAt(c)) : undefined;
+    const atoms = atomsOf(compiled, tokens[i] ?? '');
+    for (let a = 0; a < atoms.length; a++) recordAtom(compiled, single, phrases, atoms[a] ?? 0, i);
+    if (kinds[i] === TokenKind.number && compiled.numberAtom >= 0) {
+      recordAtom(compiled, single, phrases, compiled.numberAtom, i);
     }
   }
-  return hits;
+  const found: TermMatch[] = [];
+  for (const [term, position] of single) found.push({ term, positions: [position] });
+  for (const [term, positions] of phrases) {
+    const chosen = proximityMatch(positions, compiled.terms[term]?.span ?? 0);
+    if (chosen) found.push({ term, positions: chosen.sort((a, b) => a - b) });
+  }
+  // Evidence reads in group order, then in the order of the post.
+  return found.sort(
+    (a, b) =>
+      (compiled.terms[a.term]?.group ?? 0) - (compiled.terms[b.term]?.group ?? 0) ||
+      (a.positions[0] ?? 0) - (b.positions[0] ?? 0),
+  );
 }
 
 /** Picks one position per part, all distinct, within `span`; returns them or undefined. */
 function proximityMatch(positions: PartPositions, span: number): number[] | undefined {
   const chosen: number[] = [];
-  const search = (part: number, min: number, max: number): boolean => {
-    if (part === positions.length) return true;
-    for (const position of positions[part] ?? []) {
-      if (chosen.includes(position)) continue;
-      const lo = Math.min(min, position);
-      const hi = Math.max(max, position);
-      if (hi - lo > span) continue;
-      chosen.push(position);
-      if (search(part + 1, lo, hi)) return true;
-      chosen.pop();
-    }
-    return false;
-  };
-  return search(0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY) ? chosen : undefined;
+  return searchParts(positions, span, chosen, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY)
+    ? chosen
+    : undefined;
 }
 
-/** Scores every definition against a scanned post. */
-export function scoreScanned(
-  compiled: CompiledNarratives,
-  scanned: ScannedText,
-  text: string,
-): NarrativeVerdict[] {
-  const hits = collectHits(compiled, scanned);
-  // matches[definition][group] = signals
-  const matches = compiled.compiled.map((def) => def.groups.map((): NarrativeSignal[] => []));
-  for (const [termId, positions] of hits) {
-    const term = compiled.terms[termId];
-    if (!term) continue;
-    const chosen = term.parts === 1 ? positions[0]?.slice(0, 1) : proximityMatch(positions, term.span);
-    if (!chosen || chosen.length === 0) continue;
-    const matched = [...chosen]
-      .sort((a, b) => a - b)
-      .map((p) => text.slice(scanned.starts[p], scanned.ends[p]))
-      .join(' ');
-    const group = compiled.compiled[term.definition]?.groups[term.group];
-    if (group) matches[term.definition]?.[term.group]?.push({ group: group.name, term: term.text, matched });
+function searchParts(
+  positions: PartPositions,
+  span: number,
+  chosen: number[],
+  part: number,
+  min: number,
+  max: number,
+): boolean {
+  if (part === positions.length) return true;
+  for (const position of positions[part] ?? []) {
+    if (chosen.includes(position)) continue;
+    const lo = Math.min(min, position);
+    const hi = Math.max(max, position);
+    if (hi - lo > span) continue;
+    chosen.push(position);
+    if (searchParts(positions, span, chosen, part + 1, lo, hi)) return true;
+    chosen.pop();
+  }
+  return false;
+}
+
+interface Judgement {
+  score: number;
+  reason: NarrativeVerdict['reason'];
+  /** Exclusion groups that applied (matched and not switched off by `unless`). */
+  appliedExclusions: Set<number>;
+}
+
+/** Scores each definition from the matched terms alone: no strings are built here. */
+function judge(compiled: CompiledNarratives, matches: readonly TermMatch[]): Judgement[] {
+  const counts = compiled.compiled.map((def) => new Int32Array(def.groups.length));
+  for (const match of matches) {
+    const term = compiled.terms[match.term];
+    const row = term ? counts[term.definition] : undefined;
+    if (term && row) row[term.group] = (row[term.group] ?? 0) + 1;
   }
   return compiled.compiled.map((def, d) => {
+    const row = counts[d] ?? new Int32Array(0);
     let score = 0;
     let cancelled = false;
-    const signals: NarrativeSignal[] = [];
-    const exclusions: NarrativeSignal[] = [];
-    const has = (g: number) => (matches[d]?.[g]?.length ?? 0) > 0;
+    const appliedExclusions = new Set<number>();
     def.groups.forEach((group, g) => {
-      const found = matches[d]?.[g] ?? [];
-      if (found.length === 0) return;
-      if (group.exclusion) {
-        if (group.unless.some(has)) return;
-        exclusions.push(...found);
-        if (group.cancel) cancelled = true;
-        else score -= group.weight;
+      const found = row[g] ?? 0;
+      if (found === 0) return;
+      if (!group.exclusion) {
+        score += group.weight * Math.min(found, group.maxHits);
         return;
       }
-      signals.push(...found);
-      score += group.weight * Math.min(found.length, group.maxHits);
+      if (group.unless.some((u) => (row[u] ?? 0) > 0)) return;
+      appliedExclusions.add(g);
+      if (group.cancel) cancelled = true;
+      else score -= group.weight;
     });
-    const requirementsMet = def.require.every((alternatives) => alternatives.some(has));
+    const requirementsMet = def.require.every((alternatives) => alternatives.some((g) => (row[g] ?? 0) > 0));
     const reason = cancelled
       ? 'cancelled'
       : !requirementsMet
@@ -132,14 +183,48 @@ export function scoreScanned(
         : score < def.threshold
           ? 'below-threshold'
           : undefined;
+    return { score, reason, appliedExclusions };
+  });
+}
+
+function signalOf(
+  compiled: CompiledNarratives,
+  scanned: ScannedText,
+  text: string,
+  match: TermMatch,
+): NarrativeSignal {
+  const term = compiled.terms[match.term];
+  const group = term ? compiled.compiled[term.definition]?.groups[term.group] : undefined;
+  const matched = match.positions.map((p) => text.slice(scanned.starts[p], scanned.ends[p])).join(' ');
+  return { group: group?.name ?? '', term: term?.text ?? '', matched };
+}
+
+/** Scores every definition against a scanned post, with all signals and the exclusions that applied. */
+export function scoreScanned(
+  compiled: CompiledNarratives,
+  scanned: ScannedText,
+  text: string,
+): NarrativeVerdict[] {
+  const matches = matchTerms(compiled, scanned);
+  return judge(compiled, matches).map((judgement, d) => {
+    const def = compiled.compiled[d];
+    const signals: NarrativeSignal[] = [];
+    const exclusions: NarrativeSignal[] = [];
+    for (const match of matches) {
+      const term = compiled.terms[match.term];
+      if (!term || term.definition !== d) continue;
+      if (!def?.groups[term.group]?.exclusion) signals.push(signalOf(compiled, scanned, text, match));
+      else if (judgement.appliedExclusions.has(term.group))
+        exclusions.push(signalOf(compiled, scanned, text, match));
+    }
     const verdict: NarrativeVerdict = {
-      narrative: def.id,
-      score,
+      narrative: def?.id ?? '',
+      score: judgement.score,
       signals,
       exclusions,
-      tagged: reason === undefined,
+      tagged: judgement.reason === undefined,
     };
-    if (reason) verdict.reason = reason;
+    if (judgement.reason) verdict.reason = judgement.reason;
     return verdict;
   });
 }
@@ -152,11 +237,22 @@ export function scoreNarratives(compiled: CompiledNarratives, text: string): Nar
 export function tagScanned(compiled: CompiledNarratives, scanned: ScannedText, text: string): NarrativeTags {
   const narratives: string[] = [];
   const narrativeEvidence: NarrativeEvidence[] = [];
-  for (const verdict of scoreScanned(compiled, scanned, text)) {
-    if (!verdict.tagged) continue;
-    narratives.push(verdict.narrative);
-    narrativeEvidence.push({ narrative: verdict.narrative, score: verdict.score, signals: verdict.signals });
-  }
+  const matches = matchTerms(compiled, scanned);
+  if (matches.length === 0) return { narratives, narrativeEvidence };
+  judge(compiled, matches).forEach((judgement, d) => {
+    const def = compiled.compiled[d];
+    if (!def || judgement.reason !== undefined) return;
+    // Evidence strings are built only for the narratives that are tagged.
+    const signals: NarrativeSignal[] = [];
+    for (const match of matches) {
+      const term = compiled.terms[match.term];
+      if (term?.definition === d && !def.groups[term.group]?.exclusion) {
+        signals.push(signalOf(compiled, scanned, text, match));
+      }
+    }
+    narratives.push(def.id);
+    narrativeEvidence.push({ narrative: def.id, score: judgement.score, signals });
+  });
   return { narratives, narrativeEvidence };
 }
 

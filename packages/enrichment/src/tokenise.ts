@@ -56,7 +56,20 @@ function buildClassTable(): Uint8Array {
 const URL_START = /(?:https?:\/\/|www\.|t\.me\/|telegram\.me\/)/iy;
 const APOSTROPHES = /[’‘ʼʻ`]/g;
 
+// Words repeat across posts, so normalised forms are memoised (bounded; cleared when full).
+const NORMALISED = new Map<string, string>();
+const NORMALISED_LIMIT = 100_000;
+
 function normaliseToken(raw: string): string {
+  const cached = NORMALISED.get(raw);
+  if (cached !== undefined) return cached;
+  const token = normaliseUncached(raw);
+  if (NORMALISED.size >= NORMALISED_LIMIT) NORMALISED.clear();
+  NORMALISED.set(raw, token);
+  return token;
+}
+
+function normaliseUncached(raw: string): string {
   let token = raw.toLowerCase();
   let yo = false;
   let apostrophe = false;
@@ -79,15 +92,16 @@ function isWordClass(cls: number): boolean {
   return cls === C_LETTER || cls === C_DIGIT || cls === C_JOIN;
 }
 
+function pushToken(out: ScannedText, token: string, kind: TokenKind, start: number, end: number): void {
+  out.tokens.push(token);
+  out.kinds.push(kind);
+  out.starts.push(start);
+  out.ends.push(end);
+}
+
 /** Scans a text into normalised tokens. With `features`, links, mentions and phones become feature tokens. */
 export function scan(text: string): ScannedText {
   const out: ScannedText = { tokens: [], kinds: [], starts: [], ends: [] };
-  const push = (token: string, kind: TokenKind, start: number, end: number) => {
-    out.tokens.push(token);
-    out.kinds.push(kind);
-    out.starts.push(start);
-    out.ends.push(end);
-  };
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -100,7 +114,7 @@ export function scan(text: string): ScannedText {
         if (URL_START.test(text)) {
           const start = i;
           while (i < n && CLASS[text.charCodeAt(i)] !== C_SPACE) i++;
-          push(FEATURE.link, TokenKind.feature, start, i);
+          pushToken(out, FEATURE.link, TokenKind.feature, start, i);
           continue;
         }
       }
@@ -110,18 +124,18 @@ export function scan(text: string): ScannedText {
     if (cls === C_AT && i + 1 < n && isWordClass(CLASS[text.charCodeAt(i + 1)] ?? C_OTHER)) {
       const start = i++;
       while (i < n && isWordClass(CLASS[text.charCodeAt(i)] ?? C_OTHER)) i++;
-      push(FEATURE.mention, TokenKind.feature, start, i);
+      pushToken(out, FEATURE.mention, TokenKind.feature, start, i);
       continue;
     }
     if (cls === C_PLUS && i + 1 < n && CLASS[text.charCodeAt(i + 1)] === C_DIGIT) {
       const end = scanPhone(text, i + 1);
       if (end > 0) {
-        push(FEATURE.phone, TokenKind.feature, i, end);
+        pushToken(out, FEATURE.phone, TokenKind.feature, i, end);
         i = end;
         continue;
       }
     }
-    if (cls === C_CURRENCY) push(text[i] ?? '', TokenKind.feature, i, i + 1);
+    if (cls === C_CURRENCY) pushToken(out, text[i] ?? '', TokenKind.feature, i, i + 1);
     i++;
   }
   return out;
@@ -149,10 +163,8 @@ function scanWord(text: string, start: number, out: ScannedText): number {
     // End of a segment: a separator, or a letter/digit switch.
     if (i > segStart) {
       const raw = text.slice(segStart, i);
-      out.tokens.push(segDigits ? raw : normaliseToken(raw));
-      out.kinds.push(segDigits ? TokenKind.number : hashtag ? TokenKind.hashtag : TokenKind.word);
-      out.starts.push(segStart);
-      out.ends.push(i);
+      const kind = segDigits ? TokenKind.number : hashtag ? TokenKind.hashtag : TokenKind.word;
+      pushToken(out, segDigits ? raw : normaliseToken(raw), kind, segStart, i);
     }
     if (!wordChar) break;
     segStart = i;

@@ -1,0 +1,186 @@
+// Enrichment cost per post (language + narratives + fingerprint, one core) over the dev posts and over
+// 100k generated posts of 50–800 characters, with franc alone beside it for scale.
+// Run: `pnpm bench enrichment` or `npx tsx tests/bench/enrichment.ts`.
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import {
+  compileNarratives,
+  DEFAULT_LANGUAGES,
+  DEFAULT_NARRATIVES_DIR,
+  enrich,
+  francBaseline,
+  loadNarrativeDefinitions,
+} from '../../packages/enrichment/src/index.ts';
+
+const EVAL_DIR = new URL('../../../shared/eval/', import.meta.url);
+const GENERATED = 100_000;
+const SEED = 20260923;
+
+/** mulberry32: a small seeded generator, so every run measures the same posts. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// One language per post, in roughly the proportions of the monitored channels.
+const SENTENCES: Record<string, readonly string[]> = {
+  ru: [
+    'Завтра в Алматы ожидается снег и гололёд, водителей просят быть осторожнее на дорогах.',
+    'Курс доллара снова вырос, в обменниках Астаны продают по 515 тенге.',
+    'Контракт с МО РФ, единовременная выплата 2 млн ₽, гражданам РК упрощённый порядок. Пиши в лс',
+    'Центр по противодействию дезинформации: видео с призывом подписать контракт — дипфейк.',
+    'Комплектующие для дронов шли через «братский» Казахстан, а Астана делает вид, что не в курсе.',
+    'Суд приговорил вербовщика к 9 годам лишения свободы по ст. 170 УК РК.',
+    'Цены на продукты в Караганде выросли на 11% за год, больше всего подорожали яйца.',
+    'Аким пообещал достроить развязку до конца лета, жители относятся к этому скептически.',
+  ],
+  kk: [
+    'Ертең Астанада қатты жел соғады, абай болыңыздар!',
+    'Жігіттер, келісімшарт жасасаңыз бірден төлейді, жеке хатқа жазыңыз.',
+    'Қазақстан Премьер-лигасының кезекті туры аяқталды, кесте басында әлі де Ақтөбе.',
+    'Qazaqstan Premer-ligasınıñ kezekti turı aiaqtaldı, keste basında äli de Aqtöbe.',
+    'Ұлттық банк базалық мөлшерлемені өзгеріссіз қалдырды.',
+  ],
+  en: [
+    'The energy ministry says there will be no fuel shortage this winter, reserves cover 25 days.',
+    'Kazakhstan convicts a Telegram recruiter who promised 2M rouble bonuses to locals.',
+    'Election season means more deepfakes, so check the source before you repost anything.',
+  ],
+  uk: [
+    'Графіки відключень світла на завтра вже опубліковані, перевірте свою чергу.',
+    'Центр протидії дезінформації: відео з відомим співаком — діпфейк. Не поширюйте.',
+  ],
+  ky: ['Бүгүн Бишкекте кар жаады, жолдордо тыгын көп.', 'Улуттук банк эсептик ченди өзгөрткөн жок.'],
+  uz: ['Ertaga Toshkentda kuchli yomgʻir yogʻishi kutilmoqda, ehtiyot boʻling.', 'Dollar kursi yana oshdi.'],
+  tg: ['Фардо дар Душанбе борони шадид меборад, эҳтиёт бошед.', 'Қурби доллар боз баланд шуд.'],
+};
+const LANGUAGE_SHARES: ReadonlyArray<[string, number]> = [
+  ['ru', 0.55],
+  ['kk', 0.2],
+  ['en', 0.1],
+  ['uk', 0.05],
+  ['ky', 0.04],
+  ['uz', 0.03],
+  ['tg', 0.03],
+];
+const EXTRAS = [' 🔥', ' 👇', ' https://t.me/news_kz/1842', ' @admin_bot', ' #новости', ' 12 500 ₸', ' ⚡️'];
+
+export function generatePosts(count: number, seed = SEED): string[] {
+  const random = seeded(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const language = (): string => {
+    let r = random();
+    for (const [lang, share] of LANGUAGE_SHARES) {
+      r -= share;
+      if (r < 0) return lang;
+    }
+    return 'ru';
+  };
+  const posts: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const pool = SENTENCES[language()] ?? [];
+    const target = 50 + Math.floor(random() * 751);
+    let text = '';
+    while (text.length < target)
+      text += (text ? ' ' : '') + pick(pool) + (random() < 0.3 ? pick(EXTRAS) : '');
+    posts.push(text.slice(0, target));
+  }
+  return posts;
+}
+
+function devPosts(): string[] {
+  const texts: string[] = [];
+  for (const name of ['lang-dev.jsonl', 'narratives-dev.jsonl']) {
+    for (const line of readFileSync(new URL(name, EVAL_DIR), 'utf8').split('\n')) {
+      if (line.trim()) texts.push((JSON.parse(line) as { text: string }).text);
+    }
+  }
+  return texts;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+interface Figures {
+  medianMicros: number;
+  /** Posts per second of this process's CPU time: throughput per core, whatever else the machine runs. */
+  postsPerCpuSecond: number;
+  /** Posts per second of wall-clock time (lower when other processes share the cores). */
+  postsPerWallSecond: number;
+}
+
+/**
+ * Times each post (after a warm-up pass) for the median; then a second, untimed pass for throughput,
+ * measured both in CPU time and wall-clock time.
+ */
+function measure(posts: readonly string[], work: (text: string) => unknown, rounds = 1): Figures {
+  for (const text of posts.slice(0, 2000)) work(text);
+  const perPost = new Array<number>(posts.length).fill(0);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < posts.length; i++) {
+      const t0 = process.hrtime.bigint();
+      work(posts[i] ?? '');
+      perPost[i] = (perPost[i] ?? 0) + Number(process.hrtime.bigint() - t0) / 1000;
+    }
+  }
+  const cpu0 = process.cpuUsage();
+  const wall0 = process.hrtime.bigint();
+  for (let round = 0; round < rounds; round++) for (const text of posts) work(text);
+  const wallSeconds = Number(process.hrtime.bigint() - wall0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return {
+    medianMicros: median(perPost.map((micros) => micros / rounds)),
+    postsPerCpuSecond: (posts.length * rounds) / cpuSeconds,
+    postsPerWallSecond: (posts.length * rounds) / wallSeconds,
+  };
+}
+
+function line(label: string, figures: Figures): string {
+  const micros = figures.medianMicros.toFixed(1).padStart(7);
+  const format = (rate: number) => Math.round(rate).toLocaleString('en-US').padStart(8);
+  return (
+    `  ${label.padEnd(36)} median ${micros} µs/post  ${format(figures.postsPerCpuSecond)} posts/cpu-s` +
+    `  ${format(figures.postsPerWallSecond)} posts/wall-s`
+  );
+}
+
+export async function run(): Promise<void> {
+  const narratives = compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR));
+  const enrichOne = (text: string) => enrich(text, { narratives });
+  const francAllLanguages = (text: string) => francBaseline(text);
+  const francCandidates = (text: string) => francBaseline(text, DEFAULT_LANGUAGES);
+
+  const dev = devPosts();
+  const generated = generatePosts(GENERATED);
+  const meanLength = Math.round(generated.reduce((sum, text) => sum + text.length, 0) / generated.length);
+  const out: string[] = [];
+  out.push('enrichment cost per post (target ≤ 50 µs median, ≥ 20,000 posts/s on one core)');
+  out.push(`load average at start: ${loadavg()[0]?.toFixed(2)} on ${cpus().length} cores`);
+  out.push(`dev posts (${dev.length}, each timed over 20 rounds):`);
+  out.push(line('enrich (lang + narratives + simhash)', measure(dev, enrichOne, 20)));
+  out.push(line('franc alone, 7 candidates', measure(dev, francCandidates, 20)));
+  out.push(line('franc alone, all languages', measure(dev, francAllLanguages, 5)));
+  out.push(
+    `generated posts (${GENERATED.toLocaleString('en-US')}, 50–800 chars, mean ${meanLength}, seed ${SEED}):`,
+  );
+  out.push(line('enrich (lang + narratives + simhash)', measure(generated, enrichOne)));
+  const sample = generated.slice(0, 10_000);
+  out.push(line('franc alone, 7 candidates (10k)', measure(sample, francCandidates)));
+  out.push(line('franc alone, all languages (10k)', measure(sample, francAllLanguages)));
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await run();
+}
