@@ -86,7 +86,6 @@ export const schedulerSchema = z.object({
     .positive('expected a positive number')
     .default(4),
   CW_SPIKE_COOLDOWN_MINUTES: positiveInt(360, 'minutes'),
-  CW_SPIKE_PER_CHANNEL: flag(false),
   CW_DIGEST_CRON: cron,
   CW_DIGEST_TZ: timeZone,
   CW_DIGEST_DIR: z.string().default('.cache/digests'),

@@ -102,6 +102,9 @@ describe('spike alerts', () => {
         notify,
       });
       expect(second.opened).toEqual([]);
+      // Windows are aligned on the evaluation time, not on the hour: 11:05–12:05 holds 22 spike
+      // posts (from 11:05) and 2 regular ones (11:07, 11:14).
+      expect(second.verdicts.find((v) => v.narrative === 'grain_hoax')?.observed).toBe(24);
       const third = await evaluateSpikes({
         es: ctx.es,
         prefix: ctx.prefix,
@@ -110,6 +113,9 @@ describe('spike alerts', () => {
         notify,
       });
       expect(third.opened).toEqual([]);
+      // 11:10–12:10: 19 spike posts (from 11:11) and 1 regular one (11:14).
+      expect(third.verdicts.find((v) => v.narrative === 'grain_hoax')?.observed).toBe(20);
+      expect(third.updated.map((a) => a.revision)).toEqual([1]);
 
       await ctx.es.indices.refresh({ index: indexNames(ctx.prefix).alerts });
       const stored = await ctx.es.search<SpikeAlert>({
