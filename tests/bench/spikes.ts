@@ -170,6 +170,10 @@ export async function run(): Promise<void> {
   lines.push(
     `  alerts during general ×3 rises of all posting (share view should hold them back): ${riseAlerts}`,
   );
+  const withRises = (falseAlerts + riseAlerts) / narrativeWeeks;
+  lines.push(
+    `  false alerts per narrative per week, counting those during general rises too: ${withRises.toFixed(3)} ${withRises <= 0.5 ? 'PASS' : 'FAIL'}`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
