@@ -30,7 +30,7 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Env): z.infer<S>
   throw new ConfigError(problems);
 }
 
-const SECRET_NAME = /SECRET|SESSION|HASH|KEY|TOKEN|PASSWORD/;
+const SECRET_NAME = /SECRET|SESSION|HASH|KEY|TOKEN|PASSWORD|WEBHOOK/;
 function redactIfSecret(name: string, value: string): string {
   return SECRET_NAME.test(name) ? '[redacted]' : value.length > 80 ? `${value.slice(0, 77)}...` : value;
 }
