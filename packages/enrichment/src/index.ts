@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 
 /** The narrative definitions shipped with the package. */
-export const DEFAULT_NARRATIVES_DIR = fileURLToPath(new URL('../narratives/', import.meta.url));
+export const DEFAULT_NARRATIVES_DIR = fileURLToPath(new URL('../narratives', import.meta.url));
 
 export {
   DEFAULT_LANGUAGES,

@@ -88,6 +88,20 @@ function recordAtom(
   }
 }
 
+function addMatch(
+  compiled: CompiledNarratives,
+  seen: Set<string>,
+  found: TermMatch[],
+  term: number,
+  positions: number[],
+): void {
+  const t = compiled.terms[term];
+  const key = `${t?.definition}:${t?.group}:${positions.join(',')}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  found.push({ term, positions });
+}
+
 /** The one pass: every token's atoms record their position for the terms that use them. */
 function matchTerms(compiled: CompiledNarratives, scanned: ScannedText): TermMatch[] {
   const single = new Map<number, number>();
@@ -101,10 +115,19 @@ function matchTerms(compiled: CompiledNarratives, scanned: ScannedText): TermMat
     }
   }
   const found: TermMatch[] = [];
-  for (const [term, position] of single) found.push({ term, positions: [position] });
+  // Two terms of one group on the same words ("контрак*", "контракт*") are one piece of evidence.
+  const seen = new Set<string>();
+  for (const [term, position] of single) addMatch(compiled, seen, found, term, [position]);
   for (const [term, positions] of phrases) {
     const chosen = proximityMatch(positions, compiled.terms[term]?.span ?? 0);
-    if (chosen) found.push({ term, positions: chosen.sort((a, b) => a - b) });
+    if (chosen)
+      addMatch(
+        compiled,
+        seen,
+        found,
+        term,
+        chosen.sort((a, b) => a - b),
+      );
   }
   // Evidence reads in group order, then in the order of the post.
   return found.sort(
