@@ -88,18 +88,24 @@ function recordAtom(
   }
 }
 
+/** Adds a match unless its group already has one on the same words; then the more specific term stays. */
 function addMatch(
   compiled: CompiledNarratives,
-  seen: Set<string>,
+  seen: Map<string, number>,
   found: TermMatch[],
   term: number,
   positions: number[],
 ): void {
   const t = compiled.terms[term];
   const key = `${t?.definition}:${t?.group}:${positions.join(',')}`;
-  if (seen.has(key)) return;
-  seen.add(key);
-  found.push({ term, positions });
+  const earlier = seen.get(key);
+  if (earlier === undefined) {
+    seen.set(key, found.length);
+    found.push({ term, positions });
+    return;
+  }
+  const kept = found[earlier];
+  if (kept && (compiled.terms[kept.term]?.text.length ?? 0) < (t?.text.length ?? 0)) kept.term = term;
 }
 
 /** The one pass: every token's atoms record their position for the terms that use them. */
@@ -116,7 +122,7 @@ function matchTerms(compiled: CompiledNarratives, scanned: ScannedText): TermMat
   }
   const found: TermMatch[] = [];
   // Two terms of one group on the same words ("контрак*", "контракт*") are one piece of evidence.
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   for (const [term, position] of single) addMatch(compiled, seen, found, term, [position]);
   for (const [term, positions] of phrases) {
     const chosen = proximityMatch(positions, compiled.terms[term]?.span ?? 0);
