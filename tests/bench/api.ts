@@ -3,7 +3,8 @@
 // the bulk helper as IndexedPost-shaped documents (no enrichment: the load is not what is measured),
 // then 8 concurrent HTTP clients against the real server for each endpoint. Parameters vary per
 // request (window end, narrative, words), so Elasticsearch's request cache rarely answers for us.
-// Uses the running local stack (or starts it) and its own index prefix `cwbench`.
+// Uses the running local stack (or starts it) and its own index prefix `cwbench`. Trends are measured
+// twice: as deployed (whole past days reused for 60 s) and with that cache off.
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { buildApp, hashApiKey, parseApiKeys } from '@cw/api';
@@ -97,7 +98,7 @@ async function load(es: Client, count: number, end: number) {
   return { seconds, indexed };
 }
 
-type Scenario = { name: string; url: (random: () => number) => string };
+type Scenario = { name: string; url: (random: () => number) => string; uncached?: boolean };
 
 function scenarios(end: number): Scenario[] {
   const iso = (t: number) => new Date(t).toISOString();
@@ -107,6 +108,14 @@ function scenarios(end: number): Scenario[] {
   return [
     {
       name: 'trends 30 d hourly, all narratives',
+      url: (r) => {
+        const to = endIn(r);
+        return `/v1/trends?interval=hour&from=${iso(to - 30 * 24 * HOUR)}&to=${iso(to)}&tz=Asia/Almaty`;
+      },
+    },
+    {
+      name: 'trends (day cache off)',
+      uncached: true,
       url: (r) => {
         const to = endIn(r);
         return `/v1/trends?interval=hour&from=${iso(to - 30 * 24 * HOUR)}&to=${iso(to)}&tz=Asia/Almaty`;
@@ -196,7 +205,7 @@ export async function run(): Promise<void> {
     );
   }
   const key = randomBytes(16).toString('hex');
-  const app = await buildApp({
+  const deps = {
     es,
     prefix: PREFIX,
     log: createLogger({ service: 'api-bench', level: 'warn' }),
@@ -206,16 +215,21 @@ export async function run(): Promise<void> {
     definitions: () => NARRATIVES.map((id) => ({ id, title: id, description: id, languages: ['ru'] })),
     stem: stemText,
     normalise: normaliseForMatching,
-  });
+  };
+  // The service as deployed (whole past days of trends reused for 60 s), and one without that cache.
+  const app = await buildApp({ ...deps, trendsCacheSeconds: 60 });
+  const uncached = await buildApp({ ...deps, trendsCacheSeconds: 0 });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  const uncachedBase = await uncached.listen({ port: 0, host: '127.0.0.1' });
   process.stdout.write(`api bench: ${CLIENTS} concurrent clients, ${requests} requests per endpoint\n`);
   for (const scenario of scenarios(end)) {
-    const r = await measure(base, key, scenario, requests);
+    const r = await measure(scenario.uncached ? uncachedBase : base, key, scenario, requests);
     process.stdout.write(
       `  ${scenario.name.padEnd(36)} p50 ${r.p50.toFixed(1).padStart(7)} ms   p95 ${r.p95.toFixed(1).padStart(7)} ms   ${r.rps.toFixed(0).padStart(5)} req/s\n`,
     );
   }
   await app.close();
+  await uncached.close();
   await es.close();
 }
 

@@ -17,6 +17,7 @@ import { registerPosts } from './routes/posts.ts';
 import { registerTerms } from './routes/terms.ts';
 import { registerTrends } from './routes/trends.ts';
 import type { Normaliser, Stemmer } from './search-text.ts';
+import { createTrendsService } from './trends-cache.ts';
 import type { Limits } from './window.ts';
 
 export type AppDeps = {
@@ -31,6 +32,8 @@ export type AppDeps = {
   stem: Stemmer;
   normalise: Normaliser;
   now?: () => Date;
+  /** How long whole past days of trends are reused; 0 asks Elasticsearch every time. */
+  trendsCacheSeconds?: number;
   metrics?: ApiMetrics;
 };
 
@@ -113,11 +116,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   });
 
+  const now = deps.now ?? (() => new Date());
   const ctx: RouteContext = {
     es: deps.es,
     prefix: deps.prefix,
     limits: deps.limits,
-    now: deps.now ?? (() => new Date()),
+    now,
+    trends: createTrendsService(deps.es, deps.prefix, { ttlMs: (deps.trendsCacheSeconds ?? 60) * 1000, now }),
     definitions: deps.definitions,
     stem: deps.stem,
     normalise: deps.normalise,

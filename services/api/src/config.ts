@@ -17,6 +17,11 @@ export const apiSchema = z.object({
   CW_API_RATE_LIMIT: positiveInt(300, 'a number of requests per minute per key'),
   CW_API_MAX_RANGE_DAYS: positiveInt(400, 'a number of days'),
   CW_API_MAX_BUCKETS: positiveInt(2200, 'a number of time buckets (e.g. 2200 = about 90 days hourly)'),
+  CW_API_TRENDS_CACHE_SECONDS: z.coerce
+    .number({ error: 'expected a number of seconds (0 turns the cache off)' })
+    .int('expected a number of seconds (0 turns the cache off)')
+    .min(0, 'expected a number of seconds (0 turns the cache off)')
+    .default(60),
   CW_NARRATIVES_DIR: z.string().optional(),
   CW_LOG_PRETTY: flag(false),
 });

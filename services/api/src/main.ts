@@ -45,6 +45,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env) {
     auth: config.CW_API_AUTH === 'off' ? 'off' : keys,
     rateLimitPerMinute: config.CW_API_RATE_LIMIT,
     limits: { maxRangeDays: config.CW_API_MAX_RANGE_DAYS, maxBuckets: config.CW_API_MAX_BUCKETS },
+    trendsCacheSeconds: config.CW_API_TRENDS_CACHE_SECONDS,
     definitions: () => narratives.definitions(),
     stem: stemText,
     normalise: normaliseForMatching,

@@ -1,6 +1,6 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { indexNames } from '../names.ts';
-import { filterClauses, type PostFilters, textClause } from './filters.ts';
+import { filterClauses, type PostFilters, type TimeRange, textClause } from './filters.ts';
 
 // Counts per interval, split by narrative (or channel, or language), with every bucket's total of
 // all posts, so a share can be read: a narrative rising with the total volume is not a rise.
@@ -158,4 +158,71 @@ export async function trends(es: Client, prefix: string, params: TrendsParams): 
     buckets,
     totals: { posts: typeof hits === 'number' ? hits : (hits?.value ?? 0), counts: totals },
   };
+}
+
+export type HourlyCounts = Map<number, { total: number; counts: Record<string, number> }>;
+
+/**
+ * Non-empty UTC hours of [from, to) with their totals and per-series counts (narrative or lang
+ * split): the building block for callers that cache whole past days and re-bucket them into any
+ * interval and whole-hour time zone. Several windows go in one msearch.
+ */
+export async function hourlyTrendCounts(
+  es: Client,
+  prefix: string,
+  params: {
+    windows: TimeRange[];
+    split: 'narrative' | 'lang';
+    filters?: Omit<PostFilters, 'from' | 'to'> | undefined;
+  },
+): Promise<HourlyCounts[]> {
+  if (params.windows.length === 0) return [];
+  const filters = params.filters ?? {};
+  const narratives = filters.narratives?.length ? filters.narratives : undefined;
+  const hist: Agg = { date_histogram: { field: 'postedAt', fixed_interval: '1h', min_doc_count: 1 } };
+  const terms: Agg = {
+    terms: {
+      field: FIELD[params.split],
+      size: 200,
+      ...(params.split === 'narrative' && narratives ? { include: narratives } : {}),
+    },
+    aggs: { over: hist },
+  };
+  const series: Agg =
+    narratives && params.split !== 'narrative'
+      ? { filter: { terms: { narratives } }, aggs: { series: terms } }
+      : terms;
+  const searches = params.windows.flatMap((w) => [
+    { index: indexNames(prefix).posts },
+    {
+      size: 0,
+      query: {
+        bool: {
+          filter: [
+            ...filterClauses({ ...filters, from: w.from, to: w.to }, { withNarratives: false }),
+            ...(filters.text ? [textClause(filters.text)] : []),
+          ],
+        },
+      },
+      aggs: { over: hist, series },
+    },
+  ]);
+  const response = await es.msearch({ searches });
+  type H = { key: number; doc_count: number };
+  type S = { key: string; over: { buckets: H[] } };
+  return response.responses.map((r) => {
+    if ('error' in r) throw new Error(`hourly trend counts failed: ${r.error.type}`);
+    const aggs = r.aggregations as
+      | { over?: { buckets: H[] }; series?: { buckets?: S[]; series?: { buckets: S[] } } }
+      | undefined;
+    const hours: HourlyCounts = new Map();
+    for (const b of aggs?.over?.buckets ?? []) hours.set(b.key, { total: b.doc_count, counts: {} });
+    for (const s of aggs?.series?.series?.buckets ?? aggs?.series?.buckets ?? []) {
+      for (const b of s.over.buckets) {
+        const hour = hours.get(b.key);
+        if (hour) hour.counts[s.key] = b.doc_count;
+      }
+    }
+    return hours;
+  });
 }

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequestError, shorten } from '../errors.ts';
 import type { FilterParams } from '../params.ts';
 import { type Normaliser, prepareSearchText, SearchTextError, type Stemmer } from '../search-text.ts';
+import type { TrendsService } from '../trends-cache.ts';
 import type { Limits } from '../window.ts';
 
 export type NarrativeSummary = { id: string; title: string; description: string; languages: string[] };
@@ -15,6 +16,7 @@ export type RouteContext = {
   definitions: () => NarrativeSummary[];
   stem: Stemmer;
   normalise: Normaliser;
+  trends: TrendsService;
 };
 
 /** The filters of a request for the query builders; narrative ids must be loaded definitions. */

@@ -1,4 +1,3 @@
-import { trends } from '@cw/es';
 import type { FastifyInstance } from 'fastify';
 import { toCsv } from '../csv.ts';
 import { parseQuery, queryJsonSchema, schemas } from '../params.ts';
@@ -29,7 +28,7 @@ export function registerTrends(app: FastifyInstance, ctx: RouteContext) {
         limits: ctx.limits,
         interval: params.interval,
       });
-      const result = await trends(ctx.es, ctx.prefix, {
+      const result = await ctx.trends({
         ...window,
         interval: params.interval,
         timeZone: params.tz,

@@ -1,0 +1,156 @@
+import {
+  type Client,
+  type HourlyCounts,
+  hourlyTrendCounts,
+  type TrendsParams,
+  type TrendsResult,
+  trends,
+} from '@cw/es';
+import { localLabel, localPeriodStart, offsetMinutes } from './time-zone.ts';
+
+// Trends over long windows re-count the same past days again and again (a 30-day hourly view
+// slid by an hour scans 29 identical days). Whole past UTC days are kept as hourly counts for a
+// short time (CW_API_TRENDS_CACHE_SECONDS) and re-bucketed into the requested interval and time
+// zone; only the window's edges and days still filling are asked from Elasticsearch. Zones with a
+// half-hour offset and the channel split (its top channels depend on the whole window) go to
+// Elasticsearch directly. Staleness is bounded by the time to live.
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+/** A day this recent may still receive posts (collector lag): never cached. */
+const SETTLE_MS = 30 * 60_000;
+
+export type TrendsService = (params: TrendsParams) => Promise<TrendsResult>;
+
+export function createTrendsService(
+  es: Client,
+  prefix: string,
+  options: { ttlMs: number; maxDays?: number; now: () => Date },
+): TrendsService {
+  const cache = new Map<string, { expires: number; hours: HourlyCounts }>();
+  const maxDays = options.maxDays ?? 20_000;
+
+  return async (params) => {
+    const split = params.split ?? 'narrative';
+    const tz = params.timeZone ?? 'UTC';
+    const from = Date.parse(params.from);
+    const to = Date.parse(params.to);
+    if (options.ttlMs <= 0 || split === 'channel' || !wholeHours(tz, from, to))
+      return trends(es, prefix, params);
+
+    const now = options.now().getTime();
+    const filterKey = JSON.stringify([split, params.filters ?? {}]);
+    const pieces: { from: number; to: number; key?: string; hours?: HourlyCounts }[] = [];
+    for (let start = from; start < to; ) {
+      const dayEnd = Math.floor(start / DAY) * DAY + DAY;
+      const end = Math.min(dayEnd, to);
+      const whole = start % DAY === 0 && end === dayEnd && dayEnd <= now - SETTLE_MS;
+      const key = whole ? `${filterKey}|${start}` : undefined;
+      const hit = key ? cache.get(key) : undefined;
+      pieces.push({
+        from: start,
+        to: end,
+        ...(key ? { key } : {}),
+        ...(hit && hit.expires > now ? { hours: hit.hours } : {}),
+      });
+      start = end;
+    }
+    const missing = pieces.filter((p) => !p.hours);
+    const fetched = await hourlyTrendCounts(es, prefix, {
+      windows: missing.map((p) => ({
+        from: new Date(p.from).toISOString(),
+        to: new Date(p.to).toISOString(),
+      })),
+      split,
+      filters: params.filters,
+    });
+    missing.forEach((piece, i) => {
+      piece.hours = fetched[i] ?? new Map();
+      if (piece.key) {
+        cache.delete(piece.key);
+        cache.set(piece.key, { expires: now + options.ttlMs, hours: piece.hours });
+      }
+    });
+    // Oldest insertions first: a simple bound on memory.
+    for (const key of cache.keys()) {
+      if (cache.size <= maxDays) break;
+      cache.delete(key);
+    }
+    return assemble(
+      params,
+      split,
+      tz,
+      pieces.map((p) => p.hours ?? new Map()),
+    );
+  };
+}
+
+function wholeHours(tz: string, from: number, to: number): boolean {
+  for (let t = from; t < to + DAY; t += 7 * DAY)
+    if (offsetMinutes(tz, Math.min(t, to)) % 60 !== 0) return false;
+  return true;
+}
+
+function assemble(
+  params: TrendsParams,
+  split: 'narrative' | 'lang',
+  tz: string,
+  parts: HourlyCounts[],
+): TrendsResult {
+  const from = Date.parse(params.from);
+  const to = Date.parse(params.to);
+  const bucketOf = (hour: number) =>
+    params.interval === 'hour' ? hour : localPeriodStart(tz, hour, params.interval);
+  // Every bucket from the one holding `from` to the one holding the last instant (extended bounds).
+  const buckets = new Map<number, { total: number; counts: Record<string, number> }>();
+  for (let hour = Math.floor(from / HOUR) * HOUR; hour < to; hour += HOUR) {
+    const b = bucketOf(hour);
+    if (!buckets.has(b)) buckets.set(b, { total: 0, counts: {} });
+  }
+  const totals: Record<string, number> = {};
+  for (const hours of parts) {
+    for (const [hour, row] of hours) {
+      const bucket = buckets.get(bucketOf(hour));
+      if (!bucket) continue;
+      bucket.total += row.total;
+      for (const [key, n] of Object.entries(row.counts)) {
+        bucket.counts[key] = (bucket.counts[key] ?? 0) + n;
+        totals[key] = (totals[key] ?? 0) + n;
+      }
+    }
+  }
+  const narratives = params.filters?.narratives?.length ? params.filters.narratives : undefined;
+  let keys = Object.keys(totals).sort((a, b) => (totals[b] ?? 0) - (totals[a] ?? 0) || a.localeCompare(b));
+  keys = keys.slice(0, params.maxSeries ?? 50);
+  for (const key of split === 'narrative' ? (narratives ?? []) : []) {
+    if (!keys.includes(key)) {
+      keys.push(key);
+      totals[key] = 0;
+    }
+  }
+  let posts = 0;
+  const rows = [...buckets.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([start, row]) => {
+      posts += row.total;
+      const counts: Record<string, number> = {};
+      const shares: Record<string, number> = {};
+      for (const key of keys) {
+        counts[key] = row.counts[key] ?? 0;
+        shares[key] = row.total > 0 ? (counts[key] ?? 0) / row.total : 0;
+      }
+      return { start: localLabel(tz, start), total: row.total, counts, shares };
+    });
+  const kept: Record<string, number> = {};
+  for (const key of keys) kept[key] = totals[key] ?? 0;
+  return {
+    from: params.from,
+    to: params.to,
+    interval: params.interval,
+    timeZone: tz,
+    split,
+    keys,
+    buckets: rows,
+    totals: { posts, counts: kept },
+  };
+}
