@@ -155,17 +155,19 @@ function addFrancEvidence(scores: PoolScores, cleaned: string, weight: number): 
   const sample = cleaned.length > FRANC_SAMPLE_CHARS ? cleaned.slice(0, FRANC_SAMPLE_CHARS) : cleaned;
   const ranked = francAll(sample, { only, minLength: 1 });
   const seen = new Set<string>();
-  let worst = 1;
+  let sum = 0;
   for (const [code, score] of ranked) {
     const lang = FROM_FRANC.get(code);
     if (!lang || !scores.has(lang)) continue;
     seen.add(lang);
-    worst = Math.min(worst, score);
+    sum += score;
     scores.set(lang, (scores.get(lang) ?? 0) + weight * (score - 1));
   }
-  // A language franc has no model for in this script (Latin Kazakh) gets the worst franc score seen.
+  // A language franc has no model for in this script (Latin Kazakh) gets the mean franc score: no
+  // opinion either way.
+  const mean = seen.size > 0 ? sum / seen.size : 1;
   for (const lang of pool) {
-    if (!seen.has(lang)) scores.set(lang, (scores.get(lang) ?? 0) + weight * (worst - 1));
+    if (!seen.has(lang)) scores.set(lang, (scores.get(lang) ?? 0) + weight * (mean - 1));
   }
 }
 

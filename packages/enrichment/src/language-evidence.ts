@@ -42,6 +42,13 @@ const LETTERS: Record<string, Points> = {
   ğ: { kk: 2 },
   ö: { kk: 2 },
   ü: { kk: 2 },
+  // Kazakh Latin of 2018 (acute accents), still seen in posts
+  á: { kk: 2 },
+  ǵ: { kk: 3 },
+  ń: { kk: 3 },
+  ó: { kk: 2 },
+  ú: { kk: 2 },
+  ý: { kk: 3 },
   w: { en: 1, uz: -1, kk: -1 },
 };
 
@@ -155,7 +162,10 @@ const FUNCTION_WORDS: Record<(typeof EVIDENCE_LANGS)[number], string> = {
   uz:
     "va bu u bilan uchun emas yo'q bor bir ikki uch biz siz sen men bugun ertaga kecha hozir qaysi qanday " +
     "nima yil yili kun so'm haqida orqali bo'yicha keyin gacha kabi yana hali juda barcha hammasi yangi " +
-    "bo'ldi bo'ladi beradi kerak mumkin ham esa edi ekan qildi da ga ni",
+    "bo'ldi bo'ladi beradi kerak mumkin ham esa edi ekan qildi da ga ni " +
+    // Uzbek in Cyrillic
+    'ва бу билан учун эмас йўқ бор бир яна жуда ҳам эса бугун эртага кеча ҳозир қандай нима янги бўлди ' +
+    'бўлади керак мумкин',
   en:
     'the a an of and to in is are was were be been for on with at by from this that it its as not but or ' +
     'have has had will would you we they he she our your their who what how why today tomorrow new more ' +
