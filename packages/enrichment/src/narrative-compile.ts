@@ -55,6 +55,11 @@ export interface CompiledNarratives {
    * one map lookup instead of a trie walk. Bounded; belongs to this compiled set, so a reload drops it.
    */
   readonly atomCache: Map<string, readonly number[]>;
+  /**
+   * Scratch for matching: first position of each one-word term in the current post, -1 when absent.
+   * Matching is synchronous, so one buffer per compiled set is safe; it is reset after every post.
+   */
+  readonly firstPosition: Int32Array;
 }
 
 export function compileNarratives(definitions: readonly NarrativeDefinition[]): CompiledNarratives {
@@ -159,5 +164,6 @@ export function compileNarratives(definitions: readonly NarrativeDefinition[]): 
     numberAtom: atomIds.get(`e:${NUMBER_PART}`) ?? -1,
     atomUses,
     atomCache: new Map(),
+    firstPosition: new Int32Array(terms.length).fill(-1),
   };
 }

@@ -61,21 +61,25 @@ interface TermMatch {
   positions: number[];
 }
 
-/** Records a token position for the terms that use an atom (single words: the first position only). */
+/** Records a token position for the terms that use an atom (one-word terms: the first position only). */
 function recordAtom(
   compiled: CompiledNarratives,
-  single: Map<number, number>,
+  touched: number[],
   phrases: Map<number, PartPositions>,
   atom: number,
   position: number,
 ): void {
   const uses = compiled.atomUses[atom];
   if (!uses) return;
+  const first = compiled.firstPosition;
   for (let u = 0; u < uses.length; u += 2) {
     const term = uses[u] ?? 0;
     const parts = compiled.terms[term]?.parts ?? 1;
     if (parts === 1) {
-      if (!single.has(term)) single.set(term, position);
+      if (first[term] === -1) {
+        first[term] = position;
+        touched.push(term);
+      }
       continue;
     }
     let positions = phrases.get(term);
@@ -91,13 +95,16 @@ function recordAtom(
 /** Adds a match unless its group already has one on the same words; then the more specific term stays. */
 function addMatch(
   compiled: CompiledNarratives,
-  seen: Map<string, number>,
+  seen: Map<string | number, number>,
   found: TermMatch[],
   term: number,
   positions: number[],
 ): void {
   const t = compiled.terms[term];
-  const key = `${t?.definition}:${t?.group}:${positions.join(',')}`;
+  const groupKey = ((t?.definition ?? 0) << 10) | (t?.group ?? 0);
+  // A number key for one-word matches (the common case) avoids building a string per match.
+  const key =
+    positions.length === 1 ? groupKey * 0x100000 + (positions[0] ?? 0) : `${groupKey}:${positions.join(',')}`;
   const earlier = seen.get(key);
   if (earlier === undefined) {
     seen.set(key, found.length);
@@ -110,33 +117,38 @@ function addMatch(
 
 /** The one pass: every token's atoms record their position for the terms that use them. */
 function matchTerms(compiled: CompiledNarratives, scanned: ScannedText): TermMatch[] {
-  const single = new Map<number, number>();
+  const touched: number[] = [];
   const phrases = new Map<number, PartPositions>();
   const { tokens, kinds } = scanned;
   for (let i = 0; i < tokens.length; i++) {
     const atoms = atomsOf(compiled, tokens[i] ?? '');
-    for (let a = 0; a < atoms.length; a++) recordAtom(compiled, single, phrases, atoms[a] ?? 0, i);
+    for (let a = 0; a < atoms.length; a++) recordAtom(compiled, touched, phrases, atoms[a] ?? 0, i);
     if (kinds[i] === TokenKind.number && compiled.numberAtom >= 0) {
-      recordAtom(compiled, single, phrases, compiled.numberAtom, i);
+      recordAtom(compiled, touched, phrases, compiled.numberAtom, i);
     }
   }
   const found: TermMatch[] = [];
   // Two terms of one group on the same words ("контрак*", "контракт*") are one piece of evidence.
-  const seen = new Map<string, number>();
-  for (const [term, position] of single) addMatch(compiled, seen, found, term, [position]);
+  const seen = new Map<string | number, number>();
+  const first = compiled.firstPosition;
+  for (const term of touched) {
+    addMatch(compiled, seen, found, term, [first[term] ?? 0]);
+    first[term] = -1;
+  }
   for (const [term, positions] of phrases) {
     const chosen = proximityMatch(positions, compiled.terms[term]?.span ?? 0);
-    if (chosen)
-      addMatch(
-        compiled,
-        seen,
-        found,
-        term,
-        chosen.sort((a, b) => a - b),
-      );
+    if (chosen) addMatch(compiled, seen, found, term, chosen.sort(byNumber));
   }
-  // Evidence reads in group order, then in the order of the post.
-  return found.sort(
+  return found;
+}
+
+function byNumber(a: number, b: number): number {
+  return a - b;
+}
+
+/** Evidence reads in group order, then in the order of the post. */
+function inEvidenceOrder(compiled: CompiledNarratives, matches: readonly TermMatch[]): TermMatch[] {
+  return [...matches].sort(
     (a, b) =>
       (compiled.terms[a.term]?.group ?? 0) - (compiled.terms[b.term]?.group ?? 0) ||
       (a.positions[0] ?? 0) - (b.positions[0] ?? 0),
@@ -235,11 +247,12 @@ export function scoreScanned(
   text: string,
 ): NarrativeVerdict[] {
   const matches = matchTerms(compiled, scanned);
+  const ordered = inEvidenceOrder(compiled, matches);
   return judge(compiled, matches).map((judgement, d) => {
     const def = compiled.compiled[d];
     const signals: NarrativeSignal[] = [];
     const exclusions: NarrativeSignal[] = [];
-    for (const match of matches) {
+    for (const match of ordered) {
       const term = compiled.terms[match.term];
       if (!term || term.definition !== d) continue;
       if (!def?.groups[term.group]?.exclusion) signals.push(signalOf(compiled, scanned, text, match));
@@ -273,7 +286,7 @@ export function tagScanned(compiled: CompiledNarratives, scanned: ScannedText, t
     if (!def || judgement.reason !== undefined) return;
     // Evidence strings are built only for the narratives that are tagged.
     const signals: NarrativeSignal[] = [];
-    for (const match of matches) {
+    for (const match of inEvidenceOrder(compiled, matches)) {
       const term = compiled.terms[match.term];
       if (term?.definition === d && !def.groups[term.group]?.exclusion) {
         signals.push(signalOf(compiled, scanned, text, match));
