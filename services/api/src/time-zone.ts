@@ -23,10 +23,23 @@ function parts(timeZone: string, t: number) {
   return out;
 }
 
+// Offsets of whole hours are asked again and again (every bucket of every request): Intl is slow.
+const memo = new Map<string, number>();
+
 /** Offset of the zone at instant t, in minutes east of UTC. Accepts IANA names and ±hh:mm. */
 export function offsetMinutes(timeZone: string, t: number): number {
   const fixed = /^([+-])(\d{2}):(\d{2})$/.exec(timeZone);
   if (fixed) return (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3]));
+  const key = `${timeZone}|${t}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  if (memo.size > 200_000) memo.clear();
+  const minutes = computeOffset(timeZone, t);
+  memo.set(key, minutes);
+  return minutes;
+}
+
+function computeOffset(timeZone: string, t: number): number {
   const p = parts(timeZone, t);
   const local = Date.UTC(
     p['year'] ?? 1970,

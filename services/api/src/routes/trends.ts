@@ -36,7 +36,13 @@ export function registerTrends(app: FastifyInstance, ctx: RouteContext) {
         maxSeries: params.series,
         filters: toFilters(params, ctx),
       });
-      if (!wantsCsv(request, params.format)) return result;
+      if (!wantsCsv(request, params.format)) {
+        // Six decimals are plenty for a share and make the (large, hourly) answer much shorter.
+        for (const bucket of result.buckets) {
+          for (const key of result.keys) bucket.shares[key] = round(bucket.shares[key] ?? 0);
+        }
+        return result;
+      }
       const rows = result.buckets.flatMap((b) =>
         result.keys.map((key) => [b.start, key, b.counts[key] ?? 0, b.total, round(b.shares[key] ?? 0)]),
       );
