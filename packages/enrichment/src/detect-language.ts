@@ -44,7 +44,8 @@ const FRANC_CODES: Record<string, string> = {
 const FROM_FRANC = new Map(Object.entries(FRANC_CODES).map(([one, three]) => [three, one]));
 
 const CYRILLIC_LANGS = new Set(['ru', 'uk', 'kk', 'ky', 'tg', 'uz', 'be', 'bg', 'tt']);
-const LATIN_LANGS = new Set(['en', 'uz', 'kk', 'tr', 'az', 'tk', 'de', 'fr', 'es', 'it', 'pl']);
+// Russian is also written in Latin transliteration in informal posts ("kontrakt, pishi v lichku").
+const LATIN_LANGS = new Set(['en', 'uz', 'kk', 'ru', 'tr', 'az', 'tk', 'de', 'fr', 'es', 'it', 'pl']);
 
 /** Words of a post looked at: the first 40 decide. */
 const MAX_WORDS = 40;
@@ -61,7 +62,7 @@ const FRANC_SAMPLE_CHARS = 90;
 function francWeight(letters: number): number {
   return 1.5 + 8.5 * Math.min(1, letters / 120);
 }
-/** The monitored channels write mostly in Russian: a small prior settles letter-poor ties. */
+/** The monitored channels write mostly in Russian: a small prior settles letter-poor Cyrillic ties. */
 const PRIOR: Record<string, number> = { ru: 0.6 };
 
 function isCyrillic(code: number): boolean {
@@ -133,7 +134,8 @@ export function detectScanned(
   const scores: PoolScores = new Map();
   for (const lang of pool) {
     const index = LANG_INDEX.get(lang);
-    scores.set(lang, (PRIOR[lang] ?? 0) + (index === undefined ? 0 : (evidence[index] ?? 0)));
+    const prior = script === 'cyrillic' ? (PRIOR[lang] ?? 0) : 0;
+    scores.set(lang, prior + (index === undefined ? 0 : (evidence[index] ?? 0)));
   }
 
   let [top, topScore, second] = best(scores);
