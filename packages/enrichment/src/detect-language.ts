@@ -125,7 +125,6 @@ export function detectScanned(
   const scriptLangs = script === 'cyrillic' ? CYRILLIC_LANGS : LATIN_LANGS;
   const pool = candidates.filter((lang) => scriptLangs.has(lang));
   if (pool.length === 0) return { lang: 'und', confidence: 0 };
-  if (pool.length === 1) return { lang: pool[0] ?? 'und', confidence: 0.5 };
 
   const evidence = new Float64Array(EVIDENCE_LANGS.length);
   const hasYo = script === 'cyrillic' && (text.includes('ё') || text.includes('Ё'));
@@ -138,6 +137,14 @@ export function detectScanned(
     scores.set(lang, prior + (index === undefined ? 0 : (evidence[index] ?? 0)));
   }
 
+  if (pool.length === 1) {
+    // Latin text with Russian as the only candidate is Russian only if it reads like transliteration.
+    const only = pool[0] ?? 'und';
+    const secondary = script === 'latin' && only === 'ru';
+    return !secondary || (scores.get(only) ?? 0) > 0
+      ? { lang: only, confidence: 0.5 }
+      : { lang: 'und', confidence: 0 };
+  }
   let [top, topScore, second] = best(scores);
   // Below a dozen letters franc's trigrams are noise; the letters and words decide alone.
   if (topScore - second < DECISIVE_MARGIN && cyrillic + latin >= 10) {
