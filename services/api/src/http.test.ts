@@ -70,6 +70,26 @@ describe('access', () => {
   });
 });
 
+describe('main', () => {
+  it('starts embedded from the environment, serves, and stops without exiting the process', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const stop = await main(
+      {
+        CW_ES_URL: ctx.esUrl,
+        CW_INDEX_PREFIX: ctx.prefix,
+        CW_API_AUTH: 'off',
+        CW_API_PORT: String(port),
+        CW_LOG_LEVEL: 'silent',
+      },
+      { embedded: true },
+    );
+    const res = await fetch(`http://127.0.0.1:${port}/v1/narratives`);
+    expect(res.status).toBe(200);
+    await stop();
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
+});
+
 describe('parameters', () => {
   const bad = async (url: string) => {
     const res = await app.inject({ url, headers: auth });

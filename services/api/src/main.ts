@@ -16,7 +16,11 @@ import { parseApiKeys } from './auth.ts';
 import { apiConfig } from './config.ts';
 import { createApiMetrics } from './metrics.ts';
 
-export async function main(env: NodeJS.ProcessEnv = process.env) {
+/**
+ * Starts the API and returns its shutdown function. `embedded` (the demo, tests): no signal
+ * handlers, and shutting down closes the server and clients without exiting the process.
+ */
+export async function main(env: NodeJS.ProcessEnv = process.env, options: { embedded?: boolean } = {}) {
   const config = apiConfig(env);
   const keys = parseApiKeys(config.CW_API_KEYS);
   if (keys.length === 0 && config.CW_API_AUTH !== 'off') {
@@ -36,7 +40,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env) {
   });
   const unwatch = narratives.watch();
   const onHup = () => narratives.reload();
-  process.on('SIGHUP', onHup);
+  if (!options.embedded) process.on('SIGHUP', onHup);
 
   const app = await buildApp({
     es,
@@ -54,21 +58,24 @@ export async function main(env: NodeJS.ProcessEnv = process.env) {
   const address = await app.listen({ port: config.CW_API_PORT, host: config.CW_API_HOST });
   log.info({ address, keys: keys.map((k) => k.name), prefix: config.CW_INDEX_PREFIX }, 'api listening');
 
-  return registerShutdown(
-    [
-      // close() stops accepting connections and waits for in-flight requests.
-      { name: 'http server', run: () => app.close() },
-      {
-        name: 'narratives watch',
-        run: async () => {
-          unwatch();
-          process.off('SIGHUP', onHup);
-        },
+  const steps = [
+    // close() stops accepting connections and waits for in-flight requests.
+    { name: 'http server', run: () => app.close() },
+    {
+      name: 'narratives watch',
+      run: async () => {
+        unwatch();
+        process.off('SIGHUP', onHup);
       },
-      { name: 'elasticsearch', run: () => es.close() },
-    ],
-    { log },
-  );
+    },
+    { name: 'elasticsearch', run: () => es.close() },
+  ];
+  if (options.embedded) {
+    return async () => {
+      for (const step of steps) await step.run();
+    };
+  }
+  return registerShutdown(steps, { log });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
