@@ -21,8 +21,9 @@ export interface CompiledTerm {
   /** The term as written in the definition. */
   text: string;
   parts: number;
-  /** Largest allowed distance between the first and last word of a phrase match. */
-  span: number;
+  /** Most tokens allowed between consecutive words of a phrase. */
+  window: number;
+  ordered: boolean;
 }
 
 export interface CompiledDefinition {
@@ -128,7 +129,7 @@ export function compileNarratives(definitions: readonly NarrativeDefinition[]): 
         for (const text of list) {
           if (seen.has(text)) continue;
           seen.add(text);
-          const { parts, error } = parseTerm(text);
+          const { parts, ordered, error } = parseTerm(text);
           if (error) throw new Error(`${def.id}: ${name}: ${error}: "${text}"`);
           const termId = terms.length;
           terms.push({
@@ -136,7 +137,8 @@ export function compileNarratives(definitions: readonly NarrativeDefinition[]): 
             group: index,
             text,
             parts: parts.length,
-            span: parts.length - 1 + window,
+            window,
+            ordered,
           });
           parts.forEach((part, partIndex) => {
             atomUses[atomFor(part.text, part.prefix)]?.push(termId, partIndex);

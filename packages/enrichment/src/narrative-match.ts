@@ -136,7 +136,8 @@ function matchTerms(compiled: CompiledNarratives, scanned: ScannedText): TermMat
     first[term] = -1;
   }
   for (const [term, positions] of phrases) {
-    const chosen = proximityMatch(positions, compiled.terms[term]?.span ?? 0);
+    const t = compiled.terms[term];
+    const chosen = t ? proximityMatch(positions, t.window, t.ordered) : undefined;
     if (chosen) addMatch(compiled, seen, found, term, chosen.sort(byNumber));
   }
   return found;
@@ -155,30 +156,48 @@ function inEvidenceOrder(compiled: CompiledNarratives, matches: readonly TermMat
   );
 }
 
-/** Picks one position per part, all distinct, within `span`; returns them or undefined. */
-function proximityMatch(positions: PartPositions, span: number): number[] | undefined {
+/**
+ * Picks one position per part, all distinct: in order with at most `window` tokens between
+ * consecutive words, or (unordered) all within a span of parts - 1 + window tokens.
+ */
+function proximityMatch(positions: PartPositions, window: number, ordered: boolean): number[] | undefined {
   const chosen: number[] = [];
-  return searchParts(positions, span, chosen, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY)
+  const span = positions.length - 1 + window;
+  return searchParts(
+    positions,
+    window,
+    span,
+    ordered,
+    chosen,
+    0,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+  )
     ? chosen
     : undefined;
 }
 
 function searchParts(
   positions: PartPositions,
+  window: number,
   span: number,
+  ordered: boolean,
   chosen: number[],
   part: number,
   min: number,
   max: number,
 ): boolean {
   if (part === positions.length) return true;
+  const previous = chosen[chosen.length - 1] ?? -1;
   for (const position of positions[part] ?? []) {
-    if (chosen.includes(position)) continue;
+    if (ordered) {
+      if (part > 0 && (position <= previous || position - previous - 1 > window)) continue;
+    } else if (chosen.includes(position)) continue;
     const lo = Math.min(min, position);
     const hi = Math.max(max, position);
-    if (hi - lo > span) continue;
+    if (!ordered && hi - lo > span) continue;
     chosen.push(position);
-    if (searchParts(positions, span, chosen, part + 1, lo, hi)) return true;
+    if (searchParts(positions, window, span, ordered, chosen, part + 1, lo, hi)) return true;
     chosen.pop();
   }
   return false;
