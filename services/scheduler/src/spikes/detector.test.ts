@@ -39,6 +39,15 @@ describe('spike detector', () => {
     expect(detectSpike({ observed: 45, history, totalObserved: 180, totalHistory: totals }).fired).toBe(true);
   });
 
+  it('fires when a narrative is most of a quiet hour: the total rose because of it, not generally', () => {
+    // A night hour that is usually empty: the floors make the expected share 100 %.
+    const history = new Array(35 * 24).fill(0);
+    const totals = new Array(35 * 24).fill(0);
+    const verdict = detectSpike({ observed: 38, history, totalObserved: 41, totalHistory: totals });
+    expect(verdict.blockedBy).toEqual([]);
+    expect(verdict.fired).toBe(true);
+  });
+
   it('keeps the minimum count guard for quiet narratives', () => {
     const history = new Array(35 * 24).fill(0);
     const verdict = detectSpike({ observed: 4, history });

@@ -126,10 +126,16 @@ export function detectSpike(input: SpikeInput, params: SpikeParams = DEFAULT_SPI
     blockedBy: [],
   };
   if (input.totalObserved !== undefined && input.totalHistory && input.totalObserved > 0) {
+    // The relative view compares the narrative's rise with the rise of everything else: a general
+    // rise of posting lifts both and holds the alert back, while a narrative that is itself most of
+    // a quiet hour's posts still fires (comparing shares would block it, as the total rose with it).
     const expectedTotal = expectedCount(input.totalHistory, params);
+    const othersObserved = Math.max(0, input.totalObserved - input.observed);
+    const othersExpected = Math.max(EXPECTED_FLOOR, expectedTotal - expected);
+    const othersRise = Math.max(1, othersObserved / othersExpected);
     verdict.share = input.observed / input.totalObserved;
-    verdict.expectedShare = Math.min(1, expected / expectedTotal);
-    verdict.shareRatio = verdict.share / verdict.expectedShare;
+    verdict.expectedShare = Math.min(1, expected / Math.max(expectedTotal, EXPECTED_FLOOR));
+    verdict.shareRatio = ratio / othersRise;
     if (verdict.shareRatio < params.minShareRatio) verdict.blockedBy.push('minShareRatio');
   }
   if (input.observed < params.minCount) verdict.blockedBy.push('minCount');
