@@ -1,7 +1,7 @@
 import type { CollectedPostInput } from '@cw/domain';
 import { type SampleChannel, OUTSIDE_SOURCES, sampleChannels } from './channels.ts';
 import { seededRandom } from './random.ts';
-import { BLAME, CAMPAIGN, DEBUNKS, NEWS, ORDINARY, RECRUITMENT, type Template } from './templates.ts';
+import { BLAME, CAMPAIGN, DEBUNKS, FILLERS, NEWS, ORDINARY, RECRUITMENT, type Template } from './templates.ts';
 
 // A deterministic month of posts from sample channels: daily rhythm, forwards between channels,
 // albums, edits, deletions, a copy-paste campaign and one clear spike of the blame narrative in the
@@ -53,7 +53,7 @@ export function generateSampleChannels(options: GenerateOptions = {}) {
   const channels = sampleChannels(random, options.channels ?? 41);
 
   const fill = (template: Template) =>
-    template.text
+    `${random.pick(FILLERS[template.lang])} ${template.text} ${random.pick(FILLERS[template.lang])}`
       .replaceAll('{city}', random.pick(template.lang === 'kk' ? CITIES_KK : CITIES))
       .replaceAll('{n}', String(random.int(2, 30)))
       .replaceAll('{amount}', String(random.int(20, 60) * 10))
@@ -68,7 +68,9 @@ export function generateSampleChannels(options: GenerateOptions = {}) {
     let r = random.next() * total;
     let local = 0;
     for (; local < 23 && r > (RHYTHM[local] as number); local += 1) r -= RHYTHM[local] as number;
-    return dayStart + ((local - 5 + 24) % 24) * HOUR + random.int(0, HOUR / 1000 - 1) * 1000;
+    // Local midnight (UTC+5) of the day that contains dayStart, then the local hour.
+    const localMidnight = Math.floor((dayStart + 5 * HOUR) / (24 * HOUR)) * 24 * HOUR - 5 * HOUR;
+    return localMidnight + local * HOUR + random.int(0, HOUR / 1000 - 1) * 1000;
   };
   const templateFor = (channel: SampleChannel): Template => {
     switch (channel.category) {
@@ -88,12 +90,12 @@ export function generateSampleChannels(options: GenerateOptions = {}) {
   };
 
   const drafts: Draft[] = [];
-  for (let day = 0; day < days; day += 1) {
+  for (let day = 0; day <= days; day += 1) {
     const dayStart = start + day * 24 * HOUR;
     for (const channel of channels) {
       for (let i = random.poisson(channel.postsPerDay); i > 0; i -= 1) {
         const at = hourAt(dayStart);
-        if (at >= end) continue;
+        if (at >= end || at < start) continue;
         const template = templateFor(channel);
         const draft: Draft = { channel, at, template, text: fill(template) };
         if (channel.category === 'news' && random.chance(0.05)) draft.album = random.int(2, 3);
