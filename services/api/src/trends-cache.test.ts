@@ -23,6 +23,14 @@ const cases: [string, TrendsParams][] = [
       timeZone: 'Asia/Almaty',
     },
   ],
+  [
+    'inside one hour',
+    {
+      from: iso(Date.parse(START) + 5 * H + 10 * 60_000),
+      to: iso(Date.parse(START) + 5 * H + 40 * 60_000),
+      interval: 'hour',
+    },
+  ],
   ['daily Almaty', { from: START, to: END, interval: 'day', timeZone: 'Asia/Almaty' }],
   ['daily Kyiv (DST zone)', { from: START, to: END, interval: 'day', timeZone: 'Europe/Kyiv' }],
   [

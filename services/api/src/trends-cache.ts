@@ -11,7 +11,8 @@ import { localLabel, localPeriodStart, offsetMinutes } from './time-zone.ts';
 // Trends over long windows re-count the same past days again and again (a 30-day hourly view
 // slid by an hour scans 29 identical days). Whole past UTC days are kept as hourly counts for a
 // short time (CW_API_TRENDS_CACHE_SECONDS) and re-bucketed into the requested interval and time
-// zone; only the window's edges and days still filling are asked from Elasticsearch. Zones with a
+// zone; only the sub-hour fragments at the window's edges and days still filling are asked from
+// Elasticsearch. Zones with a
 // half-hour offset and the channel split (its top channels depend on the whole window) go to
 // Elasticsearch directly. Staleness is bounded by the time to live.
 
@@ -40,48 +41,57 @@ export function createTrendsService(
 
     const now = options.now().getTime();
     const filterKey = JSON.stringify([split, params.filters ?? {}]);
-    const pieces: { from: number; to: number; key?: string; hours?: HourlyCounts }[] = [];
-    for (let start = from; start < to; ) {
-      const dayEnd = Math.floor(start / DAY) * DAY + DAY;
-      const end = Math.min(dayEnd, to);
-      const whole = start % DAY === 0 && end === dayEnd && dayEnd <= now - SETTLE_MS;
-      const key = whole ? `${filterKey}|${start}` : undefined;
-      const hit = key ? cache.get(key) : undefined;
-      pieces.push({
-        from: start,
-        to: end,
-        ...(key ? { key } : {}),
-        ...(hit && hit.expires > now ? { hours: hit.hours } : {}),
-      });
-      start = end;
+    // Whole past days are fetched (or reused) whole and cut to the window's whole hours; only
+    // the sub-hour fragments at the edges, and days still filling, are asked live.
+    const settled = Math.floor((now - SETTLE_MS) / DAY) * DAY;
+    const live: { from: number; to: number }[] = [];
+    const days: { day: number; key: string; hours?: HourlyCounts }[] = [];
+    let hoursFrom = 0;
+    let hoursTo = 0;
+    const settledTo = Math.min(to, settled);
+    if (from < settledTo) {
+      const a = Math.ceil(from / HOUR) * HOUR;
+      const b = Math.floor(settledTo / HOUR) * HOUR;
+      if (a < b) {
+        hoursFrom = a;
+        hoursTo = b;
+        if (from < a) live.push({ from, to: a });
+        if (b < settledTo) live.push({ from: b, to: settledTo });
+        for (let day = Math.floor(a / DAY) * DAY; day < b; day += DAY) {
+          const key = `${filterKey}|${day}`;
+          const hit = cache.get(key);
+          days.push({ day, key, ...(hit && hit.expires > now ? { hours: hit.hours } : {}) });
+        }
+      } else live.push({ from, to: settledTo });
     }
-    const missing = pieces.filter((p) => !p.hours);
+    if (to > settled) live.push({ from: Math.max(from, settled), to });
+    const missing = days.filter((d) => !d.hours);
+    const windows = [...live, ...missing.map((d) => ({ from: d.day, to: d.day + DAY }))];
     const fetched = await hourlyTrendCounts(es, prefix, {
-      windows: missing.map((p) => ({
-        from: new Date(p.from).toISOString(),
-        to: new Date(p.to).toISOString(),
+      windows: windows.map((w) => ({
+        from: new Date(w.from).toISOString(),
+        to: new Date(w.to).toISOString(),
       })),
       split,
       filters: params.filters,
     });
-    missing.forEach((piece, i) => {
-      piece.hours = fetched[i] ?? new Map();
-      if (piece.key) {
-        cache.delete(piece.key);
-        cache.set(piece.key, { expires: now + options.ttlMs, hours: piece.hours });
-      }
+    missing.forEach((d, i) => {
+      d.hours = fetched[live.length + i] ?? new Map();
+      cache.delete(d.key);
+      cache.set(d.key, { expires: now + options.ttlMs, hours: d.hours });
     });
     // Oldest insertions first: a simple bound on memory.
     for (const key of cache.keys()) {
       if (cache.size <= maxDays) break;
       cache.delete(key);
     }
-    return assemble(
-      params,
-      split,
-      tz,
-      pieces.map((p) => p.hours ?? new Map()),
-    );
+    const parts: HourlyCounts[] = fetched.slice(0, live.length);
+    for (const d of days) {
+      const cut: HourlyCounts = new Map();
+      for (const [hour, row] of d.hours ?? []) if (hour >= hoursFrom && hour < hoursTo) cut.set(hour, row);
+      parts.push(cut);
+    }
+    return assemble(params, split, tz, parts);
   };
 }
 
