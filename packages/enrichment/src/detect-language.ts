@@ -62,8 +62,14 @@ const FRANC_SAMPLE_CHARS = 90;
 function francWeight(letters: number): number {
   return 1.5 + 8.5 * Math.min(1, letters / 120);
 }
-/** The monitored channels write mostly in Russian: a small prior settles letter-poor Cyrillic ties. */
-const PRIOR: Record<string, number> = { ru: 0.6 };
+/**
+ * Priors settle letter-poor ties: the monitored channels write mostly in Russian; Latin text with no
+ * evidence is more likely English than transliterated Russian, which has to show its function words.
+ */
+const PRIOR: Record<'cyrillic' | 'latin', Record<string, number>> = {
+  cyrillic: { ru: 0.6 },
+  latin: { en: 0.3, ru: -0.5 },
+};
 
 function isCyrillic(code: number): boolean {
   return code >= 0x400 && code <= 0x52f;
@@ -133,7 +139,7 @@ export function detectScanned(
   const scores: PoolScores = new Map();
   for (const lang of pool) {
     const index = LANG_INDEX.get(lang);
-    const prior = script === 'cyrillic' ? (PRIOR[lang] ?? 0) : 0;
+    const prior = PRIOR[script][lang] ?? 0;
     scores.set(lang, prior + (index === undefined ? 0 : (evidence[index] ?? 0)));
   }
 

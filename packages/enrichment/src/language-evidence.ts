@@ -89,11 +89,13 @@ export function addLetterEvidence(
   hasYo: boolean,
 ): void {
   const counts = new Uint8Array(SLOT_POINTS.length);
+  let letters = 0;
   let longVowels = 0;
   let uzbekApostrophes = 0;
   let qNotU = 0;
   for (const token of tokens) {
     let prev = 0;
+    letters += token.length;
     for (let i = 0; i < token.length; i++) {
       const code = token.charCodeAt(i);
       if (code < 0x500) {
@@ -120,8 +122,9 @@ export function addLetterEvidence(
     }
     if (!anyCounted(counts, SPECIAL_CYRILLIC)) scores[RU] = (scores[RU] ?? 0) + 1;
     if (anyCounted(counts, KYRGYZ_KAZAKH_SHARED)) {
-      const target = anyCounted(counts, KAZAKH_ONLY) ? KK : KY;
-      scores[target] = (scores[target] ?? 0) + 3;
+      if (anyCounted(counts, KAZAKH_ONLY)) scores[KK] = (scores[KK] ?? 0) + 3;
+      // The absence of і, қ, ғ… says little in two words and much in two sentences.
+      else scores[KY] = (scores[KY] ?? 0) + 3 * Math.min(1, letters / 30);
     }
     if (longVowels > 0) scores[KY] = (scores[KY] ?? 0) + Math.min(longVowels, 3);
   } else {
