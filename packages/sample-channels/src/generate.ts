@@ -53,7 +53,7 @@ export function generateSampleChannels(options: GenerateOptions = {}) {
   const channels = sampleChannels(random, options.channels ?? 41);
 
   const fill = (template: Template) =>
-    `${random.pick(FILLERS[template.lang])} ${template.text} ${random.pick(FILLERS[template.lang])}`
+    `${random.pick(FILLERS[template.lang])} ${random.pick(FILLERS[template.lang])} ${template.text} ${random.pick(FILLERS[template.lang])}`
       .replaceAll('{city}', random.pick(template.lang === 'kk' ? CITIES_KK : CITIES))
       .replaceAll('{n}', String(random.int(2, 30)))
       .replaceAll('{amount}', String(random.int(20, 60) * 10))
@@ -108,16 +108,18 @@ export function generateSampleChannels(options: GenerateOptions = {}) {
     .filter((c) => c.category === 'blame' || c.category === 'anonymous')
     .slice(0, 7);
   const campaignStart = end - Math.min(5, days - 1) * 24 * HOUR + 9 * HOUR;
-  const variants = ['', '❗️', '⚡️ ', '🔥 '];
+  // Small changes of the kind copy-paste networks make: a hashtag, a link, a word, punctuation.
+  const variants = [
+    (t: string) => t,
+    (t: string) => `${t} #срочно`,
+    (t: string) => `${t} https://t.me/insider_kz`,
+    (t: string) => t.replace('СРОЧНО', 'Срочно'),
+    (t: string) => `⚡️ ${t}!!`,
+    (t: string) => t.replace('снова', 'опять'),
+  ];
   campaignChannels.forEach((channel, i) => {
-    const prefix = variants[i % variants.length] as string;
-    const suffix = i % 2 === 0 ? '' : ' Подписывайтесь.';
-    drafts.push({
-      channel,
-      at: campaignStart + i * 20 * 60_000,
-      template: CAMPAIGN,
-      text: `${prefix}${CAMPAIGN.text}${suffix}`,
-    });
+    const vary = variants[i % variants.length] as (t: string) => string;
+    drafts.push({ channel, at: campaignStart + i * 20 * 60_000, template: CAMPAIGN, text: vary(CAMPAIGN.text) });
   });
   // The spike: blame posts in the last hour, from blame and anonymous channels.
   const spikeChannels = channels.filter((c) => c.category === 'blame' || c.category === 'anonymous');

@@ -53,15 +53,15 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
   main(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
+    // A finished command exits even if a client library still holds a socket or a timer.
+    (code) => process.exit(code),
     (err: unknown) => {
       // A config error or another expected failure carries its own one-line message.
       const message = err instanceof Error ? err.message : String(err);
       process.stderr.write(`cw: ${message}\n`);
-      if (process.env['CW_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-      process.exitCode = 1;
+      // Config errors are expected and speak for themselves; anything else shows where it came from.
+      if (err instanceof Error && err.name !== 'ConfigError' && err.stack) process.stderr.write(`${err.stack}\n`);
+      process.exit(1);
     },
   );
 }

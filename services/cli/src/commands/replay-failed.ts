@@ -1,6 +1,6 @@
+import { serverUrls } from '@cw/config';
 import { createQueue, replayFailed } from '@cw/queues';
 import { createRedis } from '@cw/redis';
-import { serverUrls } from '@cw/config';
 import { cliConfig } from '../config.ts';
 import type { CommandIo } from '../main.ts';
 
