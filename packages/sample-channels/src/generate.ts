@@ -106,7 +106,7 @@ export function generateSampleChannels(options: GenerateOptions = {}) {
   // Copy-paste campaign: one text across blame and anonymous channels within three hours.
   const campaignChannels = channels
     .filter((c) => c.category === 'blame' || c.category === 'anonymous')
-    .slice(0, 7);
+    .slice(0, 10);
   const campaignStart = end - Math.min(5, days - 1) * 24 * HOUR + 9 * HOUR;
   // Small changes of the kind copy-paste networks make: a hashtag, a link, a word, punctuation.
   const variants = [
