@@ -1,5 +1,5 @@
 import { collectorEnv } from '@cw/collector/config';
-import { connectionEnv, loadConfig } from '@cw/config';
+import { connectionEnv, loadConfig, port } from '@cw/config';
 import { z } from 'zod';
 
 // The CLI reads the environment here and nowhere else; commands receive the parsed result.
@@ -13,6 +13,8 @@ export const cliSchema = z.object({
     .string()
     .regex(/^\d+[mg]$/, 'expected a JVM heap size such as 1g or 512m')
     .default('1g'),
+  CW_PIPELINE_PORT: port(9101),
+  CW_API_PORT: port(8080),
   ...collectorEnv,
 });
 

@@ -1,7 +1,8 @@
 // The operator CLI: `pnpm -s cw <command> [args]`. Each command lives in commands/<name>.ts and
 // exports `run(args, io)`, returning the exit code; only the one asked for is loaded.
-import { pathToFileURL } from 'node:url';
+
 import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 export type CommandIo = {
   stdin: NodeJS.ReadableStream;
@@ -60,7 +61,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       const message = err instanceof Error ? err.message : String(err);
       process.stderr.write(`cw: ${message}\n`);
       // Config errors are expected and speak for themselves; anything else shows where it came from.
-      if (err instanceof Error && err.name !== 'ConfigError' && err.stack) process.stderr.write(`${err.stack}\n`);
+      if (err instanceof Error && err.name !== 'ConfigError' && err.stack)
+        process.stderr.write(`${err.stack}\n`);
       process.exit(1);
     },
   );

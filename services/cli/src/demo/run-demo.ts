@@ -22,7 +22,15 @@ import { indexedCounts } from './counts.ts';
 import { progressLine } from './progress.ts';
 import { writeSampleChannels } from './sample-data.ts';
 
-export type DemoOptions = { serve: boolean; days?: number; channels?: number; apiPort?: number };
+export type DemoOptions = {
+  serve: boolean;
+  days?: number;
+  channels?: number;
+  apiPort?: number;
+  pipelinePort?: number;
+  /** Log level of the embedded services: quiet by default, the report is the output. */
+  logLevel?: string;
+};
 
 type Out = NodeJS.WritableStream & { isTTY?: boolean };
 
@@ -74,15 +82,15 @@ export async function runDemo(config: CliConfig, options: DemoOptions, out: Out,
     CW_ES_URL: esUrl,
     CW_INDEX_PREFIX: prefix,
     CW_QUEUE_PREFIX: prefix,
-    CW_LOG_LEVEL: process.env['CW_LOG_LEVEL'] ?? 'warn',
+    CW_LOG_LEVEL: options.logLevel ?? 'warn',
     CW_API_KEYS: `demo:${createHash('sha256').update(apiKey).digest('hex')}`,
-    CW_API_PORT: String(options.apiPort ?? 8080),
+    CW_API_PORT: String(options.apiPort ?? config.CW_API_PORT),
     CW_WEBHOOKS: JSON.stringify([
       { name: 'demo-receiver', url: receiver.url, secret: webhookSecret, format: 'json' },
     ]),
     CW_WEBHOOK_ALLOW_PRIVATE: 'true',
     CW_DIGEST_DIR: join(dir, 'digests'),
-    CW_PIPELINE_PORT: process.env['CW_PIPELINE_PORT'] ?? '9101',
+    CW_PIPELINE_PORT: String(options.pipelinePort ?? config.CW_PIPELINE_PORT),
   };
   const pipeline = await import('@cw/pipeline');
   const scheduler = await import('@cw/scheduler');

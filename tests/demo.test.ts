@@ -1,0 +1,53 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliConfig } from '../services/cli/src/config.ts';
+import { runDemo } from '../services/cli/src/demo/run-demo.ts';
+import { servers, uniquePrefix } from './support/servers.ts';
+
+// The demo end to end on a smaller sample, non-interactively, checked against the generator's truth.
+describe('cw demo', () => {
+  it('indexes the sample exactly, fires the spike once with a valid signature, finds the campaign, writes the digest', async () => {
+    const { redisUrl, esUrl } = servers();
+    const prefix = uniquePrefix();
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cw-demo-'));
+    const config = cliConfig({
+      CW_REDIS_URL: redisUrl,
+      CW_ES_URL: esUrl,
+      CW_INDEX_PREFIX: prefix,
+      CW_CACHE_DIR: cacheDir,
+    });
+    const sink = { write: () => true } as unknown as NodeJS.WritableStream;
+    const demo = await runDemo(
+      config,
+      { serve: false, days: 10, channels: 20, pipelinePort: 19_301, logLevel: 'silent' },
+      sink,
+      sink,
+    );
+    try {
+      const { report } = demo;
+      expect(report.posts).toBe(report.expectedPosts);
+      expect(report.byLanguage).toEqual(report.expectedByLanguage);
+      expect(report.byNarrative).toEqual(report.expectedByNarrative);
+      expect(report.rejects).toBe(0);
+
+      expect(report.alerts.map((a) => a.narrative)).toEqual([report.spikeTruth.narrative]);
+      expect(report.alerts[0]?.windowEnd).toBe(report.spikeTruth.windowEnd);
+      expect(report.webhook).toMatchObject({ received: 1, rejected: 0 });
+      const delivered = demo.receiver.received[0]?.payload as { type: string; data: { narrative: string } };
+      expect(delivered.data.narrative).toBe(report.spikeTruth.narrative);
+
+      const campaign = report.clusters.find((c) =>
+        report.campaignTruth.channels.every((ch) => c.channels.includes(ch)),
+      );
+      expect(campaign, JSON.stringify(report.clusters)).toBeDefined();
+      expect(campaign?.first).toBe(report.campaignTruth.firstChannel);
+
+      expect(existsSync(report.digest.html)).toBe(true);
+      expect(readFileSync(report.digest.markdown, 'utf8')).toContain(report.spikeTruth.narrative);
+    } finally {
+      await demo.shutdown();
+    }
+  }, 180_000);
+});
