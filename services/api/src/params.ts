@@ -115,6 +115,7 @@ export const schemas = {
     field: z.enum(['text', 'stems'], { error: 'expected text or stems' }).default('text'),
     limit: int(1, 100, 25),
     minDocs: int(1, 10_000, 3),
+    sample: int(50, 5000, 200),
   }),
   clusters: z.strictObject({
     ...filters,

@@ -45,10 +45,20 @@ export async function emergingTerms(
   const response = await es.search({
     index: indexNames(prefix).posts,
     size: 0,
-    query: { bool: { filter: [...foreground, ...text] } },
+    // The sampler keeps the best-scoring posts per shard: the best matches of a text query, and
+    // without one a random sample (constant scores would keep whichever posts were indexed first).
+    query: filters.text
+      ? { bool: { filter: foreground, must: text } }
+      : {
+          function_score: {
+            query: { bool: { filter: foreground } },
+            functions: [{ random_score: { seed: 1, field: '_seq_no' } }],
+            boost_mode: 'replace',
+          },
+        },
     aggs: {
       sample: {
-        sampler: { shard_size: params.sampleSize ?? 500 },
+        sampler: { shard_size: params.sampleSize ?? 200 },
         aggs: {
           terms: {
             significant_text: {

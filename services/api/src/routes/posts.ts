@@ -32,7 +32,7 @@ export function registerPosts(app: FastifyInstance, ctx: RouteContext) {
           'Full text with morphology (a word also matches its other forms in ru, kk, uk, en) plus exact ' +
           'words. Sort by time (default without q), relevance (default with q), views or forwards. ' +
           'Pagination: pass `nextCursor` back as `cursor` with the same parameters; absent on the last ' +
-          'page. Default window: last 30 days. ' +
+          'page. `total` is exact up to 1,000 (`exact: false` beyond). Default window: last 30 days. ' +
           filterDocs +
           ' Each hit carries its url and narrativeEvidence (matched signals).',
         querystring: queryJsonSchema(schemas.posts),
@@ -49,6 +49,8 @@ export function registerPosts(app: FastifyInstance, ctx: RouteContext) {
         order: params.order,
         size: params.limit,
         cursor: params.cursor,
+        // Counting every match of a broad query costs more than the page itself.
+        trackTotalUpTo: 1000,
       });
       if (!wantsCsv(request, params.format)) return { ...window, sort, order: params.order, ...result };
       if (result.nextCursor) reply.header('x-next-cursor', result.nextCursor);

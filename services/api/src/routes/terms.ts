@@ -15,7 +15,8 @@ export function registerTerms(app: FastifyInstance, ctx: RouteContext) {
         description:
           'significant_text over a sample of the window (from..to, default the last 24 hours) against the ' +
           'background backgroundFrom..to (default 30 days before from). field=text gives words as written, ' +
-          'field=stems merges word forms. With narrative: within that narrative. ' +
+          'field=stems merges word forms. With narrative: within that narrative. sample: posts per shard ' +
+          'analysed (best matches first; more is slower and steadier). ' +
           filterDocs,
         querystring: queryJsonSchema(schemas.termsEmerging),
       },
@@ -45,6 +46,7 @@ export function registerTerms(app: FastifyInstance, ctx: RouteContext) {
         field: params.field === 'stems' ? 'textStems' : 'text',
         size: params.limit,
         minDocCount: params.minDocs,
+        sampleSize: params.sample,
       });
     },
   );
