@@ -50,6 +50,10 @@ describe('access', () => {
         '/v1/trends',
       ].sort(),
     );
+    const posts = (
+      doc.paths['/v1/posts'] as { get: { parameters: { name: string; description?: string }[] } }
+    ).get;
+    expect(posts.parameters.find((p) => p.name === 'q')?.description).toMatch(/simple query syntax/);
     expect((await app.inject({ url: '/docs/' })).statusCode).toBe(200);
   });
 

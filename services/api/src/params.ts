@@ -171,11 +171,49 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.in
   throw new BadRequestError(problems);
 }
 
+/** What each parameter means, for the OpenAPI document (the schemas say what values are valid). */
+const DESCRIPTIONS: Record<string, string> = {
+  from: 'Start, inclusive: ISO-8601 date (UTC midnight) or date-time with offset',
+  to: 'End, exclusive: ISO-8601 date or date-time with offset; default now',
+  narrative: 'Narrative ids (repeat or comma-separate); see /v1/narratives',
+  channel: 'Channel ids or usernames (repeat or comma-separate)',
+  lang: 'Languages: ISO 639-1 codes or und (repeat or comma-separate)',
+  forward: 'true: only posts forwarded from another channel; false: only original posts',
+  minViews: 'Only posts with at least this many views',
+  deleted: 'true: only posts deleted since collection',
+  edited: 'true: only edited posts',
+  q:
+    'Search text, simple query syntax: words (all must match), "phrase", -not, a | b, (groups), prefix* ' +
+    '(3+ letters). Words also match their other forms (ru, kk, uk, en)',
+  interval: 'Bucket size',
+  tz: 'Time zone of the buckets: IANA name (Asia/Almaty) or offset (+05:00)',
+  split: 'One series per narrative, per channel (top channels of the window) or per language',
+  series: 'Most series returned',
+  format: 'json (default) or csv; Accept: text/csv works too',
+  sort: 'time (default without q), relevance (default with q), views or forwards',
+  order: 'desc (default) or asc',
+  limit: 'Page or list size',
+  cursor: 'nextCursor of the previous page, with otherwise the same parameters',
+  backgroundFrom: 'Start of the background window (which runs to `to`); default 30 days before from',
+  field: 'text: words as written; stems: word forms merged',
+  minDocs: 'Least posts of the window a term must appear in',
+  sample: 'Posts per shard analysed: best matches with q, else a random sample',
+  minPosts: 'Least posts in a cluster',
+  minChannels: 'Least distinct channels in a cluster',
+  maxDistance: 'Most differing SimHash bits between near-duplicates',
+  status: 'Alert statuses (repeat or comma-separate)',
+};
+
 /** The JSON schema of a query schema, for the OpenAPI document. */
 export function queryJsonSchema(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...json } = z.toJSONSchema(schema, {
     io: 'input',
     unrepresentable: 'any',
   }) as Record<string, unknown>;
+  const properties = (json['properties'] ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [name, property] of Object.entries(properties)) {
+    const description = DESCRIPTIONS[name];
+    if (description) property['description'] = description;
+  }
   return json;
 }
