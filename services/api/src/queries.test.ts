@@ -125,6 +125,13 @@ describe('GET /v1/posts', () => {
     expect(ids).toEqual(expected);
   });
 
+  it('pages through relevance-sorted hits exactly once (float scores survive the cursor)', async () => {
+    const ids = await pageAll(`${range}&q=${encodeURIComponent('наводнение улицы')}&limit=4`);
+    const expected = posts.filter((p) => p.text.startsWith('наводнение')).map(idOf);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual([...expected].sort());
+  });
+
   it('combines filters: narrative, channel, forward, minViews, deleted', async () => {
     const body = await json<{
       total: { value: number };
