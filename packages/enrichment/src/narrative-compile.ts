@@ -24,6 +24,8 @@ export interface CompiledTerm {
   /** Most tokens allowed between consecutive words of a phrase. */
   window: number;
   ordered: boolean;
+  /** A one-word exclusion term: it does not apply where negated ("это не фейк"). */
+  negatable: boolean;
 }
 
 export interface CompiledDefinition {
@@ -139,6 +141,7 @@ export function compileNarratives(definitions: readonly NarrativeDefinition[]): 
             parts: parts.length,
             window,
             ordered,
+            negatable: exclusion && parts.length === 1,
           });
           parts.forEach((part, partIndex) => {
             atomUses[atomFor(part.text, part.prefix)]?.push(termId, partIndex);

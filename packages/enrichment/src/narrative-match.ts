@@ -61,9 +61,19 @@ interface TermMatch {
   positions: number[];
 }
 
+/** Negators before a word (ru/uk не, en not/no) or after it (kk емес). */
+const NEGATORS_BEFORE = new Set(['не', 'not', 'no', 'ні', 'нет']);
+const NEGATORS_AFTER = new Set(['емес', 'эмес']);
+
+/** "это не фейк", "бұл жалған емес": a recruiter denying the debunk is not a debunk. */
+function negated(tokens: readonly string[], position: number): boolean {
+  return NEGATORS_BEFORE.has(tokens[position - 1] ?? '') || NEGATORS_AFTER.has(tokens[position + 1] ?? '');
+}
+
 /** Records a token position for the terms that use an atom (one-word terms: the first position only). */
 function recordAtom(
   compiled: CompiledNarratives,
+  tokens: readonly string[],
   touched: number[],
   phrases: Map<number, PartPositions>,
   atom: number,
@@ -76,6 +86,7 @@ function recordAtom(
     const term = uses[u] ?? 0;
     const parts = compiled.terms[term]?.parts ?? 1;
     if (parts === 1) {
+      if (compiled.terms[term]?.negatable && negated(tokens, position)) continue;
       if (first[term] === -1) {
         first[term] = position;
         touched.push(term);
@@ -122,9 +133,9 @@ function matchTerms(compiled: CompiledNarratives, scanned: ScannedText): TermMat
   const { tokens, kinds } = scanned;
   for (let i = 0; i < tokens.length; i++) {
     const atoms = atomsOf(compiled, tokens[i] ?? '');
-    for (let a = 0; a < atoms.length; a++) recordAtom(compiled, touched, phrases, atoms[a] ?? 0, i);
+    for (let a = 0; a < atoms.length; a++) recordAtom(compiled, tokens, touched, phrases, atoms[a] ?? 0, i);
     if (kinds[i] === TokenKind.number && compiled.numberAtom >= 0) {
-      recordAtom(compiled, touched, phrases, compiled.numberAtom, i);
+      recordAtom(compiled, tokens, touched, phrases, compiled.numberAtom, i);
     }
   }
   const found: TermMatch[] = [];

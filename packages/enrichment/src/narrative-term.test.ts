@@ -82,6 +82,11 @@ describe('exclusions', () => {
     expect(tagNarratives(compiled, 'вакансия на фронт, не на завод').narratives).toEqual(['t']);
   });
 
+  it('does not apply a negated one-word exclusion', () => {
+    expect(scoreNarratives(compiled, 'вакансия, и это не слухи')[0]?.score).toBe(1);
+    expect(tagNarratives(compiled, 'вакансия, но не завод').narratives).toEqual(['t']);
+  });
+
   it('lower takes its weight off the score', () => {
     const [verdict] = scoreNarratives(compiled, 'вакансия, но это слухи');
     expect(verdict?.score).toBe(0.5);
