@@ -24,7 +24,7 @@ export interface CompiledTerm {
   /** Most tokens allowed between consecutive words of a phrase. */
   window: number;
   ordered: boolean;
-  /** A one-word exclusion term: it does not apply where negated ("это не фейк"). */
+  /** A one-word term: it does not match where negated ("это не фейк", "не законно"). */
   negatable: boolean;
 }
 
@@ -141,7 +141,7 @@ export function compileNarratives(definitions: readonly NarrativeDefinition[]): 
             parts: parts.length,
             window,
             ordered,
-            negatable: exclusion && parts.length === 1,
+            negatable: parts.length === 1,
           });
           parts.forEach((part, partIndex) => {
             atomUses[atomFor(part.text, part.prefix)]?.push(termId, partIndex);

@@ -65,7 +65,10 @@ interface TermMatch {
 const NEGATORS_BEFORE = new Set(['не', 'not', 'no', 'ні', 'нет']);
 const NEGATORS_AFTER = new Set(['емес', 'эмес']);
 
-/** "это не фейк", "бұл жалған емес": a recruiter denying the debunk is not a debunk. */
+/**
+ * "это не фейк", "бұл жалған емес": a recruiter denying the debunk is not a debunk; "это не законно" is
+ * not a claim of legality.
+ */
 function negated(tokens: readonly string[], position: number): boolean {
   return NEGATORS_BEFORE.has(tokens[position - 1] ?? '') || NEGATORS_AFTER.has(tokens[position + 1] ?? '');
 }

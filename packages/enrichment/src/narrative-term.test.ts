@@ -82,6 +82,10 @@ describe('exclusions', () => {
     expect(tagNarratives(compiled, 'вакансия на фронт, не на завод').narratives).toEqual(['t']);
   });
 
+  it('does not count a negated one-word signal', () => {
+    expect(tagNarratives(compiled, 'это не вакансия').narratives).toEqual([]);
+  });
+
   it('does not apply a negated one-word exclusion', () => {
     expect(scoreNarratives(compiled, 'вакансия, и это не слухи')[0]?.score).toBe(1);
     expect(tagNarratives(compiled, 'вакансия, но не завод').narratives).toEqual(['t']);
