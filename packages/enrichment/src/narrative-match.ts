@@ -96,13 +96,17 @@ function recordAtom(
       }
       continue;
     }
+    const part = uses[u + 1] ?? 0;
     let positions = phrases.get(term);
+    // Scanning left to right, a later word of an ordered phrase only matters after the word before it:
+    // this keeps "в", "с", "по" inside phrases from recording positions all over every post.
+    if (part > 0 && compiled.terms[term]?.ordered && (positions?.[part - 1]?.length ?? 0) === 0) continue;
     if (!positions) {
       positions = [];
       for (let p = 0; p < parts; p++) positions.push([]);
       phrases.set(term, positions);
     }
-    positions[uses[u + 1] ?? 0]?.push(position);
+    positions[part]?.push(position);
   }
 }
 
