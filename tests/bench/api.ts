@@ -3,7 +3,8 @@
 // the bulk helper as IndexedPost-shaped documents (no enrichment: the load is not what is measured),
 // then 8 concurrent HTTP clients against the real server for each endpoint. Parameters vary per
 // request (window end, narrative, words), so Elasticsearch's request cache rarely answers for us.
-// Uses the running local stack (or starts it) and its own index prefix `cwbench`. Trends are measured
+// Uses the running local stack (or starts it) and its own index prefix `cwbench`, deleted at the
+// end unless CW_BENCH_API_KEEP=1 (a later run with CW_BENCH_API_REUSE=1 then skips the load). Trends are measured
 // twice: as deployed (whole past days reused for 60 s) and with that cache off.
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
@@ -238,6 +239,11 @@ export async function run(): Promise<void> {
   }
   await app.close();
   await uncached.close();
+  // The index is large: removed unless kept for another run (CW_BENCH_API_KEEP=1, then REUSE=1).
+  if (process.env['CW_BENCH_API_KEEP'] !== '1') {
+    await es.indices.delete({ index: `${PREFIX}-*`, ignore_unavailable: true, allow_no_indices: true });
+    await es.indices.deleteIndexTemplate({ name: `${PREFIX}-*` }).catch(() => {});
+  }
   await es.close();
 }
 
