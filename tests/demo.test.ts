@@ -23,7 +23,6 @@ describe('cw demo', () => {
       config,
       { serve: false, days: 10, channels: 20, pipelinePort: 19_301, logLevel: 'silent' },
       sink,
-      sink,
     );
     try {
       const { report } = demo;

@@ -10,7 +10,12 @@ const ctx = isolatedServers();
 describe('the local stack', () => {
   it('indexes a document in Elasticsearch and finds it again by a word of its text', async () => {
     const index = `${ctx.prefix}-smoke`;
-    await ctx.es.index({ index, id: '1', document: { text: 'Контракт на службу: выплаты сразу' }, refresh: 'wait_for' });
+    await ctx.es.index({
+      index,
+      id: '1',
+      document: { text: 'Контракт на службу: выплаты сразу' },
+      refresh: 'wait_for',
+    });
     const found = await ctx.es.search({ index, query: { match: { text: 'выплаты' } } });
     expect(found.hits.hits.map((h) => h._id)).toEqual(['1']);
     const missing = await ctx.es.search({ index, query: { match: { text: 'погода' } } });
@@ -21,7 +26,10 @@ describe('the local stack', () => {
     const log = createLogger({ service: 'test', level: 'silent' });
     const connection = createRedis(ctx.redisUrl, 'worker');
     const queue = createQueue('posts', { connection, prefix: ctx.prefix });
-    const events = new QueueEvents('posts', { connection: createRedis(ctx.redisUrl, 'worker'), prefix: ctx.prefix });
+    const events = new QueueEvents('posts', {
+      connection: createRedis(ctx.redisUrl, 'worker'),
+      prefix: ctx.prefix,
+    });
     await events.waitUntilReady();
     const worker = createWorker('posts', async (payload) => ({ count: payload.posts.length }), {
       connection: createRedis(ctx.redisUrl, 'worker'),

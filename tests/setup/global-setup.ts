@@ -31,6 +31,7 @@ export default async function setup(project: TestProject) {
   project.provide('esUrl', esUrl);
   const started = servers.filter((s) => s.origin === 'started').map((s) => s.name);
   return async () => {
-    if (started.length > 0) await stackDown({ cacheDir: config.CW_CACHE_DIR }, (l) => console.log(`[stack] ${l}`), started);
+    if (started.length > 0)
+      await stackDown({ cacheDir: config.CW_CACHE_DIR }, (l) => console.log(`[stack] ${l}`), started);
   };
 }

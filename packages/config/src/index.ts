@@ -1,2 +1,2 @@
-export { ConfigError, loadConfig } from './load-config.ts';
 export * from './fragments.ts';
+export { ConfigError, loadConfig } from './load-config.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /** A bad environment: the message names every wrong variable and what it expects, on one line each. */
 export class ConfigError extends Error {

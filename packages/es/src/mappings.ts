@@ -133,7 +133,13 @@ export const alertsMapping: estypes.MappingTypeMapping = {
     expectedShare: { type: 'float' },
     topChannels: { properties: { id: keyword, username: keyword, title: keyword, count: long } },
     topPosts: {
-      properties: { id: keyword, url: keyword, channelId: keyword, views: long, text: { type: 'text', index: false } },
+      properties: {
+        id: keyword,
+        url: keyword,
+        channelId: keyword,
+        views: long,
+        text: { type: 'text', index: false },
+      },
     },
     evidence: { properties: { group: keyword, term: keyword, count: long } },
   },

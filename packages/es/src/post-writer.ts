@@ -1,5 +1,5 @@
-import type { Client, estypes } from '@elastic/elasticsearch';
 import type { IndexedPost } from '@cw/domain';
+import type { Client, estypes } from '@elastic/elasticsearch';
 import { type IndexNames, indexNames } from './names.ts';
 
 // Writes a batch of indexed posts with the client's bulk helper, item by item:

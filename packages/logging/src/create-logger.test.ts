@@ -35,6 +35,7 @@ describe('createLogger', () => {
     const { lines, stream } = sink();
     createLogger({ service: 'pipeline', destination: stream }).error({ err: new Error('boom') }, 'failed');
     expect(lines[0]).toMatchObject({ service: 'pipeline', msg: 'failed', err: { message: 'boom' } });
-    expect(String((lines[0]?.['err'] as { stack: string }).stack)).toContain('Error: boom');
+    const err = lines[0]?.['err'] as { stack?: string } | undefined;
+    expect(String(err?.stack)).toContain('Error: boom');
   });
 });

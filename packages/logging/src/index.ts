@@ -1,1 +1,1 @@
-export { createLogger, REDACTED_PATHS, type Logger } from './create-logger.ts';
+export { createLogger, type Logger, REDACTED_PATHS } from './create-logger.ts';

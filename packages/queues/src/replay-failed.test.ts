@@ -16,7 +16,10 @@ async function until(check: () => Promise<boolean>, what: string) {
 
 describe('failed batches', () => {
   it('stay in the failed set after their last attempt and run again after replayFailed', async () => {
-    const queue = createQueue('posts', { connection: createRedis(ctx.redisUrl, 'worker'), prefix: ctx.prefix });
+    const queue = createQueue('posts', {
+      connection: createRedis(ctx.redisUrl, 'worker'),
+      prefix: ctx.prefix,
+    });
     let elasticsearchUp = false;
     const processed: number[] = [];
     const worker = createWorker(
@@ -25,10 +28,19 @@ describe('failed batches', () => {
         if (!elasticsearchUp) throw new Error('connect ECONNREFUSED');
         processed.push(payload.posts.length);
       },
-      { connection: createRedis(ctx.redisUrl, 'worker'), prefix: ctx.prefix, log: createLogger({ service: 't', level: 'silent' }) },
+      {
+        connection: createRedis(ctx.redisUrl, 'worker'),
+        prefix: ctx.prefix,
+        log: createLogger({ service: 't', level: 'silent' }),
+      },
     );
     try {
-      await enqueue(queue, 'posts', { posts: [1, 2, 3], source: 'replay' }, { attempts: 2, backoff: { type: 'fixed', delay: 10 } });
+      await enqueue(
+        queue,
+        'posts',
+        { posts: [1, 2, 3], source: 'replay' },
+        { attempts: 2, backoff: { type: 'fixed', delay: 10 } },
+      );
       await until(async () => (await queue.getFailedCount()) === 1, 'the job to fail for good');
       expect(processed).toEqual([]);
       elasticsearchUp = true;

@@ -1,7 +1,16 @@
 import type { CollectedPostInput } from '@cw/domain';
-import { type SampleChannel, OUTSIDE_SOURCES, sampleChannels } from './channels.ts';
+import { OUTSIDE_SOURCES, type SampleChannel, sampleChannels } from './channels.ts';
 import { seededRandom } from './random.ts';
-import { BLAME, CAMPAIGN, DEBUNKS, FILLERS, NEWS, ORDINARY, RECRUITMENT, type Template } from './templates.ts';
+import {
+  BLAME,
+  CAMPAIGN,
+  DEBUNKS,
+  FILLERS,
+  NEWS,
+  ORDINARY,
+  RECRUITMENT,
+  type Template,
+} from './templates.ts';
 
 // A deterministic month of posts from sample channels: daily rhythm, forwards between channels,
 // albums, edits, deletions, a copy-paste campaign and one clear spike of the blame narrative in the
@@ -119,7 +128,12 @@ export function generateSampleChannels(options: GenerateOptions = {}) {
   ];
   campaignChannels.forEach((channel, i) => {
     const vary = variants[i % variants.length] as (t: string) => string;
-    drafts.push({ channel, at: campaignStart + i * 20 * 60_000, template: CAMPAIGN, text: vary(CAMPAIGN.text) });
+    drafts.push({
+      channel,
+      at: campaignStart + i * 20 * 60_000,
+      template: CAMPAIGN,
+      text: vary(CAMPAIGN.text),
+    });
   });
   // The spike: blame posts in the last hour, from blame and anonymous channels.
   const spikeChannels = channels.filter((c) => c.category === 'blame' || c.category === 'anonymous');

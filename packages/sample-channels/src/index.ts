@@ -1,3 +1,3 @@
-export { type GenerateOptions, generateSampleChannels, type Truth } from './generate.ts';
 export { OUTSIDE_SOURCES, type SampleChannel, sampleChannels } from './channels.ts';
+export { type GenerateOptions, generateSampleChannels, type Truth } from './generate.ts';
 export * as templates from './templates.ts';

@@ -1,4 +1,10 @@
-import { compileNarratives, DEFAULT_NARRATIVES_DIR, detectLanguage, loadNarrativeDefinitions, tagNarratives } from '@cw/enrichment';
+import {
+  compileNarratives,
+  DEFAULT_NARRATIVES_DIR,
+  detectLanguage,
+  loadNarrativeDefinitions,
+  tagNarratives,
+} from '@cw/enrichment';
 import { describe, expect, it } from 'vitest';
 import { generateSampleChannels } from './generate.ts';
 import * as templates from './templates.ts';

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { findOnPath, run, runningPid, sleep } from './processes.ts';
 import type { StackPaths } from './paths.ts';
+import { findOnPath, run, runningPid, sleep } from './processes.ts';
 import type { ServerInfo } from './redis-server.ts';
 
 export const ES_VERSION = '8.19.21';

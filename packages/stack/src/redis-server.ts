@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { findOnPath, run, runningPid, sleep } from './processes.ts';
 import type { StackPaths } from './paths.ts';
+import { findOnPath, run, runningPid, sleep } from './processes.ts';
 
 export class MissingBinaryError extends Error {}
 

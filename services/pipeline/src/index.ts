@@ -1,6 +1,6 @@
 export { main } from './main.ts';
-export { processBatch } from './process-batch.ts';
-export { startPostsWorker } from './worker.ts';
-export { toIndexedPost } from './normalise/to-indexed-post.ts';
 export { cleanText } from './normalise/clean-text.ts';
 export { extractEntities } from './normalise/entities.ts';
+export { toIndexedPost } from './normalise/to-indexed-post.ts';
+export { processBatch } from './process-batch.ts';
+export { startPostsWorker } from './worker.ts';

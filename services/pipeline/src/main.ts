@@ -1,7 +1,7 @@
 // Wiring of the pipeline worker: config, logger, clients, indices, narratives, worker, ops port.
 import { pathToFileURL } from 'node:url';
 import { serverUrls } from '@cw/config';
-import { DEFAULT_NARRATIVES_DIR, createNarrativeRegistry } from '@cw/enrichment';
+import { createNarrativeRegistry, DEFAULT_NARRATIVES_DIR } from '@cw/enrichment';
 import { createEsClient, installIndices } from '@cw/es';
 import { registerShutdown } from '@cw/lifecycle';
 import { createLogger } from '@cw/logging';

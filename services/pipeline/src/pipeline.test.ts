@@ -18,7 +18,10 @@ const narratives = compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES
 let queue: Queue;
 const workers: Worker[] = [];
 
-function startWorker(es: Client = ctx.es, extra: { lockDurationMs?: number; stalledIntervalMs?: number } = {}) {
+function startWorker(
+  es: Client = ctx.es,
+  extra: { lockDurationMs?: number; stalledIntervalMs?: number } = {},
+) {
   const worker = startPostsWorker({
     connection: createRedis(ctx.redisUrl, 'worker'),
     prefix: ctx.prefix,
@@ -63,12 +66,19 @@ afterAll(async () => {
 describe('pipeline worker', () => {
   it('turns every enqueued post into exactly one searchable document with all its fields', async () => {
     startWorker();
-    const batches = [0, 1, 2, 3].map((b) => Array.from({ length: 50 }, (_, i) => makePost(1000 + b * 50 + i)));
+    const batches = [0, 1, 2, 3].map((b) =>
+      Array.from({ length: 50 }, (_, i) => makePost(1000 + b * 50 + i)),
+    );
     for (const posts of batches) await enqueue(queue, 'posts', { posts, source: 'replay' });
     await drained();
     const query = { range: { messageId: { gte: 1000, lt: 1200 } } };
     expect(await count(names.posts, query)).toBe(200);
-    const doc = (await ctx.es.get<Record<string, unknown>>({ index: names.postsIndex(makePost(1007).postedAt as string), id: '-1001234567890_1007' }))._source;
+    const doc = (
+      await ctx.es.get<Record<string, unknown>>({
+        index: names.postsIndex(makePost(1007).postedAt as string),
+        id: '-1001234567890_1007',
+      })
+    )._source;
     expect(doc).toMatchObject({
       id: '-1001234567890_1007',
       url: 'https://t.me/test_news_kz/1007',
@@ -108,13 +118,20 @@ describe('pipeline worker', () => {
       query: { term: { postId: '-1001234567890_3000' } },
       sort: [{ version: 'asc' }],
     });
-    expect(history.hits.hits.map((h) => h._source?.text)).toEqual(['Первая версия текста', 'Исправленная версия текста']);
+    expect(history.hits.hits.map((h) => h._source?.text)).toEqual([
+      'Первая версия текста',
+      'Исправленная версия текста',
+    ]);
   });
 
   it('appends the replaced version to history when an edit arrives after the original', async () => {
     await enqueue(queue, 'posts', { posts: [makePost(3100, { text: 'Оригинал' })], source: 'replay' });
     await drained();
-    const edit = makePost(3100, { text: 'Правка', editedAt: '2026-10-01T10:00:00Z', metrics: { views: 999 } });
+    const edit = makePost(3100, {
+      text: 'Правка',
+      editedAt: '2026-10-01T10:00:00Z',
+      metrics: { views: 999 },
+    });
     await enqueue(queue, 'posts', { posts: [edit], source: 'replay' });
     await drained();
     const history = await ctx.es.search<{ text: string }>({
@@ -129,13 +146,20 @@ describe('pipeline worker', () => {
     const post = makePost(3200);
     await enqueue(queue, 'posts', { posts: [post], source: 'replay' });
     await drained();
-    await enqueue(queue, 'posts', { posts: [{ ...post, deletedAt: '2026-10-03T00:00:00Z' }], source: 'replay' });
+    await enqueue(queue, 'posts', {
+      posts: [{ ...post, deletedAt: '2026-10-03T00:00:00Z' }],
+      source: 'replay',
+    });
     await drained();
     const doc = await ctx.es.get<{ deletedAt: string; isDeleted: boolean; text: string }>({
       index: names.postsIndex(post.postedAt as string),
       id: '-1001234567890_3200',
     });
-    expect(doc._source).toMatchObject({ deletedAt: '2026-10-03T00:00:00Z', isDeleted: true, text: expect.stringContaining('№3200') });
+    expect(doc._source).toMatchObject({
+      deletedAt: '2026-10-03T00:00:00Z',
+      isDeleted: true,
+      text: expect.stringContaining('№3200'),
+    });
   });
 
   it('indexes the good posts of a batch and sends each malformed one to rejects with its reason', async () => {

@@ -56,7 +56,11 @@ afterAll(async () => {
 describe('pipeline service process', () => {
   it('stops cleanly on SIGTERM with exit code 143 and no job left active', async () => {
     const child = spawnPipeline(ctx.esUrl, 19_181);
-    await until(async () => (await fetch('http://127.0.0.1:19181/healthz').catch(() => null))?.ok === true, 30_000, 'healthz');
+    await until(
+      async () => (await fetch('http://127.0.0.1:19181/healthz').catch(() => null))?.ok === true,
+      30_000,
+      'healthz',
+    );
     const metrics = await (await fetch('http://127.0.0.1:19181/metrics')).text();
     expect(metrics).toContain('cw_pipeline_batches_total');
     expect(metrics).toContain('cw_queue_depth');
@@ -70,7 +74,11 @@ describe('pipeline service process', () => {
     const es = new URL(ctx.esUrl);
     const proxy = await startTcpProxy({ host: es.hostname, port: Number(es.port) });
     const child = spawnPipeline(proxy.url, 19_182);
-    await until(async () => (await fetch('http://127.0.0.1:19182/healthz').catch(() => null))?.ok === true, 30_000, 'healthz');
+    await until(
+      async () => (await fetch('http://127.0.0.1:19182/healthz').catch(() => null))?.ok === true,
+      30_000,
+      'healthz',
+    );
     proxy.freeze(); // the child's bulk request now hangs mid-batch
     const posts = Array.from({ length: 40 }, (_, i) => makePost(7000 + i));
     await enqueue(queue, 'posts', { posts, source: 'replay' });
@@ -95,7 +103,10 @@ describe('pipeline service process', () => {
     try {
       await until(async () => (await queue.getCompletedCount()) === 1, 20_000, 'the stalled job to complete');
       await ctx.es.indices.refresh({ index: `${ctx.prefix}-*` });
-      const count = await ctx.es.count({ index: names.posts, query: { range: { messageId: { gte: 7000, lt: 7040 } } } });
+      const count = await ctx.es.count({
+        index: names.posts,
+        query: { range: { messageId: { gte: 7000, lt: 7040 } } },
+      });
       expect(count.count).toBe(40);
     } finally {
       await rescuer.close();

@@ -41,7 +41,6 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       ...(channels ? { channels } : {}),
       ...(port ? { apiPort: port } : {}),
     },
-    io.stdout,
     io.stderr,
   );
   if (flags.has('--json')) io.stdout.write(`${JSON.stringify(demo.report)}\n`);

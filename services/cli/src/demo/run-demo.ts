@@ -34,7 +34,8 @@ export type DemoOptions = {
 
 type Out = NodeJS.WritableStream & { isTTY?: boolean };
 
-export async function runDemo(config: CliConfig, options: DemoOptions, out: Out, err: Out) {
+/** Progress goes to `err`; the caller prints the report. */
+export async function runDemo(config: CliConfig, options: DemoOptions, err: Out) {
   const phases: Record<string, number> = {};
   let phaseStart = Date.now();
   const phase = (name: string) => {
