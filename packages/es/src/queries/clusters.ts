@@ -43,7 +43,6 @@ type FpBucket = {
   doc_count: number;
   channels: { buckets: { key: string }[] };
   channelCount: { value: number };
-  first: { hits: { hits: { _source: ClusterPost }[] } };
 };
 
 export function hamming(a: string, b: string): number {
@@ -62,32 +61,28 @@ export async function clusters(es: Client, prefix: string, params: ClustersParam
   const size = params.size ?? 20;
   const minPosts = params.minPosts ?? 2;
   const maxDistance = params.maxDistance ?? 3;
+  const filter = filterClauses({ ...(params.filters ?? {}), from: params.from, to: params.to });
+  // Candidate bands: many, because bands of templated posts (many posts, many different texts) can
+  // outnumber those of a real campaign; breadth-first so sub-aggregations run for the top ones only.
   const response = await es.search({
     index: indexNames(prefix).posts,
     size: 0,
-    query: {
-      bool: {
-        filter: filterClauses({ ...(params.filters ?? {}), from: params.from, to: params.to }),
-        must_not: [{ term: { fingerprint: EMPTY_TEXT } }],
-      },
-    },
+    query: { bool: { filter, must_not: [{ term: { fingerprint: EMPTY_TEXT } }] } },
     aggs: {
       bands: {
-        // Each cluster shows up under up to four bands, so ask for more candidates than clusters.
-        terms: { field: 'fingerprintBands', size: size * 8, min_doc_count: minPosts, shard_size: size * 20 },
+        terms: {
+          field: 'fingerprintBands',
+          size: Math.max(400, size * 20),
+          min_doc_count: minPosts,
+          shard_size: Math.max(800, size * 40),
+          collect_mode: 'breadth_first',
+        },
         aggs: {
           fps: {
             terms: { field: 'fingerprint', size: 50 },
             aggs: {
-              channels: { terms: { field: 'channel.id', size: 20 } },
+              channels: { terms: { field: 'channel.id', size: 50 } },
               channelCount: { cardinality: { field: 'channel.id' } },
-              first: {
-                top_hits: {
-                  size: 1,
-                  sort: [{ postedAt: { order: 'asc' } }],
-                  _source: { includes: ['id', 'url', 'channel.id', 'channel.username', 'postedAt', 'text'] },
-                },
-              },
             },
           },
         },
@@ -125,23 +120,44 @@ export async function clusters(es: Client, prefix: string, params: ClustersParam
     const root = find(key);
     groups.set(root, [...(groups.get(root) ?? []), fp]);
   }
-  const result: Cluster[] = [];
+  const candidates: Array<Omit<Cluster, 'first'>> = [];
   for (const members of groups.values()) {
     const posts = members.reduce((sum, fp) => sum + fp.doc_count, 0);
     const channels = new Set(members.flatMap((fp) => fp.channels.buckets.map((c) => c.key)));
     const channelCount = Math.max(channels.size, ...members.map((fp) => fp.channelCount.value));
     if (posts < minPosts || channelCount < (params.minChannels ?? 2)) continue;
-    const firsts = members.map((fp) => fp.first.hits.hits[0]?._source).filter((p): p is ClusterPost => !!p);
-    const first = firsts.sort((a, b) => a.postedAt.localeCompare(b.postedAt) || a.id.localeCompare(b.id))[0];
-    if (!first) continue;
-    result.push({
+    candidates.push({
       posts,
       channelCount,
       channels: [...channels].sort(),
       fingerprints: members.map((fp) => fp.key).sort(),
-      first,
     });
   }
+  candidates.sort((a, b) => b.posts - a.posts || a.fingerprints[0]!.localeCompare(b.fingerprints[0]!));
+  const top = candidates.slice(0, size);
+  // The first poster of each cluster: one small search per cluster, in one round trip.
+  const firsts =
+    top.length === 0
+      ? []
+      : (
+          await es.msearch<ClusterPost>({
+            searches: top.flatMap((c) => [
+              { index: indexNames(prefix).posts },
+              {
+                size: 1,
+                query: { bool: { filter: [...filter, { terms: { fingerprint: c.fingerprints } }] } },
+                sort: [{ postedAt: { order: 'asc' } }, { id: { order: 'asc' } }],
+                _source: { includes: ['id', 'url', 'channel.id', 'channel.username', 'postedAt', 'text'] },
+              },
+            ]),
+          })
+        ).responses;
+  const result: Cluster[] = [];
+  top.forEach((c, i) => {
+    const response = firsts[i];
+    const first = response && 'hits' in response ? response.hits.hits[0]?._source : undefined;
+    if (first) result.push({ ...c, first });
+  });
   result.sort((a, b) => b.posts - a.posts || a.first.postedAt.localeCompare(b.first.postedAt));
   return { from: params.from, to: params.to, clusters: result.slice(0, size) };
 }
