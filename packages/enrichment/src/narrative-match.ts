@@ -35,6 +35,8 @@ export interface NarrativeVerdict extends NarrativeEvidence {
 type PartPositions = number[][];
 
 const NO_ATOMS: readonly number[] = [];
+/** Positions kept per word of a phrase. */
+const MAX_POSITIONS = 64;
 const ATOM_CACHE_LIMIT = 100_000;
 
 /** The atoms a token hits: exact words and every stem that prefixes it. */
@@ -106,7 +108,9 @@ function recordAtom(
       for (let p = 0; p < parts; p++) positions.push([]);
       phrases.set(term, positions);
     }
-    positions[part]?.push(position);
+    const list = positions[part];
+    // Bounded so a spam post repeating a word thousands of times cannot make proximity search quadratic.
+    if (list && list.length < MAX_POSITIONS) list.push(position);
   }
 }
 
