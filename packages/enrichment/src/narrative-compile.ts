@@ -13,6 +13,8 @@ export interface CompiledGroup {
   cancel: boolean;
   /** Exclusions only: signal group indexes that switch the exclusion off. */
   unless: number[];
+  /** Signals only: the group counts only if one of these groups matched too (empty: always). */
+  with: number[];
 }
 
 export interface CompiledTerm {
@@ -101,7 +103,10 @@ export function compileNarratives(definitions: readonly NarrativeDefinition[]): 
 
   definitions.forEach((def, defIndex) => {
     const groups: CompiledGroup[] = [];
-    const groupIndex = new Map<string, number>();
+    // Groups are numbered signals first, then exclusions, so references can point forwards.
+    const groupIndex = new Map<string, number>(
+      [...Object.keys(def.signals), ...Object.keys(def.exclusions)].map((name, i) => [name, i]),
+    );
     const addGroup = (
       name: string,
       group: {
@@ -109,14 +114,15 @@ export function compileNarratives(definitions: readonly NarrativeDefinition[]): 
         maxHits?: number;
         window?: number;
         unless?: string[];
+        with?: string[];
         terms: Record<string, string[]>;
       },
       exclusion: boolean,
       cancel: boolean,
     ) => {
       const index = groups.length;
-      groupIndex.set(name, index);
       const unless = (group.unless ?? []).map((other) => groupIndex.get(other) ?? -1);
+      const withGroups = (group.with ?? []).map((other) => groupIndex.get(other) ?? -1);
       groups.push({
         name,
         exclusion,
@@ -124,6 +130,7 @@ export function compileNarratives(definitions: readonly NarrativeDefinition[]): 
         maxHits: group.maxHits ?? 1,
         cancel,
         unless,
+        with: withGroups,
       });
       const window = group.window ?? def.window;
       const seen = new Set<string>();

@@ -249,7 +249,9 @@ function judge(compiled: CompiledNarratives, matches: readonly TermMatch[]): Jud
       const found = row[g] ?? 0;
       if (found === 0) return;
       if (!group.exclusion) {
-        score += group.weight * Math.min(found, group.maxHits);
+        if (group.with.length === 0 || group.with.some((w) => (row[w] ?? 0) > 0)) {
+          score += group.weight * Math.min(found, group.maxHits);
+        }
         return;
       }
       if (group.unless.some((u) => (row[u] ?? 0) > 0)) return;

@@ -17,6 +17,8 @@ const signalGroupSchema = z.strictObject({
   maxHits: z.number().int().min(1).max(10).optional(),
   /** Proximity window for this group's phrases: most tokens allowed between their words. */
   window: z.number().int().min(0).max(20).optional(),
+  /** The group counts only when one of these groups matched too ("for Ukraine" only beside weapons). */
+  with: z.array(z.string().min(1)).optional(),
   terms: termsSchema,
 });
 
@@ -71,6 +73,16 @@ export function checkDefinition(def: NarrativeDefinition): DefinitionIssue[] {
         issues.push({ path: `require[${i}][${j}]`, message: `unknown signal group '${group}'` });
     });
   });
+  for (const [name, group] of Object.entries(def.signals)) {
+    (group.with ?? []).forEach((other, i) => {
+      if (!groups.has(other) || other === name) {
+        issues.push({
+          path: `signals.${name}.with[${i}]`,
+          message: `unknown or same signal group '${other}'`,
+        });
+      }
+    });
+  }
   const checkTerms = (kind: 'signals' | 'exclusions', name: string, terms: Record<string, string[]>) => {
     for (const [lang, list] of Object.entries(terms)) {
       list.forEach((term, i) => {

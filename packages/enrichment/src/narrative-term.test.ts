@@ -98,3 +98,21 @@ describe('exclusions', () => {
     expect(verdict?.exclusions).toEqual([{ group: 'doubt', term: 'слухи', matched: 'слухи' }]);
   });
 });
+
+describe('signal groups with a companion', () => {
+  const compiled = compile(`  place:
+    weight: 0.5
+    terms: { ru: [казахстан*] }
+  side:
+    weight: 0.5
+    with: [arms]
+    terms: { ru: [украин*] }
+  arms:
+    weight: 0.5
+    terms: { ru: [снаряд*] }`);
+
+  it('counts a group only beside one of its companions', () => {
+    expect(scoreNarratives(compiled, 'через Казахстан в Украину')[0]?.score).toBe(0.5);
+    expect(scoreNarratives(compiled, 'снаряды через Казахстан в Украину')[0]?.score).toBe(1.5);
+  });
+});
