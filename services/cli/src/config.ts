@@ -14,6 +14,7 @@ export const cliSchema = z.object({
     .regex(/^\d+[mg]$/, 'expected a JVM heap size such as 1g or 512m')
     .default('1g'),
   CW_PIPELINE_PORT: port(9101),
+  CW_NARRATIVES_DIR: z.string().optional(),
   CW_API_PORT: port(8080),
   ...collectorEnv,
 });

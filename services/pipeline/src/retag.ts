@@ -1,0 +1,80 @@
+import type { IndexedPost } from '@cw/domain';
+import { type CompiledNarratives, tagNarratives } from '@cw/enrichment';
+import { type Client, indexNames } from '@cw/es';
+
+export type RetagResult = { scanned: number; changed: number; skipped: number };
+
+/**
+ * Re-tag indexed posts with the current narrative definitions, without collecting again: a
+ * point-in-time scan in pages, and each changed post written back with its own version
+ * (`external_gte`), so an edit that lands meanwhile wins and is simply skipped here.
+ */
+export async function retag(
+  es: Client,
+  prefix: string,
+  narratives: CompiledNarratives,
+  options: { from?: string; to?: string; pageSize?: number; onProgress?: (r: RetagResult) => void } = {},
+): Promise<RetagResult> {
+  const names = indexNames(prefix);
+  const result: RetagResult = { scanned: 0, changed: 0, skipped: 0 };
+  const pit = await es.openPointInTime({ index: names.posts, keep_alive: '2m' });
+  let searchAfter: unknown[] | undefined;
+  try {
+    for (;;) {
+      const page = await es.search<IndexedPost>({
+        size: options.pageSize ?? 1000,
+        pit: { id: pit.id, keep_alive: '2m' },
+        query: {
+          range: {
+            postedAt: {
+              ...(options.from ? { gte: options.from } : {}),
+              ...(options.to ? { lt: options.to } : {}),
+            },
+          },
+        },
+        sort: [{ postedAt: 'asc' }, { id: 'asc' }],
+        ...(searchAfter ? { search_after: searchAfter as never } : {}),
+      });
+      const hits = page.hits.hits;
+      if (hits.length === 0) break;
+      searchAfter = hits[hits.length - 1]?.sort;
+      const changed: IndexedPost[] = [];
+      for (const hit of hits) {
+        const post = hit._source;
+        if (!post) continue;
+        result.scanned += 1;
+        const tags = tagNarratives(narratives, post.text, post.lang);
+        if (
+          JSON.stringify(tags.narratives) === JSON.stringify(post.narratives) &&
+          JSON.stringify(tags.narrativeEvidence) === JSON.stringify(post.narrativeEvidence)
+        )
+          continue;
+        changed.push({ ...post, narratives: tags.narratives, narrativeEvidence: tags.narrativeEvidence });
+      }
+      if (changed.length > 0) {
+        await es.helpers.bulk<IndexedPost>({
+          datasource: changed,
+          onDocument: (doc) => ({
+            index: {
+              _index: names.postsIndex(doc.postedAt),
+              _id: doc.id,
+              version: doc.version,
+              version_type: 'external_gte',
+            },
+          }),
+          onDrop: (dropped) => {
+            if (dropped.status !== 409)
+              throw new Error(`retag write failed: ${dropped.error?.reason ?? dropped.status}`);
+            result.skipped += 1;
+          },
+        });
+        result.changed += changed.length;
+      }
+      options.onProgress?.({ ...result });
+    }
+  } finally {
+    await es.closePointInTime({ id: pit.id }).catch(() => {});
+  }
+  result.changed -= result.skipped;
+  return result;
+}
