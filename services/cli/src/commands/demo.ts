@@ -51,6 +51,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     return 0;
   }
   const { url } = demo.api;
+  const from = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
   io.stdout.write(
     [
       '',
@@ -58,10 +59,11 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       `API key: ${demo.apiKey}`,
       '',
       'try:',
-      `  curl -s -H 'authorization: Bearer ${demo.apiKey}' '${url}/v1/trends?interval=day&from=now-30d'`,
-      `  curl -s -H 'authorization: Bearer ${demo.apiKey}' '${url}/v1/posts?q=контракт&narrative=mercenary_recruitment&size=5'`,
-      `  curl -s -H 'authorization: Bearer ${demo.apiKey}' '${url}/v1/clusters?from=now-30d'`,
-      `  curl -s -H 'authorization: Bearer ${demo.apiKey}' '${url}/v1/alerts'`,
+      `  curl -s -G -H 'authorization: Bearer ${demo.apiKey}' ${url}/v1/trends -d interval=day -d from=${from}`,
+      `  curl -s -G -H 'authorization: Bearer ${demo.apiKey}' ${url}/v1/posts --data-urlencode q=контракт -d narrative=mercenary_recruitment -d limit=5`,
+      `  curl -s -G -H 'authorization: Bearer ${demo.apiKey}' ${url}/v1/clusters -d from=${from}`,
+      `  curl -s -G -H 'authorization: Bearer ${demo.apiKey}' ${url}/v1/trends -d interval=day -d from=${from} -d format=csv`,
+      `  curl -s -H 'authorization: Bearer ${demo.apiKey}' ${url}/v1/alerts`,
       '',
       'Ctrl-C stops everything the demo started.',
       '',
