@@ -3,7 +3,7 @@ import { DEFAULT_LANGUAGES, detectScanned } from './detect-language.ts';
 import { bandKeys, simhashTokens } from './fingerprint.ts';
 import type { CompiledNarratives } from './narrative-compile.ts';
 import { type NarrativeEvidence, tagScanned } from './narrative-match.ts';
-import { scan, TokenKind } from './tokenise.ts';
+import { scan } from './tokenise.ts';
 
 export interface EnrichContext {
   narratives: CompiledNarratives;
@@ -23,8 +23,7 @@ export function enrich(text: string, ctx: EnrichContext): Enrichment {
   const scanned = scan(text);
   const { lang, confidence } = detectScanned(text, scanned, ctx.languages ?? DEFAULT_LANGUAGES);
   const { narratives, narrativeEvidence } = tagScanned(ctx.narratives, scanned, text);
-  const words = scanned.tokens.filter((_, i) => scanned.kinds[i] !== TokenKind.feature);
-  const fingerprint = simhashTokens(words);
+  const fingerprint = simhashTokens(scanned.tokens, scanned.kinds);
   return {
     lang,
     langConfidence: confidence,

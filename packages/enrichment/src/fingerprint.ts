@@ -1,7 +1,7 @@
 // 64-bit SimHash over the normalised tokens (unigrams and bigrams), kept as two 32-bit halves so no
 // BigInt is needed on the hot path. Near copies differ in a few bits; the four 16-bit band keys let
 // Elasticsearch find candidates with a terms query (two posts within 3 bits share at least one band).
-import { normaliseForMatching } from './tokenise.ts';
+import { normaliseForMatching, TokenKind } from './tokenise.ts';
 
 export interface Fingerprint {
   /** 16 lowercase hex characters. */
@@ -59,14 +59,16 @@ function toHex(value: number): string {
   return (value >>> 0).toString(16).padStart(8, '0');
 }
 
-/** SimHash of a list of normalised tokens. */
-export function simhashTokens(tokens: readonly string[]): string {
+/** SimHash of normalised tokens; with `kinds` (from scan), feature tokens (links, mentions) are left out. */
+export function simhashTokens(tokens: readonly string[], kinds?: readonly TokenKind[]): string {
   const hiPlanes = new Int32Array(PLANES);
   const loPlanes = new Int32Array(PLANES);
   let prevHi = 0;
   let prevLo = 0;
   let features = 0;
+  let words = 0;
   for (let i = 0; i < tokens.length; i++) {
+    if (kinds?.[i] === TokenKind.feature) continue;
     const token = tokens[i] ?? '';
     const hi = fnv1a(token, 0x811c9dc5);
     // The low half is derived from the high one: one pass over the characters per token.
@@ -75,7 +77,7 @@ export function simhashTokens(tokens: readonly string[]): string {
     addBits(loPlanes, lo);
     features++;
     // Bigrams carry word order, so a reshuffled text is not a copy.
-    if (i > 0) {
+    if (words++ > 0) {
       addBits(hiPlanes, mix(prevHi ^ Math.imul(hi, 31)));
       addBits(loPlanes, mix(prevLo ^ Math.imul(lo, 37)));
       features++;
