@@ -211,7 +211,12 @@ function searchParts(
 ): boolean {
   if (part === positions.length) return true;
   const previous = chosen[chosen.length - 1] ?? -1;
-  for (const position of positions[part] ?? []) {
+  const candidates = positions[part] ?? [];
+  // An ordered phrase starts from its latest first word, so the evidence shows the closest words
+  // ("250 тыс", not "3 месяца, 250 тыс").
+  const reversed = ordered && part === 0;
+  for (let k = 0; k < candidates.length; k++) {
+    const position = candidates[reversed ? candidates.length - 1 - k : k] ?? 0;
     if (ordered) {
       if (part > 0 && (position <= previous || position - previous - 1 > window)) continue;
     } else if (chosen.includes(position)) continue;
