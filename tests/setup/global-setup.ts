@@ -32,6 +32,10 @@ export default async function setup(project: TestProject) {
   const started = servers.filter((s) => s.origin === 'started').map((s) => s.name);
   return async () => {
     if (started.length > 0)
-      await stackDown({ cacheDir: config.CW_CACHE_DIR }, (l) => console.log(`[stack] ${l}`), started);
+      await stackDown(
+        { cacheDir: config.CW_CACHE_DIR, redisPort: config.CW_REDIS_PORT, esPort: config.CW_ES_PORT },
+        (l) => console.log(`[stack] ${l}`),
+        started,
+      );
   };
 }

@@ -13,6 +13,8 @@ describe('loadConfig', () => {
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(/^CW_ES_URL: expected the Elasticsearch address as an http\(s\) URL/);
       expect(problems[0]).toContain("got 'notaurl'");
+      // One bad variable: one line, as a service prints it when it refuses to start.
+      expect((err as Error).message).toBe(`invalid configuration: ${problems[0]}`);
     }
   });
 

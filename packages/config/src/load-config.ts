@@ -3,7 +3,11 @@ import type { z } from 'zod';
 /** A bad environment: the message names every wrong variable and what it expects, on one line each. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    super(
+      problems.length === 1
+        ? `invalid configuration: ${problems[0]}`
+        : `invalid configuration:\n  ${problems.join('\n  ')}`,
+    );
     this.name = 'ConfigError';
   }
 }

@@ -108,12 +108,13 @@ export async function startElasticsearch(
   report: Report,
 ): Promise<number> {
   const home = await ensureDistribution(paths, options.version, report);
-  for (const dir of [paths.esData, paths.esLogs, paths.run]) mkdirSync(dir, { recursive: true });
+  for (const dir of [paths.esData(options.port), paths.esLogs(options.port), paths.run])
+    mkdirSync(dir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
     await ensureUser(report);
     // The server writes its keystore, data and logs; it must own them. Parents stay root-owned.
-    for (const dir of [home, join(paths.root, 'elasticsearch')]) {
+    for (const dir of [home, paths.esRoot]) {
       const chown = await run('chown', ['-R', `${ES_USER}:${ES_USER}`, dir]);
       if (chown.code !== 0) throw new Error(`chown ${dir} failed: ${chown.stderr}`);
     }
@@ -127,21 +128,26 @@ export async function startElasticsearch(
     'network.host': '127.0.0.1',
     'http.port': String(options.port),
     'transport.port': String(options.port + 100),
-    'path.data': paths.esData,
-    'path.logs': paths.esLogs,
+    'path.data': paths.esData(options.port),
+    'path.logs': paths.esLogs(options.port),
     'xpack.security.enabled': 'false',
     // A developer disk that is 90% full must not turn every index read-only.
     'cluster.routing.allocation.disk.threshold_enabled': 'false',
     'action.destructive_requires_name': 'false',
   };
-  const args = ['-d', '-p', paths.esPid, ...Object.entries(settings).map(([k, v]) => `-E${k}=${v}`)];
+  const args = [
+    '-d',
+    '-p',
+    paths.esPid(options.port),
+    ...Object.entries(settings).map(([k, v]) => `-E${k}=${v}`),
+  ];
   const env = {
     ...process.env,
     ES_JAVA_HOME: javaHome(),
     ES_JAVA_OPTS: `-Xms${heap} -Xmx${heap}`,
     ES_PATH_CONF: join(home, 'config'),
   };
-  const out = openSync(paths.esOut, 'w');
+  const out = openSync(paths.esOut(options.port), 'w');
   const userArgs = asRoot ? ['-u', ES_USER, '--', join(home, 'bin', 'elasticsearch'), ...args] : args;
   const command = asRoot ? 'runuser' : join(home, 'bin', 'elasticsearch');
   report(`starting Elasticsearch ${options.version} on 127.0.0.1:${options.port} (heap ${heap})...`);
@@ -156,11 +162,13 @@ export async function startElasticsearch(
   });
   while (Date.now() < deadline) {
     const info = await esInfo(url);
-    const pid = runningPid(paths.esPid);
+    const pid = runningPid(paths.esPid(options.port));
     if (info && pid !== undefined && /^(green|yellow)/.test(info.health)) return pid;
     if (exitCode !== undefined && exitCode !== 0) break;
     await sleep(500);
   }
-  const tail = existsSync(paths.esOut) ? readFileSync(paths.esOut, 'utf8').slice(-3000) : '';
+  const tail = existsSync(paths.esOut(options.port))
+    ? readFileSync(paths.esOut(options.port), 'utf8').slice(-3000)
+    : '';
   throw new Error(`Elasticsearch did not become healthy on ${url}; its output:\n${tail}`);
 }

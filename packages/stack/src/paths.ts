@@ -12,13 +12,16 @@ export function stackPaths(cacheDir?: string) {
     root,
     downloads: join(root, 'downloads'),
     run: join(root, 'run'),
-    redisData: join(root, 'redis'),
-    redisPid: join(root, 'run', 'redis.pid'),
-    redisLog: join(root, 'run', 'redis.log'),
+    // Per port, so stacks on different ports (a test run beside a demo) never share a pidfile or a
+    // data folder (Elasticsearch locks its data folder per node).
+    redisData: (port: number) => join(root, 'redis', String(port)),
+    redisPid: (port: number) => join(root, 'run', `redis-${port}.pid`),
+    redisLog: (port: number) => join(root, 'run', `redis-${port}.log`),
     esHome: (version: string) => join(root, `elasticsearch-${version}`),
-    esData: join(root, 'elasticsearch', 'data'),
-    esLogs: join(root, 'elasticsearch', 'logs'),
-    esPid: join(root, 'run', 'elasticsearch.pid'),
-    esOut: join(root, 'run', 'elasticsearch.out'),
+    esRoot: join(root, 'elasticsearch'),
+    esData: (port: number) => join(root, 'elasticsearch', String(port), 'data'),
+    esLogs: (port: number) => join(root, 'elasticsearch', String(port), 'logs'),
+    esPid: (port: number) => join(root, 'run', `elasticsearch-${port}.pid`),
+    esOut: (port: number) => join(root, 'run', `elasticsearch-${port}.out`),
   };
 }

@@ -35,7 +35,7 @@ export async function startRedis(paths: StackPaths, port: number): Promise<numbe
         'or point CW_REDIS_URL at a running Redis',
     );
   }
-  mkdirSync(paths.redisData, { recursive: true });
+  mkdirSync(paths.redisData(port), { recursive: true });
   mkdirSync(paths.run, { recursive: true });
   const args = [
     '--port',
@@ -45,13 +45,13 @@ export async function startRedis(paths: StackPaths, port: number): Promise<numbe
     '--protected-mode',
     'yes',
     '--dir',
-    paths.redisData,
+    paths.redisData(port),
     '--daemonize',
     'yes',
     '--pidfile',
-    paths.redisPid,
+    paths.redisPid(port),
     '--logfile',
-    paths.redisLog,
+    paths.redisLog(port),
     '--appendonly',
     'yes',
     '--maxmemory-policy',
@@ -63,9 +63,9 @@ export async function startRedis(paths: StackPaths, port: number): Promise<numbe
   if (result.code !== 0) throw new Error(`redis-server did not start: ${result.stderr || result.stdout}`);
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i += 1) {
-    const pid = runningPid(paths.redisPid);
+    const pid = runningPid(paths.redisPid(port));
     if (pid !== undefined && (await redisInfo(url))) return pid;
     await sleep(100);
   }
-  throw new Error(`redis-server did not answer on port ${port}; see ${paths.redisLog}`);
+  throw new Error(`redis-server did not answer on port ${port}; see ${paths.redisLog(port)}`);
 }

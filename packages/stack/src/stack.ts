@@ -50,7 +50,7 @@ async function upRedis(options: StackOptions, paths: StackPaths, url: string): P
     if (!info) throw new Error(`CW_REDIS_URL=${url} does not answer; start that Redis or unset CW_REDIS_URL`);
     return { name: 'redis', url, origin: 'external', ...info };
   }
-  const running = runningPid(paths.redisPid);
+  const running = runningPid(paths.redisPid(options.redisPort));
   const before = await redisInfo(url);
   if (running !== undefined && before)
     return { name: 'redis', url, origin: 'running', pid: running, ...before };
@@ -77,7 +77,7 @@ async function upElasticsearch(
       throw new Error(`CW_ES_URL=${url} does not answer; start that Elasticsearch or unset CW_ES_URL`);
     return { name: 'elasticsearch', url, origin: 'external', ...info };
   }
-  const running = runningPid(paths.esPid);
+  const running = runningPid(paths.esPid(options.esPort));
   const before = await esInfo(url);
   if (running !== undefined && before) {
     return { name: 'elasticsearch', url, origin: 'running', pid: running, ...before };
@@ -100,14 +100,14 @@ async function upElasticsearch(
 
 /** Stop what `up` started, by its recorded pid, and nothing else. */
 export async function stackDown(
-  options: Pick<StackOptions, 'cacheDir'>,
+  options: Pick<StackOptions, 'cacheDir' | 'redisPort' | 'esPort'>,
   report: Report = quiet,
   only: Array<'redis' | 'elasticsearch'> = ['redis', 'elasticsearch'],
 ): Promise<void> {
   const paths = stackPaths(options.cacheDir);
   const targets = [
-    { name: 'elasticsearch' as const, pidFile: paths.esPid },
-    { name: 'redis' as const, pidFile: paths.redisPid },
+    { name: 'elasticsearch' as const, pidFile: paths.esPid(options.esPort) },
+    { name: 'redis' as const, pidFile: paths.redisPid(options.redisPort) },
   ].filter((t) => only.includes(t.name));
   for (const target of targets) {
     const pid = runningPid(target.pidFile);
@@ -126,8 +126,8 @@ export async function stackStatus(
 ): Promise<Array<ServerState | (Omit<ServerState, 'origin' | 'version' | 'health'> & { origin: 'down' })>> {
   const paths = stackPaths(options.cacheDir);
   const url = urls(options);
-  const redisPid = options.redisUrl ? undefined : runningPid(paths.redisPid);
-  const esPid = options.esUrl ? undefined : runningPid(paths.esPid);
+  const redisPid = options.redisUrl ? undefined : runningPid(paths.redisPid(options.redisPort));
+  const esPid = options.esUrl ? undefined : runningPid(paths.esPid(options.esPort));
   const [redis, es] = await Promise.all([redisInfo(url.redis), esInfo(url.es)]);
   const origin = (external: boolean, pid: number | undefined) =>
     external ? 'external' : pid ? 'running' : 'external';

@@ -29,10 +29,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   const languages = config.CW_LANGUAGES?.split(',');
 
   const connection = createRedis(redisUrl, 'worker');
-  const queue = createQueue('posts', {
-    connection: createRedis(redisUrl, 'client'),
-    prefix: config.CW_QUEUE_PREFIX,
-  });
+  const queueConnection = createRedis(redisUrl, 'client');
+  for (const c of [connection, queueConnection])
+    c.on('error', (err) => log.warn({ err }, 'redis connection error'));
+  const queue = createQueue('posts', { connection: queueConnection, prefix: config.CW_QUEUE_PREFIX });
   const metrics = createPipelineMetrics(queue);
   const worker = startPostsWorker({
     connection,
@@ -60,7 +60,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
       { name: 'narratives watch', run: async () => unwatch() },
       { name: 'queue', run: () => queue.close() },
       { name: 'elasticsearch', run: () => es.close() },
-      { name: 'redis', run: async () => connection.disconnect() },
+      { name: 'redis', run: async () => Promise.all([connection.quit(), queueConnection.quit()]) },
     ],
     { log, embedded: options.embedded ?? false },
   );

@@ -101,7 +101,8 @@ export async function runDemo(config: CliConfig, options: DemoOptions, err: Out)
   phase('services');
 
   // 4. Replay through the collector's replay source onto the posts queue, then wait for the index.
-  const queue = createQueue('posts', { connection: createRedis(redisUrl, 'worker'), prefix });
+  const queueConnection = createRedis(redisUrl, 'worker');
+  const queue = createQueue('posts', { connection: queueConnection, prefix });
   const replayBar = progressLine(err, '[replay] posts queued');
   const replay = await replayFile(sample.file, {
     queue,
@@ -130,7 +131,8 @@ export async function runDemo(config: CliConfig, options: DemoOptions, err: Out)
   phase('index');
 
   // 5. Spike evaluation at the end of the sample month, delivered to the local receiver.
-  const webhooks = createQueue('webhooks', { connection: createRedis(redisUrl, 'client'), prefix });
+  const webhooksConnection = createRedis(redisUrl, 'client');
+  const webhooks = createQueue('webhooks', { connection: webhooksConnection, prefix });
   const sc = schedulerConfig(env);
   const evaluation = await evaluateSpikes({
     es,
@@ -223,10 +225,10 @@ export async function runDemo(config: CliConfig, options: DemoOptions, err: Out)
     for (const stop of stops.reverse()) await stop();
     await receiver.close();
     await Promise.all([queue.close(), webhooks.close()]);
-    redis.disconnect();
+    for (const connection of [redis, queueConnection, webhooksConnection]) connection.disconnect();
     await es.close();
     if (startedServers.length > 0)
-      await stackDown({ cacheDir: config.CW_CACHE_DIR }, (l) => say(`[stack] ${l}`), startedServers);
+      await stackDown(stackOptions(config), (l) => say(`[stack] ${l}`), startedServers);
   };
 
   let api: { close: () => Promise<void>; url: string } | undefined;
