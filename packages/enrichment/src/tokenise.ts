@@ -31,19 +31,6 @@ const C_PLUS = 7;
 const C_SPACE = 8;
 
 const CLASS = buildClassTable();
-/** 1 for characters a token cannot keep as written: capitals, ё, apostrophe variants. */
-const NEEDS_NORMALISING = buildNormalisingTable();
-
-function buildNormalisingTable(): Uint8Array {
-  const table = new Uint8Array(0x10000);
-  const upper = /[\p{Lu}\p{Lt}]/u;
-  for (let code = 0; code < 0x10000; code++) {
-    if (code >= 0xd800 && code <= 0xdfff) continue;
-    if (upper.test(String.fromCharCode(code))) table[code] = 1;
-  }
-  for (const ch of 'ёЁ’‘ʼʻ`') table[ch.charCodeAt(0)] = 1;
-  return table;
-}
 
 function buildClassTable(): Uint8Array {
   const table = new Uint8Array(0x10000);
@@ -161,22 +148,15 @@ function scanWord(text: string, start: number, out: ScannedText): number {
   let i = start;
   let segStart = start;
   let segDigits = CLASS[text.charCodeAt(start)] === C_DIGIT;
-  // Most words are already lowercase, in one script: those skip normalisation altogether.
-  let dirty = 0;
-  let scripts = 0;
   while (i <= n) {
-    const code = i < n ? text.charCodeAt(i) : 0x20;
-    const cls = i < n ? (CLASS[code] ?? C_OTHER) : C_OTHER;
+    const cls = i < n ? (CLASS[text.charCodeAt(i)] ?? C_OTHER) : C_OTHER;
     if (cls === C_APOS && !segDigits && i > segStart && CLASS[text.charCodeAt(i + 1)] === C_LETTER) {
-      dirty |= NEEDS_NORMALISING[code] ?? 0;
       i++;
       continue;
     }
     const digit = cls === C_DIGIT;
     const wordChar = digit || cls === C_LETTER || cls === C_JOIN;
     if (wordChar && digit === segDigits) {
-      dirty |= NEEDS_NORMALISING[code] ?? 0;
-      scripts |= code < 0x250 ? 1 : code >= 0x400 && code <= 0x52f ? 2 : 0;
       i++;
       continue;
     }
@@ -184,15 +164,11 @@ function scanWord(text: string, start: number, out: ScannedText): number {
     if (i > segStart) {
       const raw = text.slice(segStart, i);
       const kind = segDigits ? TokenKind.number : hashtag ? TokenKind.hashtag : TokenKind.word;
-      const clean = segDigits || (dirty === 0 && scripts !== 3);
-      pushToken(out, clean ? raw : normaliseToken(raw), kind, segStart, i);
+      pushToken(out, segDigits ? raw : normaliseToken(raw), kind, segStart, i);
     }
     if (!wordChar) break;
     segStart = i;
     segDigits = digit;
-    dirty = NEEDS_NORMALISING[code] ?? 0;
-    scripts = code < 0x250 ? 1 : code >= 0x400 && code <= 0x52f ? 2 : 0;
-    i++;
   }
   return i;
 }
