@@ -67,8 +67,9 @@ export function simhashTokens(tokens: readonly string[], kinds?: readonly TokenK
   let prevLo = 0;
   let features = 0;
   let words = 0;
+  const feature: TokenKind = TokenKind.feature;
   for (let i = 0; i < tokens.length; i++) {
-    if (kinds?.[i] === TokenKind.feature) continue;
+    if (kinds !== undefined && kinds[i] === feature) continue;
     const token = tokens[i] ?? '';
     const hi = fnv1a(token, 0x811c9dc5);
     // The low half is derived from the high one: one pass over the characters per token.
