@@ -53,35 +53,34 @@ export interface CompiledNarratives {
   readonly stems: TrieNode;
   /** Atom id of $number, or -1 when no term uses it. */
   readonly numberAtom: number;
-  /** Per atom: flat pairs [term, part, term, part, …]. */
-  readonly atomUses: readonly number[][];
+  /** Per atom: the one-word terms it is. */
+  readonly singleTerms: readonly number[][];
+  /** Per atom: the phrase terms whose last word it is (a phrase is searched only if its last word occurs). */
+  readonly phraseEnds: readonly number[][];
+  /** Per term: the atom of each of its words. */
+  readonly termAtoms: readonly number[][];
   /**
    * Memo of token → atoms (exact and stem hits). Words repeat across posts (Zipf), so most tokens cost
    * one map lookup instead of a trie walk. Bounded; belongs to this compiled set, so a reload drops it.
    */
   readonly atomCache: Map<string, readonly number[]>;
-  /**
-   * Scratch for matching: first position of each one-word term in the current post, -1 when absent.
-   * Matching is synchronous, so one buffer per compiled set is safe; it is reset after every post.
-   */
-  readonly firstPosition: Int32Array;
 }
 
 export function compileNarratives(definitions: readonly NarrativeDefinition[]): CompiledNarratives {
   const atomIds = new Map<string, number>();
-  const atomUses: number[][] = [];
+  let atomCount = 0;
   const exact = new Map<string, number[]>();
   const stems: TrieNode = { next: new Map(), atoms: undefined };
   const terms: CompiledTerm[] = [];
+  const termAtoms: number[][] = [];
   const compiled: CompiledDefinition[] = [];
 
   const atomFor = (text: string, prefix: boolean): number => {
     const key = `${prefix ? 'p' : 'e'}:${text}`;
     let id = atomIds.get(key);
     if (id !== undefined) return id;
-    id = atomUses.length;
+    id = atomCount++;
     atomIds.set(key, id);
-    atomUses.push([]);
     if (text === NUMBER_PART) return id;
     if (!prefix) {
       exact.set(text, [...(exact.get(text) ?? []), id]);
@@ -150,9 +149,7 @@ export function compileNarratives(definitions: readonly NarrativeDefinition[]): 
             ordered,
             negatable: parts.length === 1,
           });
-          parts.forEach((part, partIndex) => {
-            atomUses[atomFor(part.text, part.prefix)]?.push(termId, partIndex);
-          });
+          termAtoms.push(parts.map((part) => atomFor(part.text, part.prefix)));
         }
       }
     };
@@ -167,6 +164,12 @@ export function compileNarratives(definitions: readonly NarrativeDefinition[]): 
     });
   });
 
+  const singleTerms = Array.from({ length: atomCount }, (): number[] => []);
+  const phraseEnds = Array.from({ length: atomCount }, (): number[] => []);
+  termAtoms.forEach((atoms, term) => {
+    const last = atoms[atoms.length - 1] ?? 0;
+    (atoms.length === 1 ? singleTerms : phraseEnds)[last]?.push(term);
+  });
   return {
     definitions,
     compiled,
@@ -174,8 +177,9 @@ export function compileNarratives(definitions: readonly NarrativeDefinition[]): 
     exact,
     stems,
     numberAtom: atomIds.get(`e:${NUMBER_PART}`) ?? -1,
-    atomUses,
+    singleTerms,
+    phraseEnds,
+    termAtoms,
     atomCache: new Map(),
-    firstPosition: new Int32Array(terms.length).fill(-1),
   };
 }

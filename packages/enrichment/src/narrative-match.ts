@@ -1,6 +1,7 @@
 // Tags a post with narratives in one pass over its normalised tokens: each token is looked up once in
-// the exact map and walked once down the stem trie; the atoms it hits record their position for the
-// terms that use them. Phrases are then checked for proximity, groups scored, exclusions applied.
+// the exact map and walked once down the stem trie (memoised per token), and records its position on the
+// atoms it hits. One-word terms and phrases (checked for order and proximity) are read from those
+// position lists; then groups are scored and exclusions applied.
 import type { CompiledNarratives } from './narrative-compile.ts';
 import { type ScannedText, scan, TokenKind } from './tokenise.ts';
 
@@ -32,10 +33,11 @@ export interface NarrativeVerdict extends NarrativeEvidence {
 }
 
 /** Positions, per part, of a term's words in the post. */
-type PartPositions = number[][];
+type PartPositions = readonly (readonly number[])[];
 
 const NO_ATOMS: readonly number[] = [];
-/** Positions kept per word of a phrase. */
+const NO_POSITIONS: number[] = [];
+/** Positions kept per atom in a post. */
 const MAX_POSITIONS = 64;
 const ATOM_CACHE_LIMIT = 100_000;
 
@@ -75,45 +77,6 @@ function negated(tokens: readonly string[], position: number): boolean {
   return NEGATORS_BEFORE.has(tokens[position - 1] ?? '') || NEGATORS_AFTER.has(tokens[position + 1] ?? '');
 }
 
-/** Records a token position for the terms that use an atom (one-word terms: the first position only). */
-function recordAtom(
-  compiled: CompiledNarratives,
-  tokens: readonly string[],
-  touched: number[],
-  phrases: Map<number, PartPositions>,
-  atom: number,
-  position: number,
-): void {
-  const uses = compiled.atomUses[atom];
-  if (!uses) return;
-  const first = compiled.firstPosition;
-  for (let u = 0; u < uses.length; u += 2) {
-    const term = uses[u] ?? 0;
-    const parts = compiled.terms[term]?.parts ?? 1;
-    if (parts === 1) {
-      if (compiled.terms[term]?.negatable && negated(tokens, position)) continue;
-      if (first[term] === -1) {
-        first[term] = position;
-        touched.push(term);
-      }
-      continue;
-    }
-    const part = uses[u + 1] ?? 0;
-    let positions = phrases.get(term);
-    // Scanning left to right, a later word of an ordered phrase only matters after the word before it:
-    // this keeps "в", "с", "по" inside phrases from recording positions all over every post.
-    if (part > 0 && compiled.terms[term]?.ordered && (positions?.[part - 1]?.length ?? 0) === 0) continue;
-    if (!positions) {
-      positions = [];
-      for (let p = 0; p < parts; p++) positions.push([]);
-      phrases.set(term, positions);
-    }
-    const list = positions[part];
-    // Bounded so a spam post repeating a word thousands of times cannot make proximity search quadratic.
-    if (list && list.length < MAX_POSITIONS) list.push(position);
-  }
-}
-
 /** Adds a match unless its group already has one on the same words; then the more specific term stays. */
 function addMatch(
   compiled: CompiledNarratives,
@@ -137,32 +100,50 @@ function addMatch(
   if (kept && (compiled.terms[kept.term]?.text.length ?? 0) < (t?.text.length ?? 0)) kept.term = term;
 }
 
-/** The one pass: every token's atoms record their position for the terms that use them. */
+/**
+ * The one pass: every token records its position on the atoms it hits (one list per atom, bounded).
+ * Then one-word terms take their atom's first non-negated position, and a phrase is searched only when
+ * its last word occurred, from its words' position lists.
+ */
 function matchTerms(compiled: CompiledNarratives, scanned: ScannedText): TermMatch[] {
-  const touched: number[] = [];
-  const phrases = new Map<number, PartPositions>();
   const { tokens, kinds } = scanned;
+  const atomPositions = new Map<number, number[]>();
   for (let i = 0; i < tokens.length; i++) {
     const atoms = atomsOf(compiled, tokens[i] ?? '');
-    for (let a = 0; a < atoms.length; a++) recordAtom(compiled, tokens, touched, phrases, atoms[a] ?? 0, i);
+    for (let a = 0; a < atoms.length; a++) recordPosition(atomPositions, atoms[a] ?? 0, i);
     if (kinds[i] === TokenKind.number && compiled.numberAtom >= 0) {
-      recordAtom(compiled, tokens, touched, phrases, compiled.numberAtom, i);
+      recordPosition(atomPositions, compiled.numberAtom, i);
     }
   }
   const found: TermMatch[] = [];
   // Two terms of one group on the same words ("контрак*", "контракт*") are one piece of evidence.
   const seen = new Map<string | number, number>();
-  const first = compiled.firstPosition;
-  for (const term of touched) {
-    addMatch(compiled, seen, found, term, [first[term] ?? 0]);
-    first[term] = -1;
-  }
-  for (const [term, positions] of phrases) {
-    const t = compiled.terms[term];
-    const chosen = t ? proximityMatch(positions, t.window, t.ordered) : undefined;
-    if (chosen) addMatch(compiled, seen, found, term, chosen.sort(byNumber));
+  for (const [atom, positions] of atomPositions) {
+    for (const term of compiled.singleTerms[atom] ?? NO_ATOMS) {
+      const negatable = compiled.terms[term]?.negatable ?? false;
+      const position = negatable ? positions.find((p) => !negated(tokens, p)) : positions[0];
+      if (position !== undefined) addMatch(compiled, seen, found, term, [position]);
+    }
+    for (const term of compiled.phraseEnds[atom] ?? NO_ATOMS) {
+      const parts = (compiled.termAtoms[term] ?? NO_ATOMS).map((a) => atomPositions.get(a) ?? NO_POSITIONS);
+      if (parts.some(isEmpty)) continue;
+      const t = compiled.terms[term];
+      const chosen = t ? proximityMatch(parts, t.window, t.ordered) : undefined;
+      if (chosen) addMatch(compiled, seen, found, term, chosen.sort(byNumber));
+    }
   }
   return found;
+}
+
+function recordPosition(atomPositions: Map<number, number[]>, atom: number, position: number): void {
+  const list = atomPositions.get(atom);
+  if (!list) atomPositions.set(atom, [position]);
+  // Bounded so a spam post repeating a word thousands of times cannot make proximity search quadratic.
+  else if (list.length < MAX_POSITIONS && list[list.length - 1] !== position) list.push(position);
+}
+
+function isEmpty(list: readonly number[]): boolean {
+  return list.length === 0;
 }
 
 function byNumber(a: number, b: number): number {
