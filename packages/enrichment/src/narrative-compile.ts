@@ -139,7 +139,6 @@ export function compileNarratives(definitions: readonly NarrativeDefinition[]): 
           seen.add(text);
           const { parts, ordered, error } = parseTerm(text);
           if (error) throw new Error(`${def.id}: ${name}: ${error}: "${text}"`);
-          const termId = terms.length;
           terms.push({
             definition: defIndex,
             group: index,
