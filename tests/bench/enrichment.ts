@@ -120,29 +120,36 @@ interface Figures {
 }
 
 /**
- * Times each post (after a warm-up pass) for the median; then a second, untimed pass for throughput,
- * measured both in CPU time and wall-clock time.
+ * Best of `rounds`: each post is timed in every round and keeps its fastest time (other processes on a
+ * shared machine only ever add time), the median is taken over posts; throughput is the best of
+ * `rounds` untimed passes, in CPU time (per core) and in wall-clock time.
  */
-function measure(posts: readonly string[], work: (text: string) => unknown, rounds = 1): Figures {
+function measure(posts: readonly string[], work: (text: string) => unknown, rounds = 3): Figures {
   for (const text of posts.slice(0, 2000)) work(text);
-  const perPost = new Array<number>(posts.length).fill(0);
+  const perPost = new Array<number>(posts.length).fill(Number.POSITIVE_INFINITY);
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < posts.length; i++) {
       const t0 = process.hrtime.bigint();
       work(posts[i] ?? '');
-      perPost[i] = (perPost[i] ?? 0) + Number(process.hrtime.bigint() - t0) / 1000;
+      const micros = Number(process.hrtime.bigint() - t0) / 1000;
+      if (micros < (perPost[i] ?? Number.POSITIVE_INFINITY)) perPost[i] = micros;
     }
   }
-  const cpu0 = process.cpuUsage();
-  const wall0 = process.hrtime.bigint();
-  for (let round = 0; round < rounds; round++) for (const text of posts) work(text);
-  const wallSeconds = Number(process.hrtime.bigint() - wall0) / 1e9;
-  const cpu = process.cpuUsage(cpu0);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  let bestCpu = Number.POSITIVE_INFINITY;
+  let bestWall = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < rounds; round++) {
+    const cpu0 = process.cpuUsage();
+    const wall0 = process.hrtime.bigint();
+    for (const text of posts) work(text);
+    const wallSeconds = Number(process.hrtime.bigint() - wall0) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    bestCpu = Math.min(bestCpu, (cpu.user + cpu.system) / 1e6);
+    bestWall = Math.min(bestWall, wallSeconds);
+  }
   return {
-    medianMicros: median(perPost.map((micros) => micros / rounds)),
-    postsPerCpuSecond: (posts.length * rounds) / cpuSeconds,
-    postsPerWallSecond: (posts.length * rounds) / wallSeconds,
+    medianMicros: median(perPost),
+    postsPerCpuSecond: posts.length / bestCpu,
+    postsPerWallSecond: posts.length / bestWall,
   };
 }
 
@@ -167,12 +174,12 @@ export async function run(): Promise<void> {
   const out: string[] = [];
   out.push('enrichment cost per post (target ≤ 50 µs median, ≥ 20,000 posts/s on one core)');
   out.push(`load average at start: ${loadavg()[0]?.toFixed(2)} on ${cpus().length} cores`);
-  out.push(`dev posts (${dev.length}, each timed over 20 rounds):`);
+  out.push(`dev posts (${dev.length}, best of 20 rounds):`);
   out.push(line('enrich (lang + narratives + simhash)', measure(dev, enrichOne, 20)));
   out.push(line('franc alone, 7 candidates', measure(dev, francCandidates, 20)));
   out.push(line('franc alone, all languages', measure(dev, francAllLanguages, 5)));
   out.push(
-    `generated posts (${GENERATED.toLocaleString('en-US')}, 50–800 chars, mean ${meanLength}, seed ${SEED}):`,
+    `generated posts (${GENERATED.toLocaleString('en-US')}, 50–800 chars, mean ${meanLength}, seed ${SEED}, best of 3):`,
   );
   out.push(line('enrich (lang + narratives + simhash)', measure(generated, enrichOne)));
   const sample = generated.slice(0, 10_000);
