@@ -86,6 +86,12 @@ describe('narrative quality on shared/eval/narratives-dev.jsonl', () => {
     expect(m?.recall).toBeGreaterThanOrEqual(0.85);
   });
 
+  it('tags none of the language dev posts (news, weather, prices, sport, deepfake warnings)', () => {
+    const posts = readJsonl<{ text: string }>('lang-dev.jsonl');
+    const tagged = posts.filter((post) => tagNarratives(compiled, post.text).narratives.length > 0);
+    expect(tagged.map((post) => post.text)).toEqual([]);
+  });
+
   it('tags no more than 5% of the hard negatives', () => {
     expect(metrics.hardNegatives.total).toBeGreaterThan(0);
     expect(metrics.hardNegatives.rate).toBeLessThanOrEqual(0.05);
