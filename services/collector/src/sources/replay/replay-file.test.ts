@@ -73,7 +73,16 @@ describe('replayFile', () => {
     const jobs = await queue.getJobs(['waiting']);
     // A pause flushes what came before it: one job per post here.
     expect(
-      jobs.map((j) => (j.data as { posts: { messageId: number }[] }).posts.map((p) => p.messageId)).sort(),
-    ).toEqual([[1], [2], [3]]);
+      jobs
+        .map((j) =>
+          (j.data as { posts: { messageId?: number }[] }).posts.map((p) => p.messageId ?? 'invalid'),
+        )
+        .sort(),
+    ).toEqual([[1], [2], [3], ['invalid']]);
+    // The invalid line is not dropped: it goes on to the pipeline, which files it as a reject.
+    const raw = jobs
+      .flatMap((j) => (j.data as { posts: unknown[] }).posts)
+      .filter((p) => !(p as { messageId?: number }).messageId);
+    expect(raw).toEqual([{ not: 'a post' }]);
   });
 });

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type CollectedPostInput, collectedPost } from '@cw/domain';
 import { createLogger, type Logger } from '@cw/logging';
+import { enqueue } from '@cw/queues';
 import type { Queue } from 'bullmq';
 import type { ChannelRegistry } from '../../channels/registry.ts';
 import { type Clock, realClock } from '../../clock.ts';
@@ -42,9 +43,21 @@ export async function replayFile(path: string, options: ReplayOptions): Promise<
   const progress: ReplayProgress = { lines: 0, published: 0, skipped: 0, invalid: 0 };
   const cursors = new Map<string, number>();
   let batch: CollectedPostInput[] = [];
+  // Lines that are not valid posts still go to the pipeline, which files each in the rejects index
+  // with its reason and raw text: nothing read is lost, and no cursor moves for them.
+  let invalid: unknown[] = [];
   let previousAt: number | undefined;
 
   const flush = async () => {
+    if (invalid.length > 0) {
+      const posts = invalid;
+      invalid = [];
+      await enqueue(options.queue, 'posts', {
+        posts,
+        source: 'replay',
+        enqueuedAt: new Date(clock.now()).toISOString(),
+      });
+    }
     if (batch.length === 0) return;
     const posts = batch;
     batch = [];
@@ -65,7 +78,9 @@ export async function replayFile(path: string, options: ReplayOptions): Promise<
       const post = parseLine(line);
       if (!post) {
         progress.invalid += 1;
-        log.warn({ line: progress.lines }, 'replay: not a collected post; line skipped');
+        log.warn({ line: progress.lines }, 'replay: not a collected post; sent on to be filed as a reject');
+        invalid.push(parseRaw(line));
+        if (invalid.length >= size) await flush();
         continue;
       }
       let cursor = cursors.get(post.channel.id);
@@ -92,6 +107,14 @@ export async function replayFile(path: string, options: ReplayOptions): Promise<
     lines.close();
   }
   return progress;
+}
+
+function parseRaw(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return line;
+  }
 }
 
 function parseLine(line: string): CollectedPostInput | undefined {
