@@ -10,7 +10,7 @@ import {
   type LanguageRow,
   loadNarrativeDefinitions,
   type NarrativeRow,
-} from '../../../../packages/enrichment/src/index.ts';
+} from '@cw/enrichment';
 
 export interface CommandIo {
   stdin: NodeJS.ReadableStream;

@@ -10,7 +10,7 @@ import {
   DEFAULT_NARRATIVES_DIR,
   enrich,
   loadNarrativeDefinitions,
-} from '../../../../packages/enrichment/src/index.ts';
+} from '@cw/enrichment';
 
 export interface CommandIo {
   stdin: NodeJS.ReadableStream;
