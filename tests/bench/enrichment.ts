@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { seededRandom } from '@cw/sample-channels';
 import {
   compileNarratives,
   DEFAULT_LANGUAGES,
@@ -17,17 +18,8 @@ const EVAL_DIR = new URL('../../../shared/eval/', import.meta.url);
 const GENERATED = 100_000;
 const SEED = 20260923;
 
-/** mulberry32: a small seeded generator, so every run measures the same posts. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so every run measures the same posts. */
+const seeded = (seed: number): (() => number) => seededRandom(seed).next;
 
 // One language per post, in roughly the proportions of the monitored channels.
 const SENTENCES: Record<string, readonly string[]> = {

@@ -3,6 +3,7 @@
 // state machine run exactly as in production, hour by hour, without Elasticsearch.
 //   npx tsx tests/bench/spikes.ts
 import { pathToFileURL } from 'node:url';
+import { seededRandom } from '@cw/sample-channels';
 import { type AlertState, decideAlert } from '../../services/scheduler/src/spikes/alert-state.ts';
 import { DEFAULT_SPIKE_PARAMS, detectSpike } from '../../services/scheduler/src/spikes/detector.ts';
 
@@ -14,16 +15,7 @@ const SEEDS = [1, 2, 3];
 const SIZES = [1.5, 2, 3, 5, 10];
 const COOLDOWN_H = 6;
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = (seed: number) => seededRandom(seed).next;
 
 function poisson(lambda: number, random: () => number): number {
   if (lambda > 40) {

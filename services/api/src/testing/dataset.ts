@@ -1,4 +1,5 @@
 import type { CollectedPost } from '@cw/domain';
+import { seededRandom } from '@cw/sample-channels';
 
 // A known, generated set of posts for the API tests: every post's narratives, language and flags
 // are chosen here (not detected), so the expected counts are computed from this data alone.
@@ -14,17 +15,8 @@ export const CHANNELS = Array.from({ length: 6 }, (_, i) => ({
   title: `Channel ${i}`,
 }));
 
-/** mulberry32: a small seeded generator, so a failing run can be repeated exactly. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so a failing run can be repeated exactly. */
+export const rng = (seed: number) => seededRandom(seed).next;
 
 // Words made of three syllables from a large set: texts share few words, so their SimHashes are far apart.
 const SYLLABLES = 'ка ро ми ту ле на зо ви ку ра те мо ба ди лу не со жа пи ге'.split(' ');
