@@ -16,3 +16,10 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
       : { maxRetriesPerRequest: 3, enableOfflineQueue: false };
   return new Redis(url, { ...options, lazyConnect: false, ...extra });
 }
+
+/** Resolves once the connection is ready; ioredis keeps reconnecting meanwhile, so a service
+ * started before Redis simply waits instead of failing its first commands. */
+export function whenReady(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => redis.once('ready', () => resolve()));
+}

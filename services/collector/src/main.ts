@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig, serverUrls } from '@cw/config';
 import { createLogger, type Logger } from '@cw/logging';
 import { createQueue } from '@cw/queues';
-import { createRedis } from '@cw/redis';
+import { createRedis, whenReady } from '@cw/redis';
 import { ChannelRegistry } from './channels/registry.ts';
 import { readSeedFile } from './channels/seed-file.ts';
 import { realClock } from './clock.ts';
@@ -33,6 +33,7 @@ export async function main(env: Record<string, string | undefined>, opts: MainOp
   const { signal } = controller;
   const redis = createRedis(serverUrls(config).redisUrl, 'client');
   redis.on('error', (err) => log.warn({ err }, 'redis connection error'));
+  await whenReady(redis);
   const queue = createQueue('posts', { connection: redis, prefix: config.CW_QUEUE_PREFIX });
   queue.on('error', (err) => log.warn({ err }, 'queue error'));
   const registry = new ChannelRegistry(redis, config.CW_QUEUE_PREFIX);

@@ -1,11 +1,17 @@
 import type { CommandIo } from '../main.ts';
 
-// One service in the foreground, as its container runs it; SIGTERM stops it cleanly.
-const SERVICES: Record<string, () => Promise<{ main: (env: NodeJS.ProcessEnv) => Promise<unknown> }>> = {
+type ServiceMain = (
+  env: NodeJS.ProcessEnv,
+  options: { handleSignals?: boolean; embedded?: boolean },
+) => Promise<unknown>;
+
+// One service in the foreground, as its container runs it: it installs its own SIGTERM/SIGINT
+// handling (stop taking work, finish or return in-flight work, close, exit 128+signal).
+const SERVICES: Record<string, () => Promise<{ main: ServiceMain }>> = {
   pipeline: () => import('@cw/pipeline'),
-  collector: () => import('@cw/collector' as string),
-  api: () => import('@cw/api' as string),
-  scheduler: () => import('@cw/scheduler' as string),
+  collector: () => import('@cw/collector'),
+  api: () => import('@cw/api'),
+  scheduler: () => import('@cw/scheduler'),
 };
 
 export async function run(args: string[], io: CommandIo): Promise<number> {
@@ -16,7 +22,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     return 2;
   }
   const service = await load();
-  await service.main(process.env);
+  await service.main(process.env, { handleSignals: true, embedded: false });
   // The service keeps the process alive; its own shutdown handler exits.
   return new Promise<number>(() => {});
 }
