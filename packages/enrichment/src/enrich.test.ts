@@ -6,6 +6,7 @@ import { DEFAULT_NARRATIVES_DIR } from './index.ts';
 import { compileNarratives } from './narrative-compile.ts';
 import { loadNarrativeDefinitions } from './narrative-loader.ts';
 import { tagNarratives } from './narrative-match.ts';
+import { stemText } from './stem.ts';
 
 const narratives = compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR));
 
@@ -28,6 +29,7 @@ describe('enrich', () => {
       narrativeEvidence: tags.narrativeEvidence,
       fingerprint: print.fingerprint,
       fingerprintBands: print.bands,
+      textStems: stemText(text),
     });
   });
 

@@ -3,6 +3,7 @@ import { DEFAULT_LANGUAGES, detectScanned } from './detect-language.ts';
 import { bandKeys, simhashTokens } from './fingerprint.ts';
 import type { CompiledNarratives } from './narrative-compile.ts';
 import { type NarrativeEvidence, tagScanned } from './narrative-match.ts';
+import { stemScanned } from './stem.ts';
 import { scan } from './tokenise.ts';
 
 export interface EnrichContext {
@@ -17,6 +18,8 @@ export interface Enrichment {
   narrativeEvidence: NarrativeEvidence[];
   fingerprint: string;
   fingerprintBands: string[];
+  /** Stemmed words for the search field, from the same scan. */
+  textStems: string;
 }
 
 export function enrich(text: string, ctx: EnrichContext): Enrichment {
@@ -31,5 +34,6 @@ export function enrich(text: string, ctx: EnrichContext): Enrichment {
     narrativeEvidence,
     fingerprint,
     fingerprintBands: bandKeys(fingerprint),
+    textStems: stemScanned(scanned),
   };
 }

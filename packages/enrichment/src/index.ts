@@ -44,5 +44,5 @@ export {
 } from './narrative-registry.ts';
 export type { NarrativeDefinition } from './narrative-schema.ts';
 export { formatReport, type ReportOptions } from './report.ts';
-export { stemText, stemToken } from './stem.ts';
+export { stemScanned, stemText, stemToken } from './stem.ts';
 export { normaliseForMatching } from './tokenise.ts';

@@ -1,6 +1,6 @@
 // A light suffix-stripping stemmer: enough for search to meet "контракт" with "контракта" and
 // "келісімшарт" with "келісімшартқа", not a morphological analyser. Endings are tried longest first.
-import { normaliseForMatching } from './tokenise.ts';
+import { normaliseForMatching, type ScannedText, TokenKind } from './tokenise.ts';
 
 const byLengthDesc = (list: string[]) => [...new Set(list)].sort((a, b) => b.length - a.length);
 
@@ -84,4 +84,29 @@ export function stemText(text: string, lang?: string): string {
   return normaliseForMatching(text)
     .map((token) => stemToken(token, lang))
     .join(' ');
+}
+
+// Posts repeat their words; a bounded memo of stems per word saves most of the suffix scans.
+const MEMO_LIMIT = 50_000;
+const memo = new Map<string, string>();
+
+/**
+ * The search text of a scanned post: its word tokens stemmed with the language inferred per word,
+ * exactly as a query is stemmed, so that index and query always meet (a Kazakh post's Russian words
+ * and the other way round included).
+ */
+export function stemScanned(scanned: ScannedText): string {
+  const out: string[] = [];
+  for (let i = 0; i < scanned.tokens.length; i++) {
+    if (scanned.kinds[i] === TokenKind.feature) continue;
+    const token = scanned.tokens[i] ?? '';
+    let stem = memo.get(token);
+    if (stem === undefined) {
+      stem = stemToken(token);
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(token, stem);
+    }
+    out.push(stem);
+  }
+  return out.join(' ');
 }

@@ -1,5 +1,5 @@
 import { type CollectedPost, type IndexedPost, postId, postUrl } from '@cw/domain';
-import { type CompiledNarratives, enrich, stemText } from '@cw/enrichment';
+import { type CompiledNarratives, enrich } from '@cw/enrichment';
 import { cleanText } from './clean-text.ts';
 import { extractEntities } from './entities.ts';
 
@@ -23,7 +23,7 @@ export function toIndexedPost(post: CollectedPost, ctx: EnrichContext): IndexedP
     narrativeEvidence: tags.narrativeEvidence,
     fingerprint: tags.fingerprint,
     fingerprintBands: tags.fingerprintBands,
-    textStems: stemText(text, tags.lang),
+    textStems: tags.textStems,
     isForward: post.forward !== undefined,
     isEdited: post.editedAt !== undefined,
     isDeleted: post.deletedAt !== undefined,
