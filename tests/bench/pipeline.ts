@@ -54,6 +54,12 @@ function makePosts(n: number, messageOffset = 0): CollectedPostInput[] {
   return posts;
 }
 
+/** CPU seconds (user + system) a process has used so far. */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
@@ -63,6 +69,19 @@ const rssMb = (pid: number) => {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : Number.NaN;
 };
+
+async function settle(es: ReturnType<typeof createEsClient>) {
+  await es.indices.flush({ index: '_all' });
+  for (let i = 0; i < 120; i += 1) {
+    const stats = await es.nodes.stats({ metric: 'indices', index_metric: 'merge' });
+    const merging = Object.values(stats.nodes).reduce(
+      (n, node) => n + (node.indices?.merges?.current ?? 0),
+      0,
+    );
+    if (merging === 0) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
 
 export async function run(): Promise<void> {
   const total = Number(process.env['BENCH_POSTS'] ?? 200_000);
@@ -102,6 +121,9 @@ export async function run(): Promise<void> {
   console.log(
     `ceiling (bulk helper loop, pre-enriched docs): ${ceiling.toFixed(0)} posts/s (${ceilingSeconds.toFixed(1)} s)`,
   );
+
+  // Let Elasticsearch finish merging the ceiling's segments, so they do not slow the pipeline's run.
+  await settle(es);
 
   // The pipeline: pre-filled queue, then the real service drains it.
   const connection = createRedis(redisUrl, 'worker');
@@ -145,10 +167,13 @@ export async function run(): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
   const started = performance.now();
+  const cpuAtStart = child.pid ? cpuSeconds(child.pid) : 0;
+  let cpuAtEnd = cpuAtStart;
   for (;;) {
     await new Promise((r) => setTimeout(r, 250));
     if (child.pid) rss.push(rssMb(child.pid));
     const done = (await queue.getCompletedCount()) + (await queue.getFailedCount());
+    if (child.pid) cpuAtEnd = cpuSeconds(child.pid);
     if (done >= jobs) break;
   }
   const pipelineSeconds = (performance.now() - started) / 1000;
@@ -156,6 +181,10 @@ export async function run(): Promise<void> {
   console.log(
     `pipeline (queue → normalise → enrich → index, concurrency ${process.env['CW_PIPELINE_CONCURRENCY'] ?? '4'}, node ${nodeArgs.join(' ')}): ` +
       `${throughput.toFixed(0)} posts/s (${pipelineSeconds.toFixed(1)} s after a ${((started - t0) / 1000).toFixed(1)} s service start)`,
+  );
+  console.log(
+    `worker CPU: ${(((cpuAtEnd - cpuAtStart) * 1e6) / total).toFixed(0)} µs per post ` +
+      `(${((cpuAtEnd - cpuAtStart) / pipelineSeconds).toFixed(2)} cores busy on average)`,
   );
   console.log(`ratio to ceiling: ${(throughput / ceiling).toFixed(2)}`);
   console.log(
