@@ -8,12 +8,9 @@ import {
   RecentPosts,
   realClock,
 } from '@cw/collector';
-import { serverUrls } from '@cw/config';
-import { createLogger } from '@cw/logging';
-import { createQueue } from '@cw/queues';
-import { createRedis } from '@cw/redis';
 import { type CliConfig, cliConfig } from '../config.ts';
 import type { CommandIo } from '../main.ts';
+import { openPostsQueue } from '../posts-queue.ts';
 
 /** One pass over the registry (collect and backfill). Do not run it beside a collector that uses
  * the same Telegram session: one session in two processes gives AUTH_KEY_DUPLICATED. */
@@ -22,22 +19,14 @@ export async function collectPass(
   io: CommandIo,
   options: { since?: Date } = {},
 ): Promise<number> {
-  const log = createLogger({
-    service: 'cli',
-    level: config.CW_LOG_LEVEL === 'info' ? 'warn' : config.CW_LOG_LEVEL,
-  });
-  const redis = createRedis(serverUrls(config).redisUrl, 'client', { enableOfflineQueue: true });
-  const queue = createQueue('posts', { connection: redis, prefix: config.CW_QUEUE_PREFIX });
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
-  const accounts = await connectAccounts(config, { log, clock: realClock, signal: stop.signal });
+  const { log, redis, queue, signal, close } = openPostsQueue(config);
+  const accounts = await connectAccounts(config, { log, clock: realClock, signal });
   try {
     const registry = new ChannelRegistry(redis, config.CW_QUEUE_PREFIX);
     const reports = await collectOnce(
       {
         registry,
-        publisher: createPublisher({ queue, registry, log, clock: realClock, signal: stop.signal }),
+        publisher: createPublisher({ queue, registry, log, clock: realClock, signal }),
         recent: new RecentPosts(),
         accounts,
         clock: realClock,
@@ -49,7 +38,7 @@ export async function collectPass(
           maxPages: config.CW_COLLECT_WEB_MAX_PAGES,
         },
         poll: { minS: config.CW_COLLECT_POLL_MIN_S, maxS: config.CW_COLLECT_POLL_MAX_S },
-        signal: stop.signal,
+        signal,
       },
       (r) =>
         io.stdout.write(
@@ -61,10 +50,8 @@ export async function collectPass(
     io.stdout.write(`${total} posts enqueued from ${reports.length} channels\n`);
     return reports.some((r) => r.error) ? 1 : 0;
   } finally {
-    process.off('SIGINT', onSignal);
     for (const { account } of accounts) await account.disconnect().catch(() => {});
-    await queue.close();
-    redis.disconnect();
+    await close();
   }
 }
 

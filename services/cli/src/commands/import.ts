@@ -1,10 +1,7 @@
 import { createPublisher, importExport, realClock } from '@cw/collector';
-import { serverUrls } from '@cw/config';
-import { createLogger } from '@cw/logging';
-import { createQueue } from '@cw/queues';
-import { createRedis } from '@cw/redis';
 import { cliConfig } from '../config.ts';
 import type { CommandIo } from '../main.ts';
+import { openPostsQueue } from '../posts-queue.ts';
 
 const USAGE = `usage: pnpm -s cw import <result.json> [--channel @username]
   Ingests a Telegram Desktop "Export chat history" JSON file (streamed; any size).
@@ -19,17 +16,12 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     return 2;
   }
   const config = cliConfig();
-  const log = createLogger({ service: 'cli', level: 'warn' });
-  const redis = createRedis(serverUrls(config).redisUrl, 'client', { enableOfflineQueue: true });
-  const queue = createQueue('posts', { connection: redis, prefix: config.CW_QUEUE_PREFIX });
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
+  const { log, queue, signal, close } = openPostsQueue(config);
   try {
     const result = await importExport(path, {
-      publisher: createPublisher({ queue, log, clock: realClock, signal: stop.signal }),
+      publisher: createPublisher({ queue, log, clock: realClock, signal }),
       clock: realClock,
-      signal: stop.signal,
+      signal,
       ...(channelArg ? { username: channelArg.replace(/^@/, '') } : {}),
       onProgress: (p) =>
         io.stderr.write(`\r${bar(p.bytes / Math.max(p.totalBytes, 1))} ${p.messages} messages`),
@@ -40,9 +32,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     );
     return 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    await queue.close();
-    redis.disconnect();
+    await close();
   }
 }
 

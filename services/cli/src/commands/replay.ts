@@ -1,10 +1,7 @@
 import { ChannelRegistry, replayFile } from '@cw/collector';
-import { serverUrls } from '@cw/config';
-import { createLogger } from '@cw/logging';
-import { createQueue } from '@cw/queues';
-import { createRedis } from '@cw/redis';
 import { cliConfig } from '../config.ts';
 import type { CommandIo } from '../main.ts';
+import { openPostsQueue } from '../posts-queue.ts';
 
 const USAGE = `usage: pnpm -s cw replay <posts.jsonl> [--speed N] [--resume]
   --speed N   1 = real time, 60 = one minute per second, 0 = as fast as possible (default 0)
@@ -19,21 +16,13 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     return 2;
   }
   const config = cliConfig();
-  const log = createLogger({
-    service: 'cli',
-    level: config.CW_LOG_LEVEL === 'info' ? 'warn' : config.CW_LOG_LEVEL,
-  });
-  const redis = createRedis(serverUrls(config).redisUrl, 'client', { enableOfflineQueue: true });
-  const queue = createQueue('posts', { connection: redis, prefix: config.CW_QUEUE_PREFIX });
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
+  const { log, redis, queue, signal, close } = openPostsQueue(config);
   try {
     const result = await replayFile(path, {
       queue,
       speed: speedArg,
       log,
-      signal: stop.signal,
+      signal,
       ...(args.includes('--resume') ? { registry: new ChannelRegistry(redis, config.CW_QUEUE_PREFIX) } : {}),
       onProgress: (p) => io.stderr.write(`\rreplayed ${p.published} posts (${p.lines} lines)`),
     });
@@ -43,8 +32,6 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     );
     return result.invalid > 0 ? 1 : 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    await queue.close();
-    redis.disconnect();
+    await close();
   }
 }
