@@ -1,9 +1,11 @@
 import { cliConfig } from '../config.ts';
 import { formatReport } from '../demo/print-report.ts';
 import { runDemo } from '../demo/run-demo.ts';
+import { runLive } from '../demo/run-live.ts';
 import type { CommandIo } from '../main.ts';
 
-const USAGE = 'usage: pnpm -s cw demo [--no-serve] [--json] [--days N] [--channels N] [--port N]\n';
+const USAGE =
+  'usage: pnpm -s cw demo [--no-serve] [--json] [--days N] [--channels N] [--port N] | --live @channel …\n';
 
 export async function run(args: string[], io: CommandIo): Promise<number> {
   const flags = new Set(args.filter((a) => a.startsWith('--')));
@@ -21,14 +23,13 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       return 2;
     }
   }
-  if (flags.has('--live')) {
-    io.stderr.write(
-      'cw demo --live needs Telegram credentials (TELEGRAM_API_ID, TELEGRAM_API_HASH, TELEGRAM_SESSION); ' +
-        'add the channels with `pnpm -s cw channels add @name` and run `pnpm -s cw run collector` beside `pnpm -s cw run pipeline`.\n',
-    );
-    return 2;
-  }
   const config = cliConfig();
+  if (flags.has('--live'))
+    return runLive(
+      config,
+      args.filter((a) => a.startsWith('@')),
+      io,
+    );
   const days = value('--days');
   const channels = value('--channels');
   const port = value('--port');
