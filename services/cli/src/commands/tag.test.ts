@@ -1,26 +1,18 @@
-// The `cw tag` command (services/cli/src/commands/tag.ts) is tested here, beside the code it wraps.
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../../services/cli/src/commands/tag.ts';
+import { captureIo } from '../../../../tests/support/command-io.ts';
+import { run } from './tag.ts';
 
 async function tag(
   input: string,
 ): Promise<{ code: number; lines: Record<string, unknown>[]; stderr: string }> {
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  stdin.end(input);
-  const code = await run([], { stdin, stdout, stderr });
-  const lines = Buffer.concat(out)
-    .toString('utf8')
+  const capture = captureIo(input);
+  const code = await run([], capture.io);
+  const lines = capture
+    .out()
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { code, lines, stderr: Buffer.concat(err).toString('utf8') };
+  return { code, lines, stderr: capture.err() };
 }
 
 describe('cw tag', () => {

@@ -1,23 +1,17 @@
-// The `cw eval` command (services/cli/src/commands/eval.ts) is tested here, beside the code it wraps.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run } from '../../../services/cli/src/commands/eval.ts';
+import { captureIo } from '../../../../tests/support/command-io.ts';
+import { run } from './eval.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cw-eval-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function evalCommand(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  const code = await run(args, { stdin: new PassThrough(), stdout, stderr });
-  return { code, out: Buffer.concat(out).toString('utf8'), err: Buffer.concat(err).toString('utf8') };
+  const capture = captureIo();
+  const code = await run(args, capture.io);
+  return { code, out: capture.out(), err: capture.err() };
 }
 
 describe('cw eval', () => {
