@@ -25,7 +25,7 @@ const ALL = [
   ...templates.BLAME,
 ];
 
-function makePosts(n: number, messageOffset = 0): CollectedPostInput[] {
+export function makePosts(n: number, messageOffset = 0): CollectedPostInput[] {
   const start = Date.UTC(2026, 8, 1);
   const posts: CollectedPostInput[] = [];
   for (let i = 0; i < n; i += 1) {
@@ -58,6 +58,14 @@ function makePosts(n: number, messageOffset = 0): CollectedPostInput[] {
 const cpuSeconds = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+/** Busy and total jiffies of the whole machine, to show whether the cores were saturated. */
+const machineCpu = () => {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
 };
 
 const percentile = (values: number[], p: number) => {
@@ -107,6 +115,7 @@ export async function run(): Promise<void> {
   const narratives = compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR));
   const docs = posts.map((p) => toIndexedPost(collectedPost.parse(p), { narratives }));
   const names = indexNames(ceilingPrefix);
+  const ceilingCpuStart = machineCpu();
   let t0 = performance.now();
   for (let i = 0; i < docs.length; i += 500) {
     await es.helpers.bulk({
@@ -118,8 +127,9 @@ export async function run(): Promise<void> {
   }
   const ceilingSeconds = (performance.now() - t0) / 1000;
   const ceiling = total / ceilingSeconds;
+  const ceilingCpuEnd = machineCpu();
   console.log(
-    `ceiling (bulk helper loop, pre-enriched docs): ${ceiling.toFixed(0)} posts/s (${ceilingSeconds.toFixed(1)} s)`,
+    `ceiling (bulk helper loop, pre-enriched docs): ${ceiling.toFixed(0)} posts/s (${ceilingSeconds.toFixed(1)} s, ${((100 * (ceilingCpuEnd.busy - ceilingCpuStart.busy)) / (ceilingCpuEnd.total - ceilingCpuStart.total)).toFixed(0)}% of all cores busy)`,
   );
 
   // Let Elasticsearch finish merging the ceiling's segments, so they do not slow the pipeline's run.
@@ -168,6 +178,7 @@ export async function run(): Promise<void> {
   }
   const started = performance.now();
   const cpuAtStart = child.pid ? cpuSeconds(child.pid) : 0;
+  const machineAtStart = machineCpu();
   let cpuAtEnd = cpuAtStart;
   for (;;) {
     await new Promise((r) => setTimeout(r, 250));
@@ -177,6 +188,7 @@ export async function run(): Promise<void> {
     if (done >= jobs) break;
   }
   const pipelineSeconds = (performance.now() - started) / 1000;
+  const machineAtEnd = machineCpu();
   const throughput = total / pipelineSeconds;
   console.log(
     `pipeline (queue → normalise → enrich → index, concurrency ${process.env['CW_PIPELINE_CONCURRENCY'] ?? '4'}, node ${nodeArgs.join(' ')}): ` +
@@ -185,6 +197,9 @@ export async function run(): Promise<void> {
   console.log(
     `worker CPU: ${(((cpuAtEnd - cpuAtStart) * 1e6) / total).toFixed(0)} µs per post ` +
       `(${((cpuAtEnd - cpuAtStart) / pipelineSeconds).toFixed(2)} cores busy on average)`,
+  );
+  console.log(
+    `machine CPU during the run: ${((100 * (machineAtEnd.busy - machineAtStart.busy)) / (machineAtEnd.total - machineAtStart.total)).toFixed(0)}% of all cores busy`,
   );
   console.log(`ratio to ceiling: ${(throughput / ceiling).toFixed(2)}`);
   console.log(

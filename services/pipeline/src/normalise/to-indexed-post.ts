@@ -9,13 +9,28 @@ export type EnrichContext = { narratives: CompiledNarratives; languages?: readon
 export function toIndexedPost(post: CollectedPost, ctx: EnrichContext): IndexedPost {
   const text = cleanText(post.text);
   const tags = enrich(text, ctx);
-  const version = Date.parse(post.editedAt ?? post.postedAt);
+  // Every field is written out rather than spread from `post`: a spread followed by new keys costs
+  // V8 a map transition per key per post, which was a fifth of the worker's time in `pnpm bench`.
+  // Undefined optional fields are left out of the JSON sent to Elasticsearch.
   return {
-    ...post,
+    channel: post.channel,
+    messageId: post.messageId,
+    postedAt: post.postedAt,
+    editedAt: post.editedAt,
+    deletedAt: post.deletedAt,
+    collectedAt: post.collectedAt,
+    text,
+    textOriginal: text !== post.text ? post.text : undefined,
+    links: post.links,
+    media: post.media,
+    groupedId: post.groupedId,
+    forward: post.forward,
+    replyTo: post.replyTo,
+    author: post.author,
+    metrics: post.metrics,
+    source: post.source,
     id: postId(post.channel.id, post.messageId),
     url: postUrl(post.channel, post.messageId),
-    text,
-    ...(text !== post.text ? { textOriginal: post.text } : {}),
     entities: extractEntities(text, post.links ?? []),
     lang: tags.lang,
     langConfidence: tags.langConfidence,
@@ -27,6 +42,6 @@ export function toIndexedPost(post: CollectedPost, ctx: EnrichContext): IndexedP
     isForward: post.forward !== undefined,
     isEdited: post.editedAt !== undefined,
     isDeleted: post.deletedAt !== undefined,
-    version,
+    version: Date.parse(post.editedAt ?? post.postedAt),
   };
 }
