@@ -162,7 +162,7 @@ export async function run(): Promise<void> {
         CW_REDIS_URL: redisUrl,
         CW_ES_URL: esUrl,
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'inherit', 'inherit'],
     },
   );
   const rss: number[] = [];

@@ -1,4 +1,4 @@
-import { collectedPost } from '@cw/domain';
+import { collectedPost, type IndexedPost } from '@cw/domain';
 import { type Client, type RejectDoc, type WriteResult, writePosts } from '@cw/es';
 import { type EnrichContext, toIndexedPost } from './normalise/to-indexed-post.ts';
 
@@ -19,8 +19,22 @@ export async function processBatch(
   raw: unknown[],
   deps: { es: Client; prefix: string; enrich: EnrichContext; source: string; jobId?: string },
 ): Promise<BatchResult> {
-  const posts = [];
   const rejects: RejectDoc[] = [];
+  // The documents are built in the call, not kept here: writePosts serializes them and lets them go
+  // while the bulk request is in flight.
+  const written = await writePosts(deps.es, deps.prefix, normalise(raw, deps, rejects), {
+    rejects,
+    ...(deps.jobId ? { jobId: deps.jobId } : {}),
+  });
+  return { ...written, received: raw.length };
+}
+
+function normalise(
+  raw: unknown[],
+  deps: { enrich: EnrichContext; source: string; jobId?: string },
+  rejects: RejectDoc[],
+): IndexedPost[] {
+  const posts: IndexedPost[] = [];
   for (const item of raw) {
     const parsed = collectedPost.safeParse(item);
     if (parsed.success) {
@@ -42,11 +56,7 @@ export async function processBatch(
       raw: safeStringify(item),
     });
   }
-  const written = await writePosts(deps.es, deps.prefix, posts, {
-    rejects,
-    ...(deps.jobId ? { jobId: deps.jobId } : {}),
-  });
-  return { ...written, received: raw.length };
+  return posts;
 }
 
 function safeStringify(value: unknown): string {
