@@ -45,3 +45,37 @@ describe('cleanText', () => {
     );
   });
 });
+
+describe('cleanText fast path', () => {
+  it('returns clean text unchanged and still cleans each kind of flaw on its own', () => {
+    expect(cleanText('Чистый текст.\nВторой абзац.')).toBe('Чистый текст.\nВторой абзац.');
+    const cases: [string, string][] = [
+      ['a\u00A0b', 'a b'],
+      ['a  b', 'a b'],
+      ['a \nb', 'a\nb'],
+      ['a\n\nb', 'a\nb'],
+      ['a\n b', 'a\nb'],
+      [' a', 'a'],
+      ['a\n', 'a'],
+      ['a\tb', 'a b'],
+      ['a\r\nb', 'a\nb'],
+      ['a\u200Bb', 'ab'],
+      ['a\u0085b', 'ab'],
+    ];
+    for (const [input, expected] of cases) expect(cleanText(input), JSON.stringify(input)).toBe(expected);
+  });
+});
+
+describe('extractEntities fast path', () => {
+  it('finds nothing in a post without links, hashtags or mentions, and still finds an upper-case link', () => {
+    expect(extractEntities('Просто текст без ссылок')).toEqual({
+      urls: [],
+      domains: [],
+      hashtags: [],
+      mentions: [],
+      channelLinks: [],
+    });
+    expect(extractEntities('СМОТРИТЕ WWW.EXAMPLE.KZ/A').urls).toEqual(['https://example.kz/A']);
+    expect(extractEntities('текст', ['https://t.me/Chan_One']).channelLinks).toEqual(['chan_one']);
+  });
+});

@@ -57,21 +57,26 @@ function channelOf(url: URL): string | undefined {
 }
 
 const unique = (values: Iterable<string>) => [...new Set(values)];
+const NONE: readonly string[] = [];
+/** A cheap scan first: most posts have no link, hashtag or mention, and the full patterns are not. */
+const MAY_HAVE_URL = /https?:\/\/|www\.|t\.me\/|telegram\.me\//i;
+
+function matches(text: string, pattern: RegExp, group: number): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(pattern)) found.push(m[group] ?? '');
+  return found;
+}
 
 export function extractEntities(text: string, extraLinks: readonly string[] = []): Entities {
-  const urls = unique(
-    [...text.matchAll(URL_PATTERN)]
-      .map((m) => m[0])
-      .concat(extraLinks)
-      .map(canonicalUrl)
-      .filter((u) => u !== undefined),
-  );
+  const inText = MAY_HAVE_URL.test(text) ? matches(text, URL_PATTERN, 0) : NONE;
+  const raw = extraLinks.length > 0 ? inText.concat(extraLinks) : inText;
+  const urls = raw.length > 0 ? unique(raw.map(canonicalUrl).filter((u) => u !== undefined)) : [];
   const parsed = urls.map((u) => new URL(u));
   return {
     urls,
     domains: unique(parsed.map((u) => u.hostname)),
-    hashtags: unique([...text.matchAll(HASHTAG)].map((m) => (m[1] ?? '').toLowerCase())),
-    mentions: unique([...text.matchAll(MENTION)].map((m) => (m[1] ?? '').toLowerCase())),
+    hashtags: text.includes('#') ? unique(matches(text, HASHTAG, 1).map((t) => t.toLowerCase())) : [],
+    mentions: text.includes('@') ? unique(matches(text, MENTION, 1).map((t) => t.toLowerCase())) : [],
     channelLinks: unique(parsed.map(channelOf).filter((c) => c !== undefined)),
   };
 }
