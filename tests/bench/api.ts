@@ -1,19 +1,22 @@
 // Query API latency over a large index: N generated posts over 90 days (default 1,000,000; set
 // CW_BENCH_API_POSTS or pass a number: `npx tsx tests/bench/api.ts 100000`), loaded straight with
 // the bulk helper as IndexedPost-shaped documents (no enrichment: the load is not what is measured),
-// then 8 concurrent HTTP clients against the real server for each endpoint. Parameters vary per
+// then 8 concurrent HTTP clients against the real service, in its own process, for each endpoint. Parameters vary per
 // request (window end, narrative, words), so Elasticsearch's request cache rarely answers for us.
 // Uses the running local stack (or starts it) and its own index prefix `cwbench`, deleted at the
 // end unless CW_BENCH_API_KEEP=1 (a later run with CW_BENCH_API_REUSE=1 then skips the load). Trends are measured
 // twice: as deployed (whole past days reused for 60 s) and with that cache off.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildApp, hashApiKey, parseApiKeys } from '@cw/api';
+import { hashApiKey } from '@cw/api';
 import { connectionSchema, loadConfig, serverUrls } from '@cw/config';
-import { normaliseForMatching, stemText } from '@cw/enrichment';
+import { stemText } from '@cw/enrichment';
 import { type Client, createEsClient, indexNames, installIndices } from '@cw/es';
-import { createLogger } from '@cw/logging';
-import { stackUp } from '@cw/stack';
+import { REPO_ROOT, stackUp } from '@cw/stack';
 
 const PREFIX = 'cwbench';
 const DAYS = 90;
@@ -155,6 +158,55 @@ function scenarios(end: number): Scenario[] {
   ];
 }
 
+/** A minimal valid definition, so the service knows the generated data's narrative ids. */
+function definitionYaml(id: string): string {
+  return [
+    `id: ${id}`,
+    `title: ${id}`,
+    `description: bench narrative ${id}`,
+    'languages: [ru]',
+    'threshold: 1',
+    'signals:',
+    '  main:',
+    '    weight: 1',
+    '    terms:',
+    `      ru: [${id}]`,
+    'examples:',
+    `  positive: ["${id}"]`,
+    '  negative: ["ничего"]',
+    '',
+  ].join('\n');
+}
+
+/** The real API service (`services/api/src/main.ts`) in a child process, ready to answer. */
+async function startApi(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/api/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const base = `http://127.0.0.1:${env['CW_API_PORT']}`;
+  for (let i = 0; ; i++) {
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    if (child.exitCode !== null || i > 600) throw new Error(`the API on ${base} did not start`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
@@ -214,31 +266,34 @@ export async function run(): Promise<void> {
     );
   }
   const key = randomBytes(16).toString('hex');
-  const deps = {
-    es,
-    prefix: PREFIX,
-    log: createLogger({ service: 'api-bench', level: 'warn' }),
-    auth: parseApiKeys(`bench:${hashApiKey(key)}`),
-    rateLimitPerMinute: 1_000_000,
-    limits: { maxRangeDays: 400, maxBuckets: 2200 },
-    definitions: () => NARRATIVES.map((id) => ({ id, title: id, description: id, languages: ['ru'] })),
-    stem: stemText,
-    normalise: normaliseForMatching,
+  // The service as deployed: its own process (clients and server do not share an event loop), once
+  // with whole past days of trends reused for 60 s and once with that cache off.
+  const narrativesDir = mkdtempSync(join(tmpdir(), 'cw-bench-narratives-'));
+  for (const id of NARRATIVES) writeFileSync(join(narrativesDir, `${id}.yaml`), definitionYaml(id));
+  const env = {
+    CW_INDEX_PREFIX: PREFIX,
+    CW_API_KEYS: `bench:${hashApiKey(key)}`,
+    CW_API_RATE_LIMIT: '1000000',
+    CW_NARRATIVES_DIR: narrativesDir,
+    CW_LOG_LEVEL: 'warn',
+    CW_ES_URL: esUrl,
   };
-  // The service as deployed (whole past days of trends reused for 60 s), and one without that cache.
-  const app = await buildApp({ ...deps, trendsCacheSeconds: 60 });
-  const uncached = await buildApp({ ...deps, trendsCacheSeconds: 0 });
-  const base = await app.listen({ port: 0, host: '127.0.0.1' });
-  const uncachedBase = await uncached.listen({ port: 0, host: '127.0.0.1' });
+  const server = await startApi({ ...env, CW_API_PORT: '19280', CW_API_TRENDS_CACHE_SECONDS: '60' });
+  const uncached = await startApi({ ...env, CW_API_PORT: '19281', CW_API_TRENDS_CACHE_SECONDS: '0' });
   process.stdout.write(`api bench: ${CLIENTS} concurrent clients, ${requests} requests per endpoint\n`);
-  for (const scenario of scenarios(end)) {
-    const r = await measure(scenario.uncached ? uncachedBase : base, key, scenario, requests);
-    process.stdout.write(
-      `  ${scenario.name.padEnd(36)} p50 ${r.p50.toFixed(1).padStart(7)} ms   p95 ${r.p95.toFixed(1).padStart(7)} ms   ${r.rps.toFixed(0).padStart(5)} req/s\n`,
-    );
+  // CW_BENCH_API_ONLY=posts runs only the scenarios whose name contains that word.
+  const only = process.env['CW_BENCH_API_ONLY'];
+  try {
+    for (const scenario of scenarios(end).filter((s) => !only || s.name.includes(only))) {
+      const r = await measure((scenario.uncached ? uncached : server).base, key, scenario, requests);
+      process.stdout.write(
+        `  ${scenario.name.padEnd(36)} p50 ${r.p50.toFixed(1).padStart(7)} ms   p95 ${r.p95.toFixed(1).padStart(7)} ms   ${r.rps.toFixed(0).padStart(5)} req/s\n`,
+      );
+    }
+  } finally {
+    await Promise.all([server.stop(), uncached.stop()]);
+    rmSync(narrativesDir, { recursive: true, force: true });
   }
-  await app.close();
-  await uncached.close();
   // The index is large: removed unless kept for another run (CW_BENCH_API_KEEP=1, then REUSE=1).
   if (process.env['CW_BENCH_API_KEEP'] !== '1') {
     await es.indices.delete({ index: `${PREFIX}-*`, ignore_unavailable: true, allow_no_indices: true });

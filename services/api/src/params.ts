@@ -46,14 +46,19 @@ const int = (min: number, max: number, fallback?: number) => {
   return fallback === undefined ? n.optional() : n.default(fallback);
 };
 
+/** Zones already accepted: building an Intl formatter per request to check one was measurable. */
+const knownZones = new Set<string>();
+
 function validTimeZone(tz: string): boolean {
-  if (/^[+-](0\d|1[0-4]):[0-5]\d$/.test(tz)) return true;
+  if (/^[+-](0\d|1[0-4]):[0-5]\d$/.test(tz) || knownZones.has(tz)) return true;
+  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/.test(tz)) return false;
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
-    return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/.test(tz);
   } catch {
     return false;
   }
+  if (knownZones.size < 1000) knownZones.add(tz);
+  return true;
 }
 const timeZone = z
   .string()

@@ -24,18 +24,29 @@ function parts(timeZone: string, t: number) {
 }
 
 // Offsets of whole hours are asked again and again (every bucket of every request): Intl is slow.
-const memo = new Map<string, number>();
+// One map of instants per zone, so a lookup builds no string.
+const memo = new Map<string, Map<number, number>>();
+let memoized = 0;
 
 /** Offset of the zone at instant t, in minutes east of UTC. Accepts IANA names and ±hh:mm. */
 export function offsetMinutes(timeZone: string, t: number): number {
   const fixed = /^([+-])(\d{2}):(\d{2})$/.exec(timeZone);
   if (fixed) return (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3]));
-  const key = `${timeZone}|${t}`;
-  const known = memo.get(key);
+  let zone = memo.get(timeZone);
+  const known = zone?.get(t);
   if (known !== undefined) return known;
-  if (memo.size > 200_000) memo.clear();
+  if (memoized > 200_000) {
+    memo.clear();
+    memoized = 0;
+    zone = undefined;
+  }
+  if (!zone) {
+    zone = new Map();
+    memo.set(timeZone, zone);
+  }
   const minutes = computeOffset(timeZone, t);
-  memo.set(key, minutes);
+  zone.set(t, minutes);
+  memoized += 1;
   return minutes;
 }
 
