@@ -180,7 +180,7 @@ function definitionYaml(id: string): string {
 
 /** The real API service (`services/api/src/main.ts`) in a child process, ready to answer. */
 async function startApi(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/api/src/main.ts'], {
+  const child = spawn(process.execPath, [...(process.env['BENCH_API_NODE_ARGS'] ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'services/api/src/main.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -4,12 +4,39 @@
 
 export type IndexNames = ReturnType<typeof indexNames>;
 
+const DAY = 24 * 3600_000;
+/** Beyond this many months a window is searched through the alias. */
+const MAX_LISTED_MONTHS = 36;
+
 export function indexNames(prefix: string) {
   const month = (iso: string) => iso.slice(0, 7).replace('-', '.');
+  /**
+   * The monthly indices a window [from, to) can touch, for a search with `ignore_unavailable`:
+   * a short window then visits one or two shards instead of every month's. A day is added on each
+   * side because a post's index is the month of its `postedAt` as written, which may carry an offset.
+   */
+  const postsFor = (from?: string, to?: string): string => {
+    const a = from ? Date.parse(from) : Number.NaN;
+    const b = to ? Date.parse(to) : Number.NaN;
+    if (!Number.isFinite(a) || !Number.isFinite(b) || b <= a) return `${prefix}-posts`;
+    const first = new Date(a - DAY);
+    const last = new Date(b + DAY);
+    const names: string[] = [];
+    for (
+      let y = first.getUTCFullYear(), m = first.getUTCMonth();
+      y < last.getUTCFullYear() || (y === last.getUTCFullYear() && m <= last.getUTCMonth());
+      m === 11 ? ((m = 0), (y += 1)) : (m += 1)
+    ) {
+      names.push(`${prefix}-posts-${y}.${String(m + 1).padStart(2, '0')}`);
+      if (names.length > MAX_LISTED_MONTHS) return `${prefix}-posts`;
+    }
+    return names.join(',');
+  };
   return {
     prefix,
     posts: `${prefix}-posts`,
     postsPattern: `${prefix}-posts-*`,
+    postsFor,
     postsIndex: (postedAt: string) => `${prefix}-posts-${month(postedAt)}`,
     versions: `${prefix}-post-versions`,
     versionsPattern: `${prefix}-post-versions-*`,

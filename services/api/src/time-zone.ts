@@ -69,10 +69,29 @@ function offsetLabel(minutes: number): string {
   return `${minutes < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
 }
 
+const labels = new Map<string, Map<number, string>>();
+let labelled = 0;
+
 /** Label of the instant t (a bucket start) in the zone, as Elasticsearch formats bucket keys. */
 export function localLabel(timeZone: string, t: number): string {
+  // Memoised like offsets: an hourly answer labels hundreds of buckets, the same ones again and again.
+  let zone = labels.get(timeZone);
+  const known = zone?.get(t);
+  if (known !== undefined) return known;
+  if (labelled > 200_000) {
+    labels.clear();
+    labelled = 0;
+    zone = undefined;
+  }
+  if (!zone) {
+    zone = new Map();
+    labels.set(timeZone, zone);
+  }
   const off = offsetMinutes(timeZone, t);
-  return `${new Date(t + off * 60_000).toISOString().slice(0, 19)}${offsetLabel(off)}`;
+  const label = `${new Date(t + off * 60_000).toISOString().slice(0, 19)}${offsetLabel(off)}`;
+  zone.set(t, label);
+  labelled += 1;
+  return label;
 }
 
 const DAY = 24 * 3600_000;

@@ -87,8 +87,14 @@ export function createTrendsService(
     }
     const parts: HourlyCounts[] = fetched.slice(0, live.length);
     for (const d of days) {
+      const hours = d.hours ?? new Map();
+      // Only the first and last day can reach outside the window's whole hours.
+      if (d.day >= hoursFrom && d.day + DAY <= hoursTo) {
+        parts.push(hours);
+        continue;
+      }
       const cut: HourlyCounts = new Map();
-      for (const [hour, row] of d.hours ?? []) if (hour >= hoursFrom && hour < hoursTo) cut.set(hour, row);
+      for (const [hour, row] of hours) if (hour >= hoursFrom && hour < hoursTo) cut.set(hour, row);
       parts.push(cut);
     }
     return assemble(params, split, tz, parts);

@@ -65,7 +65,9 @@ export async function clusters(es: Client, prefix: string, params: ClustersParam
   // Candidate bands: many, because bands of templated posts (many posts, many different texts) can
   // outnumber those of a real campaign; breadth-first so sub-aggregations run for the top ones only.
   const response = await es.search({
-    index: indexNames(prefix).posts,
+    index: indexNames(prefix).postsFor(params.from, params.to),
+    ignore_unavailable: true,
+    allow_no_indices: true,
     size: 0,
     query: { bool: { filter, must_not: [{ term: { fingerprint: EMPTY_TEXT } }] } },
     aggs: {
@@ -142,7 +144,11 @@ export async function clusters(es: Client, prefix: string, params: ClustersParam
       : (
           await es.msearch<ClusterPost>({
             searches: top.flatMap((c) => [
-              { index: indexNames(prefix).posts },
+              {
+                index: indexNames(prefix).postsFor(params.from, params.to),
+                ignore_unavailable: true,
+                allow_no_indices: true,
+              },
               {
                 size: 1,
                 query: { bool: { filter: [...filter, { terms: { fingerprint: c.fingerprints } }] } },
