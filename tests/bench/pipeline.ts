@@ -142,7 +142,6 @@ export async function run(): Promise<void> {
   for (let i = 0; i < posts.length; i += 500) {
     await enqueue(queue, 'posts', { posts: posts.slice(i, i + 500), source: 'replay' });
   }
-  const jobs = Math.ceil(total / 500);
   // The worker's V8 flags as its container sets them (infra/Dockerfile: NODE_OPTIONS).
   const nodeArgs = (process.env['BENCH_WORKER_NODE_ARGS'] ?? '--max-old-space-size=128')
     .split(' ')
@@ -183,9 +182,10 @@ export async function run(): Promise<void> {
   for (;;) {
     await new Promise((r) => setTimeout(r, 250));
     if (child.pid) rss.push(rssMb(child.pid));
-    const done = (await queue.getCompletedCount()) + (await queue.getFailedCount());
+    // Completed batches are not all kept (keepCompleted), so the end is an empty queue.
+    const left = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     if (child.pid) cpuAtEnd = cpuSeconds(child.pid);
-    if (done >= jobs) break;
+    if (Object.values(left).every((n) => n === 0)) break;
   }
   const pipelineSeconds = (performance.now() - started) / 1000;
   const machineAtEnd = machineCpu();

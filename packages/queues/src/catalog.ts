@@ -26,6 +26,8 @@ export type QueueSpec = {
   attempts: number;
   backoff: { type: 'exponential'; delay: number; jitter?: number };
   concurrency: number;
+  /** Completed jobs kept (their data included) for inspection; the rest are removed. */
+  keepCompleted: number;
 };
 
 export const QUEUES = {
@@ -35,6 +37,8 @@ export const QUEUES = {
     attempts: 8,
     backoff: { type: 'exponential', delay: 1_000 },
     concurrency: 2,
+    // A completed batch holds up to 500 posts (~300 KB): a thousand of them would sit in Redis.
+    keepCompleted: 100,
   },
   webhooks: {
     name: 'webhooks',
@@ -43,6 +47,7 @@ export const QUEUES = {
     attempts: 8,
     backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
     concurrency: 4,
+    keepCompleted: 1000,
   },
   spikes: {
     name: 'spikes',
@@ -50,6 +55,7 @@ export const QUEUES = {
     attempts: 3,
     backoff: { type: 'exponential', delay: 5_000 },
     concurrency: 1,
+    keepCompleted: 1000,
   },
   digests: {
     name: 'digests',
@@ -57,6 +63,7 @@ export const QUEUES = {
     attempts: 3,
     backoff: { type: 'exponential', delay: 30_000 },
     concurrency: 1,
+    keepCompleted: 1000,
   },
 } as const satisfies Record<string, QueueSpec>;
 

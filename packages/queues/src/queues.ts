@@ -14,7 +14,7 @@ export function createQueue<N extends QueueName>(name: N, ctx: QueueContext): Qu
       attempts: spec.attempts,
       backoff: spec.backoff,
       // Keep a bounded history; failed jobs stay until `cw replay-failed` or a person removes them.
-      removeOnComplete: { count: 1000, age: 24 * 3600 },
+      removeOnComplete: { count: spec.keepCompleted, age: 24 * 3600 },
       removeOnFail: false,
     },
   });
