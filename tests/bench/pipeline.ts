@@ -156,7 +156,7 @@ export async function run(): Promise<void> {
         CW_INDEX_PREFIX: pipelinePrefix,
         CW_QUEUE_PREFIX: pipelinePrefix,
         CW_PIPELINE_PORT: '19190',
-        CW_PIPELINE_CONCURRENCY: process.env['CW_PIPELINE_CONCURRENCY'] ?? '4',
+        CW_PIPELINE_CONCURRENCY: process.env['CW_PIPELINE_CONCURRENCY'] ?? '2',
         CW_LOG_LEVEL: 'warn',
         CW_REDIS_URL: redisUrl,
         CW_ES_URL: esUrl,
@@ -191,7 +191,7 @@ export async function run(): Promise<void> {
   const machineAtEnd = machineCpu();
   const throughput = total / pipelineSeconds;
   console.log(
-    `pipeline (queue → normalise → enrich → index, concurrency ${process.env['CW_PIPELINE_CONCURRENCY'] ?? '4'}, node ${nodeArgs.join(' ')}): ` +
+    `pipeline (queue → normalise → enrich → index, concurrency ${process.env['CW_PIPELINE_CONCURRENCY'] ?? '2'}, node ${nodeArgs.join(' ')}): ` +
       `${throughput.toFixed(0)} posts/s (${pipelineSeconds.toFixed(1)} s after a ${((started - t0) / 1000).toFixed(1)} s service start)`,
   );
   console.log(

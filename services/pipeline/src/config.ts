@@ -3,8 +3,10 @@ import { z } from 'zod';
 
 export const pipelineSchema = z.object({
   ...connectionEnv,
-  // 4: measured best on two cores (pnpm bench pipeline): enrichment of one batch overlaps another's bulk.
-  CW_PIPELINE_CONCURRENCY: positiveInt(4, 'a number of batches processed at once'),
+  // 2: one batch is enriched while the other is in Elasticsearch. On two cores it beat 4 in three
+  // alternating runs of `pnpm bench pipeline` (fewer batches in flight, less for the GC to copy);
+  // raise it when Elasticsearch is remote and each bulk waits longer.
+  CW_PIPELINE_CONCURRENCY: positiveInt(2, 'a number of batches processed at once'),
   CW_PIPELINE_PORT: port(9101),
   CW_NARRATIVES_DIR: z.string().optional(),
   CW_LANGUAGES: z
