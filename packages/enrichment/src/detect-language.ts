@@ -165,10 +165,19 @@ export function detectScanned(
 }
 
 function addFrancEvidence(scores: PoolScores, cleaned: string, weight: number): void {
-  const pool = [...scores.keys()];
+  // franc can take at most `weight` points from a language, so one already further behind the leader
+  // cannot win: it is not compared (franc's cost grows with each model) and takes the full penalty.
+  let top = Number.NEGATIVE_INFINITY;
+  for (const score of scores.values()) top = Math.max(top, score);
+  const pool: string[] = [];
+  for (const [lang, score] of scores) {
+    if (score >= top - weight) pool.push(lang);
+    else scores.set(lang, score - weight);
+  }
   const only = pool.map((lang) => FRANC_CODES[lang]).filter((code): code is string => code !== undefined);
   const sample = cleaned.length > FRANC_SAMPLE_CHARS ? cleaned.slice(0, FRANC_SAMPLE_CHARS) : cleaned;
-  const ranked = francAll(sample, { only, minLength: 1 });
+  // One model left has nothing to be compared with; none left must not mean "every model" to franc.
+  const ranked = only.length > 1 ? francAll(sample, { only, minLength: 1 }) : [];
   const seen = new Set<string>();
   let sum = 0;
   for (const [code, score] of ranked) {
