@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { connectionSchema, loadConfig, serverUrls } from '@cw/config';
-import type { CollectedPostInput } from '@cw/domain';
+import type { CollectedPostInput, IndexedPost } from '@cw/domain';
 import { collectedPost } from '@cw/domain';
 import { compileNarratives, DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
 import { createEsClient, indexNames, installIndices } from '@cw/es';
@@ -62,7 +62,11 @@ const cpuSeconds = (pid: number) => {
 
 /** Busy and total jiffies of the whole machine, to show whether the cores were saturated. */
 const machineCpu = () => {
-  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
   const total = fields.reduce((a, b) => a + b, 0);
   return { busy: total - idle, total };
@@ -91,32 +95,38 @@ async function settle(es: ReturnType<typeof createEsClient>) {
   }
 }
 
-export async function run(): Promise<void> {
-  const total = Number(process.env['BENCH_POSTS'] ?? 200_000);
-  const config = loadConfig(connectionSchema, process.env);
-  await stackUp({
-    redisUrl: config.CW_REDIS_URL,
-    esUrl: config.CW_ES_URL,
-    redisPort: config.CW_REDIS_PORT,
-    esPort: config.CW_ES_PORT,
-  });
-  const { redisUrl, esUrl } = serverUrls(config);
-  const es = createEsClient(esUrl, { requestTimeoutMs: 120_000 });
-  const ceilingPrefix = 'cwbench-ceiling';
-  const pipelinePrefix = 'cwbench-pipeline';
-  for (const prefix of [ceilingPrefix, pipelinePrefix]) {
+async function settleRedis(redis: { info: (section: string) => Promise<string> }) {
+  for (let i = 0; i < 240; i += 1) {
+    const info = await redis.info('persistence');
+    if (!/aof_rewrite_in_progress:1|aof_rewrite_scheduled:1|rdb_bgsave_in_progress:1/.test(info)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+type Servers = { es: ReturnType<typeof createEsClient>; redisUrl: string; esUrl: string };
+const CEILING_PREFIX = 'cwbench-ceiling';
+const PIPELINE_PREFIX = 'cwbench-pipeline';
+const CONCURRENCY = process.env['CW_PIPELINE_CONCURRENCY'] ?? '2';
+// The worker's V8 flags as its container sets them (docker-compose.yml: NODE_OPTIONS).
+const NODE_ARGS = (process.env['BENCH_WORKER_NODE_ARGS'] ?? '--max-old-space-size=128')
+  .split(' ')
+  .filter(Boolean);
+
+async function freshIndices(es: Servers['es']) {
+  for (const prefix of [CEILING_PREFIX, PIPELINE_PREFIX]) {
     await es.indices.delete({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true });
     await installIndices(es, prefix);
   }
-  const posts = makePosts(total);
-  console.log(`posts: ${total} (500 channels, ${ALL.length} templates)`);
+}
 
-  // Ceiling: the same documents, enriched beforehand, written by a plain bulk-helper loop.
-  const narratives = compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR));
-  const docs = posts.map((p) => toIndexedPost(collectedPost.parse(p), { narratives }));
-  const names = indexNames(ceilingPrefix);
-  const ceilingCpuStart = machineCpu();
-  let t0 = performance.now();
+const busyPercent = (a: { busy: number; total: number }, b: { busy: number; total: number }) =>
+  (100 * (b.busy - a.busy)) / (b.total - a.total);
+
+/** The same documents, enriched beforehand, written by a plain bulk-helper loop. */
+async function measureCeiling(es: Servers['es'], docs: IndexedPost[]) {
+  const names = indexNames(CEILING_PREFIX);
+  const cpu = machineCpu();
+  const t0 = performance.now();
   for (let i = 0; i < docs.length; i += 500) {
     await es.helpers.bulk({
       datasource: docs.slice(i, i + 500),
@@ -125,48 +135,47 @@ export async function run(): Promise<void> {
       concurrency: 2,
     });
   }
-  const ceilingSeconds = (performance.now() - t0) / 1000;
-  const ceiling = total / ceilingSeconds;
-  const ceilingCpuEnd = machineCpu();
-  console.log(
-    `ceiling (bulk helper loop, pre-enriched docs): ${ceiling.toFixed(0)} posts/s (${ceilingSeconds.toFixed(1)} s, ${((100 * (ceilingCpuEnd.busy - ceilingCpuStart.busy)) / (ceilingCpuEnd.total - ceilingCpuStart.total)).toFixed(0)}% of all cores busy)`,
-  );
+  const seconds = (performance.now() - t0) / 1000;
+  return { perSecond: docs.length / seconds, seconds, busy: busyPercent(cpu, machineCpu()) };
+}
 
-  // Let Elasticsearch finish merging the ceiling's segments, so they do not slow the pipeline's run.
-  await settle(es);
+function startWorker(servers: Servers): ChildProcess {
+  return spawn(process.execPath, [...NODE_ARGS, '--import', 'tsx', 'services/pipeline/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      CW_INDEX_PREFIX: PIPELINE_PREFIX,
+      CW_QUEUE_PREFIX: PIPELINE_PREFIX,
+      CW_PIPELINE_PORT: '19190',
+      CW_PIPELINE_CONCURRENCY: CONCURRENCY,
+      CW_LOG_LEVEL: 'warn',
+      CW_REDIS_URL: servers.redisUrl,
+      CW_ES_URL: servers.esUrl,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
 
-  // The pipeline: pre-filled queue, then the real service drains it.
-  const connection = createRedis(redisUrl, 'worker');
-  const queue = createQueue('posts', { connection, prefix: pipelinePrefix });
+const stopWorker = async (child: ChildProcess) => {
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+};
+
+/** A pre-filled queue drained by the real service, timed from its first /healthz to an empty queue. */
+async function measurePipeline(
+  servers: Servers,
+  queue: ReturnType<typeof createQueue>,
+  posts: CollectedPostInput[],
+) {
   await queue.obliterate({ force: true });
   for (let i = 0; i < posts.length; i += 500) {
     await enqueue(queue, 'posts', { posts: posts.slice(i, i + 500), source: 'replay' });
   }
-  // The worker's V8 flags as its container sets them (infra/Dockerfile: NODE_OPTIONS).
-  const nodeArgs = (process.env['BENCH_WORKER_NODE_ARGS'] ?? '--max-old-space-size=128')
-    .split(' ')
-    .filter(Boolean);
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...nodeArgs, '--import', 'tsx', 'services/pipeline/src/main.ts'],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        CW_INDEX_PREFIX: pipelinePrefix,
-        CW_QUEUE_PREFIX: pipelinePrefix,
-        CW_PIPELINE_PORT: '19190',
-        CW_PIPELINE_CONCURRENCY: process.env['CW_PIPELINE_CONCURRENCY'] ?? '2',
-        CW_LOG_LEVEL: 'warn',
-        CW_REDIS_URL: redisUrl,
-        CW_ES_URL: esUrl,
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  const rss: number[] = [];
-  t0 = performance.now();
-  // Timed from the moment the service answers /healthz (its worker consumes) to the last batch.
+  // The fill (≈ 100 MB of jobs) makes Redis rewrite its append-only file; let that finish, as the
+  // merges were, so the run measures the pipeline and not a fork writing the file beside it.
+  await settleRedis(await queue.client);
+  const child = startWorker(servers);
+  const t0 = performance.now();
   while (
     !(await fetch('http://127.0.0.1:19190/healthz').then(
       (r) => r.ok,
@@ -179,6 +188,7 @@ export async function run(): Promise<void> {
   const cpuAtStart = child.pid ? cpuSeconds(child.pid) : 0;
   const machineAtStart = machineCpu();
   let cpuAtEnd = cpuAtStart;
+  const rss: number[] = [];
   for (;;) {
     await new Promise((r) => setTimeout(r, 250));
     if (child.pid) rss.push(rssMb(child.pid));
@@ -187,21 +197,75 @@ export async function run(): Promise<void> {
     if (child.pid) cpuAtEnd = cpuSeconds(child.pid);
     if (Object.values(left).every((n) => n === 0)) break;
   }
-  const pipelineSeconds = (performance.now() - started) / 1000;
-  const machineAtEnd = machineCpu();
-  const throughput = total / pipelineSeconds;
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    child,
+    perSecond: posts.length / seconds,
+    seconds,
+    startSeconds: (started - t0) / 1000,
+    cpuPerPost: ((cpuAtEnd - cpuAtStart) * 1e6) / posts.length,
+    cores: (cpuAtEnd - cpuAtStart) / seconds,
+    busy: busyPercent(machineAtStart, machineCpu()),
+    rss,
+  };
+}
+
+export async function run(): Promise<void> {
+  const total = Number(process.env['BENCH_POSTS'] ?? 200_000);
+  // Run-to-run spread on two shared cores is large (±15 %): several rounds, each ceiling beside its
+  // pipeline run, and the median ratio.
+  const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
+  const config = loadConfig(connectionSchema, process.env);
+  await stackUp({
+    redisUrl: config.CW_REDIS_URL,
+    esUrl: config.CW_ES_URL,
+    redisPort: config.CW_REDIS_PORT,
+    esPort: config.CW_ES_PORT,
+  });
+  const { redisUrl, esUrl } = serverUrls(config);
+  const es = createEsClient(esUrl, { requestTimeoutMs: 120_000 });
+  const servers = { es, redisUrl, esUrl };
+  const posts = makePosts(total);
+  const narratives = compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR));
+  const docs = posts.map((p) => toIndexedPost(collectedPost.parse(p), { narratives }));
   console.log(
-    `pipeline (queue → normalise → enrich → index, concurrency ${process.env['CW_PIPELINE_CONCURRENCY'] ?? '2'}, node ${nodeArgs.join(' ')}): ` +
-      `${throughput.toFixed(0)} posts/s (${pipelineSeconds.toFixed(1)} s after a ${((started - t0) / 1000).toFixed(1)} s service start)`,
+    `posts: ${total} (500 channels, ${ALL.length} templates); ${rounds} rounds; worker: concurrency ${CONCURRENCY}, node ${NODE_ARGS.join(' ')}`,
+  );
+  const connection = createRedis(redisUrl, 'worker');
+  const queue = createQueue('posts', { connection, prefix: PIPELINE_PREFIX });
+
+  const ratios: number[] = [];
+  const throughputs: number[] = [];
+  const rss: number[] = [];
+  let worker: ChildProcess | undefined;
+  for (let round = 1; round <= rounds; round += 1) {
+    await freshIndices(es);
+    const ceiling = await measureCeiling(es, docs);
+    // Let Elasticsearch finish merging the ceiling's segments, so they do not slow the pipeline's run.
+    await settle(es);
+    const pipeline = await measurePipeline(servers, queue, posts);
+    // The last round's worker stays up for the freshness measurement.
+    if (round < rounds) await stopWorker(pipeline.child);
+    else worker = pipeline.child;
+    ratios.push(pipeline.perSecond / ceiling.perSecond);
+    throughputs.push(pipeline.perSecond);
+    rss.push(...pipeline.rss);
+    console.log(
+      `round ${round}: ceiling (bulk helper loop, pre-enriched docs) ${ceiling.perSecond.toFixed(0)} posts/s ` +
+        `(${ceiling.seconds.toFixed(1)} s, ${ceiling.busy.toFixed(0)}% of all cores busy); ` +
+        `pipeline (queue → normalise → enrich → index) ${pipeline.perSecond.toFixed(0)} posts/s ` +
+        `(${pipeline.seconds.toFixed(1)} s after a ${pipeline.startSeconds.toFixed(1)} s service start, ` +
+        `${pipeline.busy.toFixed(0)}% of all cores busy); worker CPU ${pipeline.cpuPerPost.toFixed(0)} µs per post ` +
+        `(${pipeline.cores.toFixed(2)} cores); ratio ${(pipeline.perSecond / ceiling.perSecond).toFixed(2)}`,
+    );
+    if (round < rounds) await settle(es);
+  }
+  console.log(
+    `pipeline throughput: median ${percentile(throughputs, 50).toFixed(0)} posts/s (rounds: ${throughputs.map((t) => t.toFixed(0)).join(', ')})`,
   );
   console.log(
-    `worker CPU: ${(((cpuAtEnd - cpuAtStart) * 1e6) / total).toFixed(0)} µs per post ` +
-      `(${((cpuAtEnd - cpuAtStart) / pipelineSeconds).toFixed(2)} cores busy on average)`,
+    `ratio to ceiling: median ${percentile(ratios, 50).toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})`,
   );
-  console.log(
-    `machine CPU during the run: ${((100 * (machineAtEnd.busy - machineAtStart.busy)) / (machineAtEnd.total - machineAtStart.total)).toFixed(0)}% of all cores busy`,
-  );
-  console.log(`ratio to ceiling: ${(throughput / ceiling).toFixed(2)}`);
   console.log(
     `worker RSS under load: median ${percentile(rss, 50).toFixed(0)} MB, max ${Math.max(...rss).toFixed(0)} MB`,
   );
@@ -209,7 +273,7 @@ export async function run(): Promise<void> {
   // Freshness on the now idle pipeline.
   const fresh = makePosts(20, 900_000);
   const latencies: number[] = [];
-  const alias = indexNames(pipelinePrefix).posts;
+  const alias = indexNames(PIPELINE_PREFIX).posts;
   for (const post of fresh) {
     const t = performance.now();
     await enqueue(queue, 'posts', { posts: [post], source: 'replay' });
@@ -225,12 +289,11 @@ export async function run(): Promise<void> {
     `freshness (enqueue → searchable, 20 posts): p50 ${percentile(latencies, 50).toFixed(2)} s, p95 ${percentile(latencies, 95).toFixed(2)} s`,
   );
 
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  if (worker) await stopWorker(worker);
   await queue.obliterate({ force: true });
   await queue.close();
   connection.disconnect();
-  for (const prefix of [ceilingPrefix, pipelinePrefix]) {
+  for (const prefix of [CEILING_PREFIX, PIPELINE_PREFIX]) {
     await es.indices.delete({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true });
   }
   await es.close();
