@@ -183,11 +183,20 @@ function definitionYaml(id: string): string {
 
 /** The real API service (`services/api/src/main.ts`) in a child process, ready to answer. */
 async function startApi(env: Record<string, string>) {
-  const child = spawn(process.execPath, [...(process.env['BENCH_API_NODE_ARGS'] ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'services/api/src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env['BENCH_API_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
+      '--import',
+      'tsx',
+      'services/api/src/main.ts',
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const base = `http://127.0.0.1:${env['CW_API_PORT']}`;
   for (let i = 0; ; i++) {

@@ -21,13 +21,11 @@ export function indexNames(prefix: string) {
     if (!Number.isFinite(a) || !Number.isFinite(b) || b <= a) return `${prefix}-posts`;
     const first = new Date(a - DAY);
     const last = new Date(b + DAY);
+    // Months counted from year 0: y * 12 + m, so one loop crosses year ends.
+    const lastMonth = last.getUTCFullYear() * 12 + last.getUTCMonth();
     const names: string[] = [];
-    for (
-      let y = first.getUTCFullYear(), m = first.getUTCMonth();
-      y < last.getUTCFullYear() || (y === last.getUTCFullYear() && m <= last.getUTCMonth());
-      m === 11 ? ((m = 0), (y += 1)) : (m += 1)
-    ) {
-      names.push(`${prefix}-posts-${y}.${String(m + 1).padStart(2, '0')}`);
+    for (let n = first.getUTCFullYear() * 12 + first.getUTCMonth(); n <= lastMonth; n += 1) {
+      names.push(`${prefix}-posts-${Math.floor(n / 12)}.${String((n % 12) + 1).padStart(2, '0')}`);
       if (names.length > MAX_LISTED_MONTHS) return `${prefix}-posts`;
     }
     return names.join(',');
