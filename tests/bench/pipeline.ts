@@ -176,12 +176,15 @@ async function measurePipeline(
   await settleRedis(await queue.client);
   const child = startWorker(servers);
   const t0 = performance.now();
-  while (
-    !(await fetch('http://127.0.0.1:19190/healthz').then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
+  for (;;) {
+    if (
+      await fetch('http://127.0.0.1:19190/healthz').then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    if (child.exitCode !== null) throw new Error(`the pipeline service exited (code ${child.exitCode})`);
     await new Promise((r) => setTimeout(r, 50));
   }
   const started = performance.now();
