@@ -28,7 +28,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     });
     io.stderr.write('\n');
     io.stdout.write(
-      `imported ${result.published} posts (${result.skipped} service or undated messages skipped) from ${path}\n`,
+      `imported ${result.published} posts from ${path}; ${result.malformed} without a usable id or date sent on to rejects, ${result.skipped} service messages skipped\n`,
     );
     return 0;
   } finally {

@@ -74,7 +74,10 @@ function mediaKind(m: ExportMessage): CollectedPostInput['media'] {
   }
 }
 
-/** undefined for service messages (joins, pins, title changes) and messages without id or date. */
+/**
+ * undefined for service messages (joins, pins, title changes) and for messages without a usable id or
+ * date (those go on through malformedExportMessage).
+ */
 export function exportMessageToPost(
   m: ExportMessage,
   channel: ExportChannel,
@@ -117,4 +120,25 @@ export function exportMessageToPost(
     post.metrics = { reactions: { total, byEmoji } };
   }
   return post;
+}
+
+/**
+ * A message without a usable id or date: sent on as it is, with its channel and source, so that the
+ * pipeline files it in rejects with the reason and the raw message. Nothing in an export is dropped
+ * without a trace; service messages (joins, pins) are not posts and are only counted.
+ */
+export function malformedExportMessage(
+  m: ExportMessage,
+  channel: ExportChannel,
+  collectedAt: string,
+): Record<string, unknown> {
+  return {
+    channel,
+    messageId: m.id,
+    postedAt: instant(m.date_unixtime, m.date) ?? m.date,
+    collectedAt,
+    text: exportText(m.text).text,
+    source: 'export',
+    exportMessage: m,
+  };
 }

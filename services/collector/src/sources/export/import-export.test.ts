@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { collectedPost } from '@cw/domain';
 import { createQueue } from '@cw/queues';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedServers } from '../../../../../tests/support/servers.ts';
@@ -101,6 +102,34 @@ describe('Telegram Desktop export import', () => {
     expect(ids).toEqual(messages.map((m) => m.id));
     await big.obliterate({ force: true });
     await big.close();
+  });
+
+  it('sends a message without a usable date or id on, so the pipeline files it in rejects', async () => {
+    const odd = createQueue('posts', { connection: redis, prefix: `${prefix}-export-odd` });
+    const dir = await mkdtemp(join(tmpdir(), 'cw-export-'));
+    const path = join(dir, 'result.json');
+    const messages = [
+      { id: 1, type: 'service', date: '2023-03-01T00:00:00', date_unixtime: '1677628800', action: 'pin' },
+      { id: 2, type: 'message', date: '2023-03-01T00:01:00', date_unixtime: '1677628860', text: 'fine' },
+      { id: 3, type: 'message', text: 'no date at all' },
+      { type: 'message', date: '2023-03-01T00:02:00', date_unixtime: '1677628920', text: 'no id' },
+    ];
+    await writeFile(path, JSON.stringify({ name: 'Odd', type: 'public_channel', id: 43, messages }));
+    const clock = fakeClock();
+    const result = await importExport(path, {
+      publisher: createPublisher({ queue: odd, log: silentLog, clock }),
+      clock,
+    });
+    expect(result).toMatchObject({ messages: 4, published: 1, malformed: 2, skipped: 1 });
+    const queued = (await odd.getJobs(['waiting'])).flatMap((j) => (j.data as { posts: unknown[] }).posts);
+    expect(queued).toHaveLength(3);
+    const verdicts = queued.map((item) => collectedPost.safeParse(item));
+    expect(verdicts.map((v) => v.success)).toEqual([true, false, false]);
+    const reasons = verdicts.flatMap((v) => (v.success ? [] : v.error.issues.map((i) => i.path.join('.'))));
+    expect(reasons).toEqual(expect.arrayContaining(['postedAt', 'messageId']));
+    expect(queued[1]).toMatchObject({ source: 'export', exportMessage: { id: 3, text: 'no date at all' } });
+    await odd.obliterate({ force: true });
+    await odd.close();
   });
 
   it('joins text parts, keeping hidden links', () => {

@@ -4,7 +4,7 @@ import type { CollectedPostInput } from '@cw/domain';
 import { JSONParser } from '@streamparser/json';
 import type { Clock } from '../../clock.ts';
 import { MAX_BATCH, type Publisher } from '../../publish/publisher.ts';
-import { type ExportMessage, exportMessageToPost } from './export-message.ts';
+import { type ExportMessage, exportMessageToPost, malformedExportMessage } from './export-message.ts';
 
 // Streams a Telegram Desktop export (result.json) onto the queue: the file is read in chunks and
 // the `messages` array parsed one element at a time, so a file of hundreds of MB never sits in memory.
@@ -14,7 +14,10 @@ export type ImportProgress = {
   totalBytes: number;
   messages: number;
   published: number;
+  /** Service messages (joins, pins, title changes): not posts. */
   skipped: number;
+  /** Messages without a usable id or date, sent on to be filed in rejects by the pipeline. */
+  malformed: number;
 };
 
 export type ImportOptions = {
@@ -33,7 +36,14 @@ export type ImportOptions = {
  */
 export async function importExport(path: string, options: ImportOptions): Promise<ImportProgress> {
   const totalBytes = (await stat(path)).size;
-  const progress: ImportProgress = { bytes: 0, totalBytes, messages: 0, published: 0, skipped: 0 };
+  const progress: ImportProgress = {
+    bytes: 0,
+    totalBytes,
+    messages: 0,
+    published: 0,
+    skipped: 0,
+    malformed: 0,
+  };
   const size = Math.min(options.batchSize ?? MAX_BATCH, MAX_BATCH);
   const header: { id?: number; name?: string; type?: string } = {};
   const pending: ExportMessage[] = [];
@@ -48,12 +58,15 @@ export async function importExport(path: string, options: ImportOptions): Promis
     }
   };
   let batch: CollectedPostInput[] = [];
+  let malformedInBatch = 0;
   const flush = async () => {
     if (batch.length === 0) return;
     const posts = batch;
+    const malformed = malformedInBatch;
     batch = [];
+    malformedInBatch = 0;
     await options.publisher.publish('export', posts, { moveCursor: false });
-    progress.published += posts.length;
+    progress.published += posts.length - malformed;
   };
 
   const drain = async () => {
@@ -65,15 +78,20 @@ export async function importExport(path: string, options: ImportOptions): Promis
     const collectedAt = new Date(options.clock.now()).toISOString();
     for (const message of pending.splice(0)) {
       progress.messages += 1;
-      const post = exportMessageToPost(
-        message,
-        {
-          id: `-100${header.id}`,
-          ...(options.username ? { username: options.username } : {}),
-          ...(header.name ? { title: header.name } : {}),
-        },
-        collectedAt,
-      );
+      const channel = {
+        id: `-100${header.id}`,
+        ...(options.username ? { username: options.username } : {}),
+        ...(header.name ? { title: header.name } : {}),
+      };
+      const post = exportMessageToPost(message, channel, collectedAt);
+      if (!post && message.type === 'message') {
+        progress.malformed += 1;
+        malformedInBatch += 1;
+        // Not a valid post by design: the pipeline validates each post and files this one in rejects.
+        batch.push(malformedExportMessage(message, channel, collectedAt) as CollectedPostInput);
+        if (batch.length >= size) await flush();
+        continue;
+      }
       if (!post) {
         progress.skipped += 1;
         continue;
