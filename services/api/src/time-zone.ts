@@ -23,31 +23,40 @@ function parts(timeZone: string, t: number) {
   return out;
 }
 
-// Offsets of whole hours are asked again and again (every bucket of every request): Intl is slow.
-// One map of instants per zone, so a lookup builds no string.
-const memo = new Map<string, Map<number, number>>();
-let memoized = 0;
+/**
+ * A per-zone memo of instants: offsets and labels of whole hours are asked again and again (every
+ * bucket of every request) and Intl is slow. One map per zone, so a lookup builds no string; bounded.
+ */
+function zoneMemo<T>(compute: (timeZone: string, t: number) => T): (timeZone: string, t: number) => T {
+  const zones = new Map<string, Map<number, T>>();
+  let size = 0;
+  return (timeZone, t) => {
+    let zone = zones.get(timeZone);
+    const known = zone?.get(t);
+    if (known !== undefined) return known;
+    if (size > 200_000) {
+      zones.clear();
+      size = 0;
+      zone = undefined;
+    }
+    if (!zone) {
+      zone = new Map();
+      zones.set(timeZone, zone);
+    }
+    const value = compute(timeZone, t);
+    zone.set(t, value);
+    size += 1;
+    return value;
+  };
+}
+
+const zoneOffset = zoneMemo((timeZone, t) => computeOffset(timeZone, t));
 
 /** Offset of the zone at instant t, in minutes east of UTC. Accepts IANA names and ±hh:mm. */
 export function offsetMinutes(timeZone: string, t: number): number {
   const fixed = /^([+-])(\d{2}):(\d{2})$/.exec(timeZone);
   if (fixed) return (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3]));
-  let zone = memo.get(timeZone);
-  const known = zone?.get(t);
-  if (known !== undefined) return known;
-  if (memoized > 200_000) {
-    memo.clear();
-    memoized = 0;
-    zone = undefined;
-  }
-  if (!zone) {
-    zone = new Map();
-    memo.set(timeZone, zone);
-  }
-  const minutes = computeOffset(timeZone, t);
-  zone.set(t, minutes);
-  memoized += 1;
-  return minutes;
+  return zoneOffset(timeZone, t);
 }
 
 function computeOffset(timeZone: string, t: number): number {
@@ -69,30 +78,11 @@ function offsetLabel(minutes: number): string {
   return `${minutes < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
 }
 
-const labels = new Map<string, Map<number, string>>();
-let labelled = 0;
-
 /** Label of the instant t (a bucket start) in the zone, as Elasticsearch formats bucket keys. */
-export function localLabel(timeZone: string, t: number): string {
-  // Memoised like offsets: an hourly answer labels hundreds of buckets, the same ones again and again.
-  let zone = labels.get(timeZone);
-  const known = zone?.get(t);
-  if (known !== undefined) return known;
-  if (labelled > 200_000) {
-    labels.clear();
-    labelled = 0;
-    zone = undefined;
-  }
-  if (!zone) {
-    zone = new Map();
-    labels.set(timeZone, zone);
-  }
+export const localLabel = zoneMemo((timeZone: string, t: number): string => {
   const off = offsetMinutes(timeZone, t);
-  const label = `${new Date(t + off * 60_000).toISOString().slice(0, 19)}${offsetLabel(off)}`;
-  zone.set(t, label);
-  labelled += 1;
-  return label;
-}
+  return `${new Date(t + off * 60_000).toISOString().slice(0, 19)}${offsetLabel(off)}`;
+});
 
 const DAY = 24 * 3600_000;
 
