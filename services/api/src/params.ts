@@ -127,7 +127,7 @@ export const schemas = {
     limit: int(1, 100, 20),
     minPosts: int(2, 10_000, 2),
     minChannels: int(1, 1000, 2),
-    maxDistance: int(0, 8, 3),
+    maxDistance: int(0, 8, 4),
   }),
   narratives: z.strictObject({}),
   alerts: z.strictObject({
