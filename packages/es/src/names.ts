@@ -35,6 +35,12 @@ export function indexNames(prefix: string) {
     posts: `${prefix}-posts`,
     postsPattern: `${prefix}-posts-*`,
     postsFor,
+    /** Search options for a window: its monthly indices, none of which need exist yet. */
+    postsWindow: (from?: string, to?: string) => ({
+      index: postsFor(from, to),
+      ignore_unavailable: true,
+      allow_no_indices: true,
+    }),
     postsIndex: (postedAt: string) => `${prefix}-posts-${month(postedAt)}`,
     versions: `${prefix}-post-versions`,
     versionsPattern: `${prefix}-post-versions-*`,

@@ -35,8 +35,8 @@ export class RetryableBulkError extends Error {}
 type Action =
   | Record<string, Record<string, unknown>>
   | [Record<string, Record<string, unknown>>, Record<string, unknown>];
-/** A bulk line pair: a document body is serialized up front where it can be, so the post objects can
- * be collected while the request is in flight (they were most of what survived the worker's GCs). */
+/** A bulk line pair. A post's body is serialized here, once: the helper passes strings through, and
+ * the actions are matched to bodies by position rather than through a map keyed by object. */
 type Item = { action: Action; body: Record<string, unknown> | string };
 /** Only what per-item handling reads: parsing 500 full item results per batch was measurable. */
 const RESPONSE_FIELDS = 'errors,items.*.status,items.*.error';

@@ -20,8 +20,6 @@ export async function processBatch(
   deps: { es: Client; prefix: string; enrich: EnrichContext; source: string; jobId?: string },
 ): Promise<BatchResult> {
   const rejects: RejectDoc[] = [];
-  // The documents are built in the call, not kept here: writePosts serializes them and lets them go
-  // while the bulk request is in flight.
   const written = await writePosts(deps.es, deps.prefix, normalise(raw, deps, rejects), {
     rejects,
     ...(deps.jobId ? { jobId: deps.jobId } : {}),

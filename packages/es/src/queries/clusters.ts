@@ -1,4 +1,4 @@
-import type { Client } from '@elastic/elasticsearch';
+import type { Client, estypes } from '@elastic/elasticsearch';
 import { indexNames } from '../names.ts';
 import { filterClauses, type PostFilters } from './filters.ts';
 
@@ -68,9 +68,7 @@ export async function clusters(es: Client, prefix: string, params: ClustersParam
   // Candidate bands: many, because bands of templated posts (many posts, many different texts) can
   // outnumber those of a real campaign; breadth-first so sub-aggregations run for the top ones only.
   const response = await es.search({
-    index: indexNames(prefix).postsFor(params.from, params.to),
-    ignore_unavailable: true,
-    allow_no_indices: true,
+    ...indexNames(prefix).postsWindow(params.from, params.to),
     size: 0,
     query: { bool: { filter, must_not: [{ term: { fingerprint: EMPTY_TEXT } }] } },
     aggs: {
@@ -146,11 +144,9 @@ export async function clusters(es: Client, prefix: string, params: ClustersParam
       ? []
       : (
           await es.msearch<ClusterPost>({
-            searches: top.flatMap((c) => [
+            searches: top.flatMap((c): estypes.MsearchRequestItem[] => [
               {
-                index: indexNames(prefix).postsFor(params.from, params.to),
-                ignore_unavailable: true,
-                allow_no_indices: true,
+                ...indexNames(prefix).postsWindow(params.from, params.to),
               },
               {
                 size: 1,

@@ -43,9 +43,7 @@ export async function emergingTerms(
   const foreground = filterClauses({ ...filters, from: params.from, to: params.to });
   const background = [...filterClauses({ ...filters, from: params.backgroundFrom, to: params.to }), ...text];
   const response = await es.search({
-    index: indexNames(prefix).postsFor(params.backgroundFrom, params.to),
-    ignore_unavailable: true,
-    allow_no_indices: true,
+    ...indexNames(prefix).postsWindow(params.backgroundFrom, params.to),
     size: 0,
     // The sampler keeps the best-scoring posts per shard: the best matches of a text query, and
     // without one a random sample (constant scores would keep whichever posts were indexed first).

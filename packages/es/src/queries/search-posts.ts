@@ -80,9 +80,7 @@ export async function searchPosts(
   const sortKey = `${sort}:${order}`;
   const after = params.cursor ? decodeCursor(sortKey, params.cursor) : undefined;
   const response = await es.search<PostHit>({
-    index: indexNames(prefix).postsFor(params.filters.from, params.filters.to),
-    ignore_unavailable: true,
-    allow_no_indices: true,
+    ...indexNames(prefix).postsWindow(params.filters.from, params.filters.to),
     // One more than asked: whether a next page exists is known without an empty last page.
     size: size + 1,
     query: postsQuery(params.filters),

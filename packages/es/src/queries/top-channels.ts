@@ -43,7 +43,7 @@ export async function topChannels(
   params: TopChannelsParams,
 ): Promise<TopChannelsResult> {
   // Only the months the window touches are searched (fewer shards to visit than the alias).
-  const index = indexNames(prefix).postsFor(params.from, params.to);
+  const target = indexNames(prefix).postsWindow(params.from, params.to);
   const filters = params.filters ?? {};
   const base = [
     ...filterClauses({ ...filters, from: params.from, to: params.to }, { withNarratives: false }),
@@ -53,9 +53,7 @@ export async function topChannels(
     ? { terms: { narratives: filters.narratives } }
     : { exists: { field: 'narratives' } };
   const response = await es.search({
-    index,
-    ignore_unavailable: true,
-    allow_no_indices: true,
+    ...target,
     size: 0,
     track_total_hits: true,
     query: { bool: { filter: [...base, narrative] } },
@@ -83,9 +81,7 @@ export async function topChannels(
   const volume = new Map<string, number>();
   if (ids.length > 0) {
     const all = await es.search({
-      index,
-      ignore_unavailable: true,
-      allow_no_indices: true,
+      ...target,
       size: 0,
       query: { bool: { filter: [...base, { terms: { 'channel.id': ids } }] } },
       aggs: { channels: { terms: { field: 'channel.id', size: ids.length } } },

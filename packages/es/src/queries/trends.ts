@@ -53,7 +53,7 @@ export async function trends(es: Client, prefix: string, params: TrendsParams): 
   const maxSeries = params.maxSeries ?? 50;
   const filters = params.filters ?? {};
   const narratives = filters.narratives?.length ? filters.narratives : undefined;
-  const index = indexNames(prefix).postsFor(params.from, params.to);
+  const target = indexNames(prefix).postsWindow(params.from, params.to);
   // The total counts every post of the bucket, so the narrative filter is not part of the query.
   const base = [
     ...filterClauses({ ...filters, from: params.from, to: params.to }, { withNarratives: false }),
@@ -69,9 +69,7 @@ export async function trends(es: Client, prefix: string, params: TrendsParams): 
   if (split === 'channel') {
     // Top channels over the window, so every bucket reports the same series.
     const top = await es.search({
-      index,
-      ignore_unavailable: true,
-      allow_no_indices: true,
+      ...target,
       size: 0,
       query: narratives ? { bool: { filter: [...base, { terms: { narratives } }] } } : query,
       aggs: { top: { terms: { field: FIELD.channel, size: maxSeries } } },
@@ -100,9 +98,7 @@ export async function trends(es: Client, prefix: string, params: TrendsParams): 
     aggs: { over: histogram },
   };
   const response = await es.search({
-    index,
-    ignore_unavailable: true,
-    allow_no_indices: true,
+    ...target,
     size: 0,
     track_total_hits: true,
     query,
@@ -197,7 +193,7 @@ export async function hourlyTrendCounts(
       ? { filter: { terms: { narratives } }, aggs: { series: terms } }
       : terms;
   const searches = params.windows.flatMap((w) => [
-    { index: indexNames(prefix).postsFor(w.from, w.to), ignore_unavailable: true, allow_no_indices: true },
+    indexNames(prefix).postsWindow(w.from, w.to),
     {
       size: 0,
       query: {
