@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_DISTANCE } from '@cw/es';
 import { z } from 'zod';
 import { BadRequestError, type Problem, shorten } from './errors.ts';
 
@@ -127,7 +128,7 @@ export const schemas = {
     limit: int(1, 100, 20),
     minPosts: int(2, 10_000, 2),
     minChannels: int(1, 1000, 2),
-    maxDistance: int(0, 8, 4),
+    maxDistance: int(0, 8, DEFAULT_MAX_DISTANCE),
   }),
   narratives: z.strictObject({}),
   alerts: z.strictObject({

@@ -40,6 +40,8 @@ export type Cluster = {
 export type ClustersResult = { from: string; to: string; clusters: Cluster[] };
 
 const EMPTY_TEXT = '0000000000000000';
+/** Most differing bits between near-duplicates (see above for why 4). */
+export const DEFAULT_MAX_DISTANCE = 4;
 
 type FpBucket = {
   key: string;
@@ -60,10 +62,40 @@ export function hamming(a: string, b: string): number {
   return bits;
 }
 
+/**
+ * Near-duplicate groups: fingerprints that meet in a band and differ in at most `maxDistance` bits are
+ * joined, and joins chain (union-find). `bands` lists, per band key, the fingerprints seen in it.
+ */
+export function groupFingerprints(bands: readonly (readonly string[])[], maxDistance: number): string[][] {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let root = x;
+    while (parent.get(root) !== root) root = parent.get(root) ?? root;
+    parent.set(x, root);
+    return root;
+  };
+  for (const members of bands) {
+    for (const fp of members) if (!parent.has(fp)) parent.set(fp, fp);
+    for (let i = 0; i < members.length; i++) {
+      for (let j = i + 1; j < members.length; j++) {
+        const a = members[i];
+        const b = members[j];
+        if (a && b && hamming(a, b) <= maxDistance) parent.set(find(a), find(b));
+      }
+    }
+  }
+  const groups = new Map<string, string[]>();
+  for (const fp of parent.keys()) {
+    const root = find(fp);
+    groups.set(root, [...(groups.get(root) ?? []), fp]);
+  }
+  return [...groups.values()];
+}
+
 export async function clusters(es: Client, prefix: string, params: ClustersParams): Promise<ClustersResult> {
   const size = params.size ?? 20;
   const minPosts = params.minPosts ?? 2;
-  const maxDistance = params.maxDistance ?? 4;
+  const maxDistance = params.maxDistance ?? DEFAULT_MAX_DISTANCE;
   const filter = filterClauses({ ...(params.filters ?? {}), from: params.from, to: params.to });
   // Candidate bands: many, because bands of templated posts (many posts, many different texts) can
   // outnumber those of a real campaign; breadth-first so sub-aggregations run for the top ones only.
@@ -96,32 +128,14 @@ export async function clusters(es: Client, prefix: string, params: ClustersParam
   const bands = (response.aggregations?.['bands'] as { buckets: Band[] } | undefined)?.buckets ?? [];
 
   const fps = new Map<string, FpBucket>();
-  const parent = new Map<string, string>();
-  const find = (x: string): string => {
-    let root = x;
-    while (parent.get(root) !== root) root = parent.get(root) ?? root;
-    parent.set(x, root);
-    return root;
-  };
-  const union = (a: string, b: string) => parent.set(find(a), find(b));
-  for (const band of bands) {
-    const members = band.fps.buckets;
-    for (const fp of members) {
-      fps.set(fp.key, fp);
-      if (!parent.has(fp.key)) parent.set(fp.key, fp.key);
-    }
-    for (let i = 0; i < members.length; i++) {
-      for (let j = i + 1; j < members.length; j++) {
-        const a = members[i];
-        const b = members[j];
-        if (a && b && hamming(a.key, b.key) <= maxDistance) union(a.key, b.key);
-      }
-    }
-  }
+  for (const band of bands) for (const fp of band.fps.buckets) fps.set(fp.key, fp);
   const groups = new Map<string, FpBucket[]>();
-  for (const [key, fp] of fps) {
-    const root = find(key);
-    groups.set(root, [...(groups.get(root) ?? []), fp]);
+  for (const keys of groupFingerprints(
+    bands.map((band) => band.fps.buckets.map((fp) => fp.key)),
+    maxDistance,
+  )) {
+    const members = keys.map((key) => fps.get(key)).filter((fp): fp is FpBucket => fp !== undefined);
+    groups.set(keys[0] ?? '', members);
   }
   const candidates: Array<Omit<Cluster, 'first'>> = [];
   for (const members of groups.values()) {
