@@ -6,7 +6,6 @@
 // Uses the running local stack (or starts it) and its own index prefix `cwbench`, deleted at the
 // end unless CW_BENCH_API_KEEP=1 (a later run with CW_BENCH_API_REUSE=1 then skips the load). Trends are measured
 // twice: as deployed (whole past days reused for 60 s) and with that cache off.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +15,8 @@ import { hashApiKey } from '@cw/api';
 import { connectionSchema, loadConfig, serverUrls } from '@cw/config';
 import { stemText } from '@cw/enrichment';
 import { type Client, createEsClient, indexNames, installIndices } from '@cw/es';
-import { REPO_ROOT, stackUp } from '@cw/stack';
+import { stackUp } from '@cw/stack';
+import { startService } from './service.ts';
 
 const PREFIX = 'cwbench';
 const DAYS = 90;
@@ -183,40 +183,14 @@ function definitionYaml(id: string): string {
 
 /** The real API service (`services/api/src/main.ts`) in a child process, ready to answer. */
 async function startApi(env: Record<string, string>) {
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env['BENCH_API_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
-      '--import',
-      'tsx',
-      'services/api/src/main.ts',
-    ],
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  const exited = new Promise((resolve) => child.once('exit', resolve));
   const base = `http://127.0.0.1:${env['CW_API_PORT']}`;
-  for (let i = 0; ; i++) {
-    if (
-      await fetch(`${base}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (child.exitCode !== null || i > 600) throw new Error(`the API on ${base} did not start`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    base,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const service = await startService({
+    main: 'services/api/src/main.ts',
+    env,
+    healthUrl: `${base}/healthz`,
+    nodeArgs: (process.env['BENCH_API_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
+  });
+  return { base, stop: service.stop };
 }
 
 const percentile = (sorted: number[], p: number) =>

@@ -3,7 +3,6 @@
 // - pipeline: a queue pre-filled with N posts drained by the real pipeline service (child process),
 //   normalising, enriching and indexing; its resident memory sampled while it works;
 // - freshness: one post enqueued on the idle pipeline until it is searchable, 20 times.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { connectionSchema, loadConfig, serverUrls } from '@cw/config';
@@ -15,7 +14,8 @@ import { toIndexedPost } from '@cw/pipeline';
 import { createQueue, enqueue } from '@cw/queues';
 import { createRedis } from '@cw/redis';
 import { templates } from '@cw/sample-channels';
-import { REPO_ROOT, stackUp } from '@cw/stack';
+import { stackUp } from '@cw/stack';
+import { type RunningService, startService } from './service.ts';
 
 const ALL = [
   ...templates.NEWS,
@@ -139,11 +139,12 @@ async function measureCeiling(es: Servers['es'], docs: IndexedPost[]) {
   return { perSecond: docs.length / seconds, seconds, busy: busyPercent(cpu, machineCpu()) };
 }
 
-function startWorker(servers: Servers): ChildProcess {
-  return spawn(process.execPath, [...NODE_ARGS, '--import', 'tsx', 'services/pipeline/src/main.ts'], {
-    cwd: REPO_ROOT,
+function startWorker(servers: Servers): Promise<RunningService> {
+  return startService({
+    main: 'services/pipeline/src/main.ts',
+    nodeArgs: NODE_ARGS,
+    healthUrl: 'http://127.0.0.1:19190/healthz',
     env: {
-      ...process.env,
       CW_INDEX_PREFIX: PIPELINE_PREFIX,
       CW_QUEUE_PREFIX: PIPELINE_PREFIX,
       CW_PIPELINE_PORT: '19190',
@@ -152,14 +153,8 @@ function startWorker(servers: Servers): ChildProcess {
       CW_REDIS_URL: servers.redisUrl,
       CW_ES_URL: servers.esUrl,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
   });
 }
-
-const stopWorker = async (child: ChildProcess) => {
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-};
 
 /** A pre-filled queue drained by the real service, timed from its first /healthz to an empty queue. */
 async function measurePipeline(
@@ -174,19 +169,9 @@ async function measurePipeline(
   // The fill (≈ 100 MB of jobs) makes Redis rewrite its append-only file; let that finish, as the
   // merges were, so the run measures the pipeline and not a fork writing the file beside it.
   await settleRedis(await queue.client);
-  const child = startWorker(servers);
   const t0 = performance.now();
-  for (;;) {
-    if (
-      await fetch('http://127.0.0.1:19190/healthz').then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (child.exitCode !== null) throw new Error(`the pipeline service exited (code ${child.exitCode})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const service = await startWorker(servers);
+  const { child } = service;
   const started = performance.now();
   const cpuAtStart = child.pid ? cpuSeconds(child.pid) : 0;
   const machineAtStart = machineCpu();
@@ -202,7 +187,7 @@ async function measurePipeline(
   }
   const seconds = (performance.now() - started) / 1000;
   return {
-    child,
+    service,
     perSecond: posts.length / seconds,
     seconds,
     startSeconds: (started - t0) / 1000,
@@ -240,7 +225,7 @@ export async function run(): Promise<void> {
   const ratios: number[] = [];
   const throughputs: number[] = [];
   const rss: number[] = [];
-  let worker: ChildProcess | undefined;
+  let worker: RunningService | undefined;
   for (let round = 1; round <= rounds; round += 1) {
     await freshIndices(es);
     const ceiling = await measureCeiling(es, docs);
@@ -248,8 +233,8 @@ export async function run(): Promise<void> {
     await settle(es);
     const pipeline = await measurePipeline(servers, queue, posts);
     // The last round's worker stays up for the freshness measurement.
-    if (round < rounds) await stopWorker(pipeline.child);
-    else worker = pipeline.child;
+    if (round < rounds) await pipeline.service.stop();
+    else worker = pipeline.service;
     ratios.push(pipeline.perSecond / ceiling.perSecond);
     throughputs.push(pipeline.perSecond);
     rss.push(...pipeline.rss);
@@ -292,7 +277,7 @@ export async function run(): Promise<void> {
     `freshness (enqueue → searchable, 20 posts): p50 ${percentile(latencies, 50).toFixed(2)} s, p95 ${percentile(latencies, 95).toFixed(2)} s`,
   );
 
-  if (worker) await stopWorker(worker);
+  await worker?.stop();
   await queue.obliterate({ force: true });
   await queue.close();
   connection.disconnect();

@@ -58,15 +58,13 @@ export async function importExport(path: string, options: ImportOptions): Promis
     }
   };
   let batch: CollectedPostInput[] = [];
-  let malformedInBatch = 0;
   const flush = async () => {
     if (batch.length === 0) return;
     const posts = batch;
-    const malformed = malformedInBatch;
     batch = [];
-    malformedInBatch = 0;
     await options.publisher.publish('export', posts, { moveCursor: false });
-    progress.published += posts.length - malformed;
+    // Malformed messages ride along (the pipeline files them in rejects) but are not published posts.
+    progress.published += posts.filter((p) => !('exportMessage' in p)).length;
   };
 
   const drain = async () => {
@@ -86,7 +84,6 @@ export async function importExport(path: string, options: ImportOptions): Promis
       const post = exportMessageToPost(message, channel, collectedAt);
       if (!post && message.type === 'message') {
         progress.malformed += 1;
-        malformedInBatch += 1;
         // Not a valid post by design: the pipeline validates each post and files this one in rejects.
         batch.push(malformedExportMessage(message, channel, collectedAt) as CollectedPostInput);
         if (batch.length >= size) await flush();
