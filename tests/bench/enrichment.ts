@@ -1,7 +1,6 @@
 // Enrichment cost per post (language + narratives + fingerprint, one core) over the dev posts and over
 // 100k generated posts of 50–800 characters, with franc alone beside it for scale.
 // Run: `pnpm bench enrichment` or `npx tsx tests/bench/enrichment.ts`.
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { seededRandom } from '@cw/sample-channels';
@@ -12,9 +11,9 @@ import {
   enrich,
   francBaseline,
   loadNarrativeDefinitions,
+  readDevData,
 } from '../../packages/enrichment/src/index.ts';
 
-const EVAL_DIR = new URL('../../../shared/eval/', import.meta.url);
 const GENERATED = 100_000;
 const SEED = 20260923;
 
@@ -88,13 +87,9 @@ export function generatePosts(count: number, seed = SEED): string[] {
 }
 
 function devPosts(): string[] {
-  const texts: string[] = [];
-  for (const name of ['lang-dev.jsonl', 'narratives-dev.jsonl']) {
-    for (const line of readFileSync(new URL(name, EVAL_DIR), 'utf8').split('\n')) {
-      if (line.trim()) texts.push((JSON.parse(line) as { text: string }).text);
-    }
-  }
-  return texts;
+  return ['lang-dev.jsonl', 'narratives-dev.jsonl'].flatMap((name) =>
+    readDevData<{ text: string }>(name).map((row) => row.text),
+  );
 }
 
 function median(values: number[]): number {

@@ -55,7 +55,7 @@ describe('detectLanguage', () => {
   });
 });
 
-describe('language quality on shared/eval/lang-dev.jsonl', () => {
+describe('language quality on eval/lang-dev.jsonl', () => {
   const metrics = evaluateLanguage(readJsonl<LanguageRow>('lang-dev.jsonl'));
 
   it('is at least 0.97 accurate overall', () => {

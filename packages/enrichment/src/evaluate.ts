@@ -1,4 +1,4 @@
-// Scores language and narrative tagging against labelled rows (the shape of shared/eval/*.jsonl).
+// Scores language and narrative tagging against labelled rows (the shape of packages/enrichment/eval/*.jsonl).
 import { detectLanguage } from './detect-language.ts';
 import type { CompiledNarratives } from './narrative-compile.ts';
 import { tagNarratives } from './narrative-match.ts';

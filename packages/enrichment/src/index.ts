@@ -12,6 +12,7 @@ export {
   detectLanguage,
   francBaseline,
 } from './detect-language.ts';
+export { readJsonl as readDevData } from './dev-data.ts';
 export { type EnrichContext, type Enrichment, enrich } from './enrich.ts';
 export {
   type ClassMetrics,

@@ -75,7 +75,7 @@ describe('tagNarratives', () => {
   });
 });
 
-describe('narrative quality on shared/eval/narratives-dev.jsonl', () => {
+describe('narrative quality on eval/narratives-dev.jsonl', () => {
   const rows = readJsonl<NarrativeRow>('narratives-dev.jsonl');
   const metrics = evaluateNarratives(rows, compiled);
 

@@ -1,5 +1,5 @@
 // `cw eval lang <file>` / `cw eval narratives <file>`: accuracy, per-class precision/recall/F1 and the
-// confusion table for a labelled JSONL file (the shape of shared/eval/*.jsonl).
+// confusion table for a labelled JSONL file (the shape of packages/enrichment/eval/*.jsonl).
 import { readFileSync } from 'node:fs';
 import {
   compileNarratives,
