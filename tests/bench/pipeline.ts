@@ -25,7 +25,7 @@ const ALL = [
   ...templates.BLAME,
 ];
 
-function makePosts(n: number, messageOffset = 0): CollectedPostInput[] {
+export function makePosts(n: number, messageOffset = 0): CollectedPostInput[] {
   const start = Date.UTC(2026, 8, 1);
   const posts: CollectedPostInput[] = [];
   for (let i = 0; i < n; i += 1) {
@@ -103,7 +103,33 @@ async function settleRedis(redis: { info: (section: string) => Promise<string> }
   }
 }
 
-type Servers = { es: ReturnType<typeof createEsClient>; redisUrl: string; esUrl: string };
+type Servers = {
+  es: ReturnType<typeof createEsClient>;
+  redisUrl: string;
+  esUrl: string;
+  /** Server processes whose CPU each phase reports, when the stack runs them here. */
+  pids: { elasticsearch?: number | undefined; redis?: number | undefined };
+};
+
+/** CPU µs per post that each server spent between two readings, to show who used the cores. */
+function serverCpu(servers: Servers) {
+  const read = () => ({
+    es: servers.pids.elasticsearch ? cpuSeconds(servers.pids.elasticsearch) : Number.NaN,
+    redis: servers.pids.redis ? cpuSeconds(servers.pids.redis) : Number.NaN,
+    self: process.cpuUsage(),
+  });
+  const start = read();
+  return (posts: number) => {
+    const end = read();
+    const self = process.cpuUsage(start.self);
+    const perPost = (seconds: number) => `${((seconds * 1e6) / posts).toFixed(0)}`;
+    return {
+      es: perPost(end.es - start.es),
+      redis: perPost(end.redis - start.redis),
+      bench: perPost((self.user + self.system) / 1e6),
+    };
+  };
+}
 const CEILING_PREFIX = 'cwbench-ceiling';
 const PIPELINE_PREFIX = 'cwbench-pipeline';
 const CONCURRENCY = process.env['CW_PIPELINE_CONCURRENCY'] ?? '2';
@@ -123,9 +149,11 @@ const busyPercent = (a: { busy: number; total: number }, b: { busy: number; tota
   (100 * (b.busy - a.busy)) / (b.total - a.total);
 
 /** The same documents, enriched beforehand, written by a plain bulk-helper loop. */
-async function measureCeiling(es: Servers['es'], docs: IndexedPost[]) {
+async function measureCeiling(serversOf: Servers, docs: IndexedPost[]) {
+  const { es } = serversOf;
   const names = indexNames(CEILING_PREFIX);
   const cpu = machineCpu();
+  const servers = serverCpu(serversOf);
   const t0 = performance.now();
   for (let i = 0; i < docs.length; i += 500) {
     await es.helpers.bulk({
@@ -136,7 +164,12 @@ async function measureCeiling(es: Servers['es'], docs: IndexedPost[]) {
     });
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { perSecond: docs.length / seconds, seconds, busy: busyPercent(cpu, machineCpu()) };
+  return {
+    perSecond: docs.length / seconds,
+    seconds,
+    busy: busyPercent(cpu, machineCpu()),
+    cpu: servers(docs.length),
+  };
 }
 
 function startWorker(servers: Servers): Promise<RunningService> {
@@ -175,6 +208,7 @@ async function measurePipeline(
   const started = performance.now();
   const cpuAtStart = child.pid ? cpuSeconds(child.pid) : 0;
   const machineAtStart = machineCpu();
+  const serverUse = serverCpu(servers);
   let cpuAtEnd = cpuAtStart;
   const rss: number[] = [];
   for (;;) {
@@ -194,6 +228,7 @@ async function measurePipeline(
     cpuPerPost: ((cpuAtEnd - cpuAtStart) * 1e6) / posts.length,
     cores: (cpuAtEnd - cpuAtStart) / seconds,
     busy: busyPercent(machineAtStart, machineCpu()),
+    cpu: serverUse(posts.length),
     rss,
   };
 }
@@ -204,7 +239,7 @@ export async function run(): Promise<void> {
   // pipeline run, and the median ratio.
   const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
   const config = loadConfig(connectionSchema, process.env);
-  await stackUp({
+  const stack = await stackUp({
     redisUrl: config.CW_REDIS_URL,
     esUrl: config.CW_ES_URL,
     redisPort: config.CW_REDIS_PORT,
@@ -212,7 +247,8 @@ export async function run(): Promise<void> {
   });
   const { redisUrl, esUrl } = serverUrls(config);
   const es = createEsClient(esUrl, { requestTimeoutMs: 120_000 });
-  const servers = { es, redisUrl, esUrl };
+  const pid = (name: string) => stack.find((s) => s.name === name && s.origin !== 'external')?.pid;
+  const servers = { es, redisUrl, esUrl, pids: { elasticsearch: pid('elasticsearch'), redis: pid('redis') } };
   const posts = makePosts(total);
   const narratives = compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR));
   const docs = posts.map((p) => toIndexedPost(collectedPost.parse(p), { narratives }));
@@ -228,7 +264,7 @@ export async function run(): Promise<void> {
   let worker: RunningService | undefined;
   for (let round = 1; round <= rounds; round += 1) {
     await freshIndices(es);
-    const ceiling = await measureCeiling(es, docs);
+    const ceiling = await measureCeiling(servers, docs);
     // Let Elasticsearch finish merging the ceiling's segments, so they do not slow the pipeline's run.
     await settle(es);
     const pipeline = await measurePipeline(servers, queue, posts);
@@ -244,7 +280,9 @@ export async function run(): Promise<void> {
         `pipeline (queue → normalise → enrich → index) ${pipeline.perSecond.toFixed(0)} posts/s ` +
         `(${pipeline.seconds.toFixed(1)} s after a ${pipeline.startSeconds.toFixed(1)} s service start, ` +
         `${pipeline.busy.toFixed(0)}% of all cores busy); worker CPU ${pipeline.cpuPerPost.toFixed(0)} µs per post ` +
-        `(${pipeline.cores.toFixed(2)} cores); ratio ${(pipeline.perSecond / ceiling.perSecond).toFixed(2)}`,
+        `(${pipeline.cores.toFixed(2)} cores); ratio ${(pipeline.perSecond / ceiling.perSecond).toFixed(2)}\n` +
+        `  CPU µs per post: ceiling: Elasticsearch ${ceiling.cpu.es}, bench loop ${ceiling.cpu.bench}; ` +
+        `pipeline: worker ${pipeline.cpuPerPost.toFixed(0)}, Elasticsearch ${pipeline.cpu.es}, Redis ${pipeline.cpu.redis}`,
     );
     if (round < rounds) await settle(es);
   }
