@@ -55,10 +55,16 @@ function versionDoc(post: IndexedPost) {
   };
 }
 
+/**
+ * `posts` is consumed once, in order, and a post is serialized as soon as it is read: a generator
+ * lets each document be garbage before the batch is sent (held documents outlived two scavenges and
+ * were promoted, which cost the pipeline worker about a tenth of its CPU). `options.rejects` is read
+ * after `posts` is exhausted, so a generator may still add to it.
+ */
 export async function writePosts(
   es: Client,
   prefix: string,
-  posts: IndexedPost[],
+  posts: Iterable<IndexedPost>,
   options: { retries?: number; refresh?: boolean; jobId?: string; rejects?: RejectDoc[] } = {},
 ): Promise<WriteResult> {
   const names = indexNames(prefix);
@@ -73,10 +79,14 @@ export async function writePosts(
   const rejectItem = (doc: RejectDoc): Item => ({ action: { index: { _index: names.rejects } }, body: doc });
 
   let items: Item[] = [];
-  const edited = posts.filter((p) => p.editedAt && !p.deletedAt);
+  // Only edits are kept beyond their serialization: their history is written after the loop.
+  const edited: IndexedPost[] = [];
   let deleted = 0;
+  let received = 0;
   for (const post of posts) {
+    received += 1;
     const _index = names.postsIndex(post.postedAt);
+    if (post.editedAt && !post.deletedAt) edited.push(post);
     if (post.deletedAt) {
       deleted += 1;
       items.push({
@@ -90,7 +100,6 @@ export async function writePosts(
       });
     }
   }
-  const received = posts.length;
   for (const post of edited) items.push(versionItem(post));
   for (const reject of options.rejects ?? []) items.push(rejectItem(reject));
   result.rejects.push(...(options.rejects ?? []));

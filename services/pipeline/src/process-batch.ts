@@ -27,16 +27,17 @@ export async function processBatch(
   return { ...written, received: raw.length };
 }
 
-function normalise(
+/** Yields each valid post's document as it is made, so the writer serializes it and lets it go
+ * (see writePosts); an invalid one is added to `rejects` instead. */
+function* normalise(
   raw: unknown[],
   deps: { enrich: EnrichContext; source: string; jobId?: string },
   rejects: RejectDoc[],
-): IndexedPost[] {
-  const posts: IndexedPost[] = [];
+): Generator<IndexedPost> {
   for (const item of raw) {
     const parsed = collectedPost.safeParse(item);
     if (parsed.success) {
-      posts.push(toIndexedPost(parsed.data, deps.enrich));
+      yield toIndexedPost(parsed.data, deps.enrich);
       continue;
     }
     const loose = (item ?? {}) as { channel?: { id?: unknown }; messageId?: unknown };
@@ -54,7 +55,6 @@ function normalise(
       raw: safeStringify(item),
     });
   }
-  return posts;
 }
 
 function safeStringify(value: unknown): string {
