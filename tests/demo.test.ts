@@ -1,17 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cliConfig } from '../services/cli/src/config.ts';
 import { runDemo } from '../services/cli/src/demo/run-demo.ts';
 import { servers, uniquePrefix } from './support/servers.ts';
+import { testTempDir } from './support/temp-dir.ts';
 
 // The demo end to end on a smaller sample, non-interactively, checked against the generator's truth.
 describe('cw demo', () => {
   it('indexes the sample exactly, fires the spike once with a valid signature, finds the campaign, writes the digest', async () => {
     const { redisUrl, esUrl } = servers();
     const prefix = uniquePrefix();
-    const cacheDir = mkdtempSync(join(tmpdir(), 'cw-demo-'));
+    const cacheDir = testTempDir('demo');
     const config = cliConfig({
       CW_REDIS_URL: redisUrl,
       CW_ES_URL: esUrl,

@@ -1,10 +1,10 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { collectedPost } from '@cw/domain';
 import { createQueue } from '@cw/queues';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedServers } from '../../../../../tests/support/servers.ts';
+import { testTempDir } from '../../../../../tests/support/temp-dir.ts';
 import { fakeClock } from '../../clock.ts';
 import { createPublisher } from '../../publish/publisher.ts';
 import { queuedPosts, ready, silentLog } from '../../test/helpers.ts';
@@ -77,7 +77,7 @@ describe('Telegram Desktop export import', () => {
 
   it('streams a large export in chunks, in batches of at most 500, without losing a message', async () => {
     const big = createQueue('posts', { connection: redis, prefix: `${prefix}-export-big` });
-    const dir = await mkdtemp(join(tmpdir(), 'cw-export-'));
+    const dir = testTempDir('export');
     const path = join(dir, 'result.json');
     const messages = Array.from({ length: 1203 }, (_, i) => ({
       id: i + 1,
@@ -106,7 +106,7 @@ describe('Telegram Desktop export import', () => {
 
   it('sends a message without a usable date or id on, so the pipeline files it in rejects', async () => {
     const odd = createQueue('posts', { connection: redis, prefix: `${prefix}-export-odd` });
-    const dir = await mkdtemp(join(tmpdir(), 'cw-export-'));
+    const dir = testTempDir('export');
     const path = join(dir, 'result.json');
     const messages = [
       { id: 1, type: 'service', date: '2023-03-01T00:00:00', date_unixtime: '1677628800', action: 'pin' },

@@ -1,9 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createQueue } from '@cw/queues';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedServers } from '../../../../../tests/support/servers.ts';
+import { testTempDir } from '../../../../../tests/support/temp-dir.ts';
 import { ChannelRegistry } from '../../channels/registry.ts';
 import { fakeClock } from '../../clock.ts';
 import { queuedPosts, ready, samplePost, silentLog } from '../../test/helpers.ts';
@@ -13,7 +13,7 @@ const { redis, prefix } = isolatedServers();
 beforeAll(() => ready(redis));
 
 async function jsonl(posts: unknown[], extra = ''): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'cw-replay-'));
+  const dir = testTempDir('replay');
   const path = join(dir, 'posts.jsonl');
   await writeFile(path, posts.map((p) => JSON.stringify(p)).join('\n') + '\n' + extra);
   return path;
