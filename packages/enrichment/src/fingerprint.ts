@@ -48,15 +48,31 @@ function addBits(planes: Int32Array, bits: number): void {
   }
 }
 
-/** Reads counter `bit` back out of the planes. */
-function counterAt(planes: Int32Array, bit: number): number {
-  let value = 0;
-  for (let k = 0; k < PLANES; k++) value |= (((planes[k] ?? 0) >>> bit) & 1) << k;
-  return value;
+/**
+ * The bits whose counter exceeds `threshold`: a bit-sliced comparison of all 32 counters at once,
+ * from the most significant plane down (one pass over the planes instead of one per bit).
+ */
+function countersAbove(planes: Int32Array, threshold: number): number {
+  let above = 0;
+  let equal = -1;
+  for (let k = PLANES - 1; k >= 0; k--) {
+    const plane = planes[k] ?? 0;
+    const t = (threshold >>> k) & 1 ? -1 : 0;
+    above |= equal & plane & ~t;
+    equal &= ~(plane ^ t);
+  }
+  return above;
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 function toHex(value: number): string {
-  return (value >>> 0).toString(16).padStart(8, '0');
+  return (
+    (HEX[(value >>> 24) & 0xff] ?? '') +
+    (HEX[(value >>> 16) & 0xff] ?? '') +
+    (HEX[(value >>> 8) & 0xff] ?? '') +
+    (HEX[value & 0xff] ?? '')
+  );
 }
 
 /** SimHash of normalised tokens; with `kinds` (from scan), feature tokens (links, mentions) are left out. */
@@ -86,14 +102,9 @@ export function simhashTokens(tokens: readonly string[], kinds?: readonly TokenK
     prevHi = hi;
     prevLo = lo;
   }
-  let hi = 0;
-  let lo = 0;
-  for (let bit = 0; bit < 32; bit++) {
-    // A bit is set when more than half of the features have it set.
-    if (2 * counterAt(hiPlanes, bit) > features) hi |= 1 << bit;
-    if (2 * counterAt(loPlanes, bit) > features) lo |= 1 << bit;
-  }
-  return toHex(hi) + toHex(lo);
+  // A bit is set when more than half of the features have it set: 2c > f, that is c > floor(f / 2).
+  const half = Math.floor(features / 2);
+  return toHex(countersAbove(hiPlanes, half)) + toHex(countersAbove(loPlanes, half));
 }
 
 /** Band keys of a 16-hex fingerprint. */
