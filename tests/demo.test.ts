@@ -2,14 +2,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cliConfig } from '../services/cli/src/config.ts';
 import { runDemo } from '../services/cli/src/demo/run-demo.ts';
-import { servers, uniquePrefix } from './support/servers.ts';
+import { isolatedServers } from './support/servers.ts';
 import { testTempDir } from './support/temp-dir.ts';
 
 // The demo end to end on a smaller sample, non-interactively, checked against the generator's truth.
+// Its indices and queue keys carry the file's prefix and are removed when the file ends.
+const ctx = isolatedServers();
+
 describe('cw demo', () => {
   it('indexes the sample exactly, fires the spike once with a valid signature, finds the campaign, writes the digest', async () => {
-    const { redisUrl, esUrl } = servers();
-    const prefix = uniquePrefix();
+    const { redisUrl, esUrl, prefix } = ctx;
     const cacheDir = testTempDir('demo');
     const config = cliConfig({
       CW_REDIS_URL: redisUrl,

@@ -28,7 +28,8 @@ export function isolatedServers() {
     await es.indices.deleteIndexTemplate({ name: `${prefix}-*` }).catch(() => {});
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      // `${prefix}:…` and the sub-prefixes some files use (`${prefix}-web:…`).
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
       if (keys.length > 0) await redis.del(...keys);
       cursor = next;
     } while (cursor !== '0');
