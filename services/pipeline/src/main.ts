@@ -17,9 +17,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   const config = pipelineConfig(env);
   // Each batch's data outlives a couple of scavenges and is promoted, so the old space fills fast and
   // V8's default growth marks the whole heap every ~250 ms. Letting the old space double between full
-  // collections took the worker from 66-71 to 60-64 µs per post (`pnpm bench pipeline`) for ~10 MB
-  // more resident memory. Not allowed in NODE_OPTIONS, and read by V8 at each full collection, so it
-  // is set here; an embedded worker leaves its host process alone.
+  // collections: 51 µs per post against 63-83 without (`pnpm bench pipeline`, alternating 100k runs),
+  // for ~10 MB more resident memory. Not allowed in NODE_OPTIONS, and read by V8 at each full
+  // collection, so it is set here; an embedded worker leaves its host process alone.
   if (!options.embedded) setFlagsFromString('--heap-growing-percent=100');
   const log = createLogger({ service: 'pipeline', level: config.CW_LOG_LEVEL, pretty: config.CW_LOG_PRETTY });
   const { redisUrl, esUrl } = serverUrls(config);
