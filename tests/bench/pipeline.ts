@@ -25,7 +25,7 @@ const ALL = [
   ...templates.BLAME,
 ];
 
-export function makePosts(n: number, messageOffset = 0): CollectedPostInput[] {
+function makePosts(n: number, messageOffset = 0): CollectedPostInput[] {
   const start = Date.UTC(2026, 8, 1);
   const posts: CollectedPostInput[] = [];
   for (let i = 0; i < n; i += 1) {
