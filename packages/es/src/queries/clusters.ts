@@ -87,7 +87,9 @@ export function groupFingerprints(bands: readonly (readonly string[])[], maxDist
   const groups = new Map<string, string[]>();
   for (const fp of parent.keys()) {
     const root = find(fp);
-    groups.set(root, [...(groups.get(root) ?? []), fp]);
+    const group = groups.get(root);
+    if (group) group.push(fp);
+    else groups.set(root, [fp]);
   }
   return [...groups.values()];
 }
@@ -97,10 +99,11 @@ export async function clusters(es: Client, prefix: string, params: ClustersParam
   const minPosts = params.minPosts ?? 2;
   const maxDistance = params.maxDistance ?? DEFAULT_MAX_DISTANCE;
   const filter = filterClauses({ ...(params.filters ?? {}), from: params.from, to: params.to });
+  const target = indexNames(prefix).postsWindow(params.from, params.to);
   // Candidate bands: many, because bands of templated posts (many posts, many different texts) can
   // outnumber those of a real campaign; breadth-first so sub-aggregations run for the top ones only.
   const response = await es.search({
-    ...indexNames(prefix).postsWindow(params.from, params.to),
+    ...target,
     size: 0,
     query: { bool: { filter, must_not: [{ term: { fingerprint: EMPTY_TEXT } }] } },
     aggs: {
@@ -129,16 +132,12 @@ export async function clusters(es: Client, prefix: string, params: ClustersParam
 
   const fps = new Map<string, FpBucket>();
   for (const band of bands) for (const fp of band.fps.buckets) fps.set(fp.key, fp);
-  const groups = new Map<string, FpBucket[]>();
-  for (const keys of groupFingerprints(
+  const groups = groupFingerprints(
     bands.map((band) => band.fps.buckets.map((fp) => fp.key)),
     maxDistance,
-  )) {
-    const members = keys.map((key) => fps.get(key)).filter((fp): fp is FpBucket => fp !== undefined);
-    groups.set(keys[0] ?? '', members);
-  }
+  ).map((keys) => keys.map((key) => fps.get(key)).filter((fp): fp is FpBucket => fp !== undefined));
   const candidates: Array<Omit<Cluster, 'first'>> = [];
-  for (const members of groups.values()) {
+  for (const members of groups) {
     const posts = members.reduce((sum, fp) => sum + fp.doc_count, 0);
     const channels = new Set(members.flatMap((fp) => fp.channels.buckets.map((c) => c.key)));
     const channelCount = Math.max(channels.size, ...members.map((fp) => fp.channelCount.value));
@@ -159,9 +158,7 @@ export async function clusters(es: Client, prefix: string, params: ClustersParam
       : (
           await es.msearch<ClusterPost>({
             searches: top.flatMap((c): estypes.MsearchRequestItem[] => [
-              {
-                ...indexNames(prefix).postsWindow(params.from, params.to),
-              },
+              target,
               {
                 size: 1,
                 query: { bool: { filter: [...filter, { terms: { fingerprint: c.fingerprints } }] } },
