@@ -71,6 +71,19 @@ export const narrativeEvidence = z.object({
   narrative: z.string(),
   score: z.number(),
   signals: z.array(z.object({ group: z.string(), term: z.string(), matched: z.string() })),
+  classifier: z
+    .object({ score: z.number(), threshold: z.number(), veto: z.number(), model: z.string() })
+    .optional(),
+  nearest: z
+    .array(
+      z.object({
+        url: z.string(),
+        narratives: z.array(z.string()),
+        similarity: z.number(),
+        text: z.string(),
+      }),
+    )
+    .optional(),
 });
 
 export type NarrativeEvidence = z.infer<typeof narrativeEvidence>;
@@ -90,6 +103,8 @@ export const indexedPost = collectedPost.extend({
   langConfidence: z.number().min(0).max(1),
   narratives: z.array(z.string()),
   narrativeEvidence: z.array(narrativeEvidence),
+  /** What tagged the narratives: "rules@<definitions hash>", plus "+<encoder>/heads-<hash>" with the classifier. */
+  tagger: z.string().optional(),
   fingerprint: z.string(),
   fingerprintBands: z.array(z.string()),
   /** Stemmed text, indexed whitespace-analysed: morphology-aware search without analysis-common. */

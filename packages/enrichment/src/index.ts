@@ -6,6 +6,30 @@ import { fileURLToPath } from 'node:url';
 export const DEFAULT_NARRATIVES_DIR = fileURLToPath(new URL('../narratives', import.meta.url));
 
 export {
+  type CorpusItem,
+  DEFAULT_CORPUS_DIR,
+  loadCorpus,
+  passagesHash,
+  siteOf,
+} from './classifier/corpus.ts';
+export {
+  type CorpusEvaluation,
+  evaluateCorpus,
+  formatCorpusEvaluation,
+} from './classifier/evaluate-corpus.ts';
+export { ngramFeatures } from './classifier/features.ts';
+export { compileGate, type Gate } from './classifier/gate.ts';
+export type { HeadFile } from './classifier/head.ts';
+export {
+  type ClassifierResult,
+  combineTags,
+  createClassifier,
+  headsDir,
+  type NarrativeClassifier,
+  readHeadFiles,
+} from './classifier/runtime.ts';
+export { type TrainReport, trainNarratives } from './classifier/train-narratives.ts';
+export {
   DEFAULT_LANGUAGES,
   type DetectedLanguage,
   type DetectLanguageOptions,

@@ -14,8 +14,13 @@ export interface NarrativeSignal {
 
 export interface NarrativeEvidence {
   narrative: string;
+  /** The rules' score (0 when only the classifier tagged the post). */
   score: number;
   signals: NarrativeSignal[];
+  /** The trained head's probability, its threshold and the encoder, when the post was a candidate. */
+  classifier?: { score: number; threshold: number; veto: number; model: string };
+  /** The labelled training passages nearest to the post in the encoder's space. */
+  nearest?: { url: string; narratives: string[]; similarity: number; text: string }[];
 }
 
 export interface NarrativeTags {

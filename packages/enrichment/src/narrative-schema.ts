@@ -44,6 +44,11 @@ export const narrativeDefinitionSchema = z.strictObject({
   exclusions: z
     .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'group names are snake_case'), exclusionGroupSchema)
     .default({}),
+  /**
+   * Broad candidate terms (`stem*` or whole words, per language): a post matching any is passed to the
+   * trained classifier. Wide on purpose; the classifier, not the gate, decides.
+   */
+  gate: termsSchema.optional(),
   examples: z.strictObject({
     positive: z.array(z.string().min(1)).min(1),
     negative: z.array(z.string().min(1)).min(1),

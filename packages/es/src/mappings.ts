@@ -68,8 +68,18 @@ export const postProperties: Properties = {
       narrative: keyword,
       score: { type: 'float' },
       signals: { properties: { group: keyword, term: keyword, matched: keyword } },
+      classifier: {
+        properties: {
+          score: { type: 'float' },
+          threshold: { type: 'float' },
+          veto: { type: 'float' },
+          model: keyword,
+        },
+      },
+      nearest: { type: 'object', enabled: false },
     },
   },
+  tagger: keyword,
   fingerprint: keyword,
   fingerprintBands: keyword,
   isForward: { type: 'boolean' },

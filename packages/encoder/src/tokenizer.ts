@@ -1,0 +1,111 @@
+// SentencePiece Unigram tokenisation for multilingual-e5-small, from the pruned vocabulary that
+// convert_e5.py writes. The full tokenizer.json costs ~264 MB of heap in the JS tokenizers; this keeps
+// one Map of piece → id, the scores in a Float32Array and the normaliser as a code-point map.
+
+export interface VocabFile {
+  pieces: string[];
+  scores: number[];
+  bos: number;
+  eos: number;
+  pad: number;
+  unk: number;
+  unkScore: number;
+  /** [codepoint, replacement codepoints] of the model's normaliser (NFKC-like, control removal). */
+  norm: [number, number[]][];
+  maxPositions: number;
+  layers: number;
+  dim: number;
+}
+
+const META = '\u2581';
+
+export class UnigramTokenizer {
+  readonly bos: number;
+  readonly eos: number;
+  readonly pad: number;
+  private readonly ids = new Map<string, number>();
+  private readonly scores: Float32Array;
+  private readonly unk: number;
+  private readonly unkScore: number;
+  private readonly maxPieceChars: number;
+  private readonly norm = new Map<number, string>();
+
+  constructor(vocab: VocabFile) {
+    this.bos = vocab.bos;
+    this.eos = vocab.eos;
+    this.pad = vocab.pad;
+    this.unk = vocab.unk;
+    this.unkScore = vocab.unkScore;
+    this.scores = Float32Array.from(vocab.scores);
+    let maxChars = 1;
+    vocab.pieces.forEach((piece, id) => {
+      if (piece === '') return; // specials are matched by id only
+      this.ids.set(piece, id);
+      const chars = [...piece].length;
+      if (chars > maxChars) maxChars = chars;
+    });
+    this.maxPieceChars = maxChars;
+    for (const [cp, out] of vocab.norm) this.norm.set(cp, String.fromCodePoint(...out));
+  }
+
+  /** Normalised text as SentencePiece sees it: mapped code points, single spaces, ▁ for space. */
+  normalise(text: string): string {
+    let out = '';
+    let lastSpace = false;
+    for (const ch of text) {
+      const mapped = this.norm.get(ch.codePointAt(0) ?? 0) ?? ch;
+      for (const c of mapped) {
+        if (c === ' ') {
+          if (lastSpace && out !== '') continue;
+          lastSpace = true;
+        } else lastSpace = false;
+        out += c;
+      }
+    }
+    if (!out.startsWith(' ')) out = ` ${out}`;
+    return out.replaceAll(' ', META);
+  }
+
+  /** Content token ids (no <s> </s>), at most `max`, by Viterbi over the piece scores. */
+  encodeContent(text: string, max: number): number[] {
+    const chars = [...this.normalise(text)];
+    const n = chars.length;
+    const best = new Float64Array(n + 1).fill(Number.NEGATIVE_INFINITY);
+    const piece = new Int32Array(n + 1);
+    const from = new Int32Array(n + 1);
+    best[0] = 0;
+    for (let i = 0; i < n; i++) {
+      const base = best[i] as number;
+      if (base === Number.NEGATIVE_INFINITY) continue;
+      let s = '';
+      const end = Math.min(n, i + this.maxPieceChars);
+      for (let e = i + 1; e <= end; e++) {
+        s += chars[e - 1];
+        const id = this.ids.get(s);
+        if (id === undefined) continue;
+        const score = base + (this.scores[id] as number);
+        if (score > (best[e] as number)) {
+          best[e] = score;
+          piece[e] = id;
+          from[e] = i;
+        }
+      }
+      // A character no piece covers becomes <unk>, as in SentencePiece.
+      const unkScore = base + this.unkScore;
+      if (unkScore > (best[i + 1] as number)) {
+        best[i + 1] = unkScore;
+        piece[i + 1] = this.unk;
+        from[i + 1] = i;
+      }
+    }
+    const reversed: number[] = [];
+    for (let i = n; i > 0; i = from[i] as number) reversed.push(piece[i] as number);
+    reversed.reverse();
+    return reversed.length > max ? reversed.slice(0, max) : reversed;
+  }
+
+  /** <s> content </s>, content capped so the whole fits `maxTokens`. */
+  encode(text: string, maxTokens: number): number[] {
+    return [this.bos, ...this.encodeContent(text, maxTokens - 2), this.eos];
+  }
+}

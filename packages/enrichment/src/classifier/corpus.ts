@@ -1,0 +1,51 @@
+// The real labelled corpus (packages/enrichment/corpus): passages copied from public sources, labelled
+// per shared LABELLING.md, split by site into train and a locked test. Nothing is tuned on test.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const DEFAULT_CORPUS_DIR = fileURLToPath(new URL('../../corpus', import.meta.url));
+
+export const corpusItem = z.object({
+  text: z.string().min(1),
+  lang: z.string().regex(/^[a-z]{2}$/),
+  narratives: z.array(z.string()),
+  url: z.string().url(),
+  note: z.string().min(1),
+});
+
+export type CorpusItem = z.infer<typeof corpusItem> & { site: string };
+
+/** The site a passage came from: its host without "www.", the unit of the train/test split. */
+export function siteOf(url: string): string {
+  return new URL(url).hostname.toLowerCase().replace(/^www\./, '');
+}
+
+export function readCorpusFile(path: string): CorpusItem[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .map((line, i) => [line.trim(), i + 1] as const)
+    .filter(([line]) => line !== '')
+    .map(([line, n]) => {
+      const parsed = corpusItem.safeParse(JSON.parse(line));
+      if (!parsed.success)
+        throw new Error(
+          `${path}:${n}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+        );
+      return { ...parsed.data, site: siteOf(parsed.data.url) };
+    });
+}
+
+export function loadCorpus(dir = DEFAULT_CORPUS_DIR): { train: CorpusItem[]; test: CorpusItem[] } {
+  return { train: readCorpusFile(join(dir, 'train.jsonl')), test: readCorpusFile(join(dir, 'test.jsonl')) };
+}
+
+/** Identifies a set of training passages; a head records the hash of the passages it was fitted on. */
+export function passagesHash(items: readonly { text: string; narratives: readonly string[] }[]): string {
+  const h = createHash('sha256');
+  for (const item of items) h.update(`${JSON.stringify([item.text, [...item.narratives].sort()])}\n`);
+  return h.digest('hex').slice(0, 16);
+}

@@ -1,0 +1,190 @@
+// `cw narratives eval`: the locked test split scored four ways — a plain keyword list, the rules, the
+// trained classifier alone and rules OR classifier (what the pipeline does) — per narrative and per
+// language, with the share of hard negatives tagged.
+import { compileNarratives } from '../narrative-compile.ts';
+import { tagNarratives } from '../narrative-match.ts';
+import type { NarrativeDefinition } from '../narrative-schema.ts';
+import type { CorpusItem } from './corpus.ts';
+import type { NarrativeClassifier } from './runtime.ts';
+import { combined } from './train.ts';
+
+/**
+ * The baseline anyone would write in minutes: a stem list per narrative, no context. Blame needs a
+ * Kazakhstan stem and an accusation-topic stem.
+ */
+const KEYWORDS: Record<string, (text: string) => boolean> = {
+  mercenary_recruitment: (t) =>
+    /контракт|вербов|наёмн|наемн|легион|легіон|recruit|enlist|mercenar|legion|келісімшарт|жалдамалы|келишим|shartnoma|yollanma/i.test(
+      t,
+    ),
+  kazakhstan_blame: (t) =>
+    /казах|kazakh|қазақ|qazaq|qozog/i.test(t) &&
+    /дрон|беспилот|санкц|предат|оруж|нато|биолаб|drone|sanction|weapon|nato|biolab|traitor|зброї|зрад|санкци|dron/i.test(
+      t,
+    ),
+};
+
+export type Method = 'keywords' | 'rules' | 'classifier' | 'combined';
+export const METHODS: readonly Method[] = ['keywords', 'rules', 'classifier', 'combined'];
+
+export interface Cell {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+}
+
+export interface CorpusEvaluation {
+  items: number;
+  narratives: string[];
+  /** [narrative][method] */
+  overall: Record<string, Record<Method, Cell>>;
+  /** [narrative][lang][method] */
+  byLanguage: Record<string, Record<string, Record<Method, Cell>>>;
+  /** Hard negatives (no narrative) tagged with any narrative, per method. */
+  hardNegatives: { total: number; tagged: Record<Method, number> };
+  gate: Record<string, { found: number; positives: number }>;
+  /** Share of all test passages the gate lets through. */
+  gateShare: number;
+}
+
+const empty = (): Cell => ({ tp: 0, fp: 0, fn: 0, tn: 0 });
+const cells = (): Record<Method, Cell> => ({
+  keywords: empty(),
+  rules: empty(),
+  classifier: empty(),
+  combined: empty(),
+});
+
+function add(cell: Cell, tagged: boolean, label: boolean) {
+  if (tagged && label) cell.tp++;
+  else if (tagged) cell.fp++;
+  else if (label) cell.fn++;
+  else cell.tn++;
+}
+
+export async function evaluateCorpus(
+  items: readonly CorpusItem[],
+  definitions: readonly NarrativeDefinition[],
+  classifier: NarrativeClassifier | undefined,
+): Promise<CorpusEvaluation> {
+  const compiled = compileNarratives(definitions);
+  const narratives = definitions.map((d) => d.id);
+  const gated = items.map((i) => classifier?.gate.test(i.text) ?? false);
+  const candidates = items.filter((_, i) => gated[i]);
+  const results = classifier ? await classifier.classify(candidates.map((c) => c.text)) : [];
+  const scoreOf = new Map(candidates.map((c, k) => [c, results[k]?.scores ?? {}]));
+  const ev: CorpusEvaluation = {
+    items: items.length,
+    narratives,
+    overall: {},
+    byLanguage: {},
+    hardNegatives: { total: 0, tagged: { keywords: 0, rules: 0, classifier: 0, combined: 0 } },
+    gate: {},
+    gateShare: items.length > 0 ? candidates.length / items.length : 0,
+  };
+  for (const id of narratives) {
+    ev.overall[id] = cells();
+    ev.byLanguage[id] = {};
+    ev.gate[id] = { found: 0, positives: 0 };
+  }
+  items.forEach((item, i) => {
+    const rules = new Set(tagNarratives(compiled, item.text).narratives);
+    const scores = scoreOf.get(item) ?? {};
+    const taggedAny: Record<Method, boolean> = {
+      keywords: false,
+      rules: false,
+      classifier: false,
+      combined: false,
+    };
+    for (const id of narratives) {
+      const head = classifier?.heads.find((h) => h.narrative === id);
+      const score = scores[id];
+      const byHead = head !== undefined && score !== undefined && score >= head.threshold;
+      const byBoth =
+        head !== undefined && score !== undefined
+          ? combined(rules.has(id), score, head.threshold, head.veto)
+          : rules.has(id);
+      const verdict: Record<Method, boolean> = {
+        keywords: KEYWORDS[id]?.(item.text) ?? false,
+        rules: rules.has(id),
+        classifier: byHead,
+        combined: byBoth,
+      };
+      const label = item.narratives.includes(id);
+      const langs = ev.byLanguage[id] as Record<string, Record<Method, Cell>>;
+      langs[item.lang] ??= cells();
+      const lang = langs[item.lang] as Record<Method, Cell>;
+      for (const m of METHODS) {
+        add((ev.overall[id] as Record<Method, Cell>)[m], verdict[m], label);
+        add(lang[m], verdict[m], label);
+        if (verdict[m]) taggedAny[m] = true;
+      }
+      if (label) {
+        const g = ev.gate[id] as { found: number; positives: number };
+        g.positives++;
+        if (gated[i]) g.found++;
+      }
+    }
+    if (item.narratives.length === 0) {
+      ev.hardNegatives.total++;
+      for (const m of METHODS) if (taggedAny[m]) ev.hardNegatives.tagged[m]++;
+    }
+  });
+  return ev;
+}
+
+const f = (x: number) => x.toFixed(2);
+function prf(c: Cell) {
+  const p = c.tp + c.fp > 0 ? c.tp / (c.tp + c.fp) : Number.NaN;
+  const r = c.tp + c.fn > 0 ? c.tp / (c.tp + c.fn) : Number.NaN;
+  const f1 = p + r > 0 ? (2 * p * r) / (p + r) : 0;
+  return { p, r, f1 };
+}
+const num = (x: number) => (Number.isNaN(x) ? '–' : f(x));
+
+export function formatCorpusEvaluation(ev: CorpusEvaluation): string {
+  const out: string[] = [];
+  out.push(`test passages: ${ev.items}; hard negatives: ${ev.hardNegatives.total}`);
+  out.push('');
+  out.push('| narrative | method | precision | recall | F1 | tp | fp | fn |');
+  out.push('|---|---|---|---|---|---|---|---|');
+  for (const id of ev.narratives) {
+    for (const m of METHODS) {
+      const c = (ev.overall[id] as Record<Method, Cell>)[m];
+      const { p, r, f1 } = prf(c);
+      out.push(`| ${id} | ${m} | ${num(p)} | ${num(r)} | ${f(f1)} | ${c.tp} | ${c.fp} | ${c.fn} |`);
+    }
+  }
+  out.push('');
+  out.push('| hard negatives tagged | ' + METHODS.join(' | ') + ' |');
+  out.push(`|---|${METHODS.map(() => '---').join('|')}|`);
+  out.push(
+    `| share (of ${ev.hardNegatives.total}) | ${METHODS.map((m) => `${f(ev.hardNegatives.tagged[m] / Math.max(1, ev.hardNegatives.total))} (${ev.hardNegatives.tagged[m]})`).join(' | ')} |`,
+  );
+  out.push('');
+  out.push('Per language: recall on positives (found/positives), and false tags on the other passages.');
+  out.push('');
+  out.push(
+    `| narrative | lang | positives | ${METHODS.map((m) => `${m} recall`).join(' | ')} | others | ${METHODS.map((m) => `${m} false`).join(' | ')} |`,
+  );
+  out.push(`|---|---|---|${METHODS.map(() => '---').join('|')}|---|${METHODS.map(() => '---').join('|')}|`);
+  for (const id of ev.narratives) {
+    const langs = ev.byLanguage[id] as Record<string, Record<Method, Cell>>;
+    for (const lang of Object.keys(langs).sort()) {
+      const row = langs[lang] as Record<Method, Cell>;
+      const pos = row.rules.tp + row.rules.fn;
+      const neg = row.rules.fp + row.rules.tn;
+      out.push(
+        `| ${id} | ${lang} | ${pos} | ${METHODS.map((m) => `${row[m].tp}`).join(' | ')} | ${neg} | ${METHODS.map((m) => `${row[m].fp}`).join(' | ')} |`,
+      );
+    }
+  }
+  out.push('');
+  for (const id of ev.narratives) {
+    const g = ev.gate[id] as { found: number; positives: number };
+    out.push(`gate recall ${id}: ${g.found}/${g.positives} (${num(g.found / g.positives)})`);
+  }
+  out.push(`gate share of test passages (topic-selected, not a stream): ${f(ev.gateShare)}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,160 @@
+// The trained side of narrative tagging at run time: the gate picks candidates, the encoder embeds
+// them in batches, each narrative's head scores them, and the nearest labelled training passages are
+// kept as evidence. Rules and heads are combined in combineTags: a post is tagged when either says so.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Encoder } from '@cw/encoder';
+import type { NarrativeEvidence, NarrativeTags } from '../narrative-match.ts';
+import type { NarrativeDefinition } from '../narrative-schema.ts';
+import { type CorpusItem, loadCorpus, passagesHash } from './corpus.ts';
+import { ngramFeatures } from './features.ts';
+import { compileGate, type Gate } from './gate.ts';
+import { type Head, type HeadFile, headFrom } from './head.ts';
+import { combined } from './train.ts';
+
+export interface Neighbour {
+  url: string;
+  narratives: string[];
+  similarity: number;
+  text: string;
+}
+
+export interface ClassifierResult {
+  scores: Record<string, number>;
+  nearest: Neighbour[];
+}
+
+export interface NarrativeClassifier {
+  /** Encoder and heads, e.g. "e5-small-int8-L6/heads-3f2a…": recorded on every post it scored. */
+  version: string;
+  encoder: string;
+  heads: readonly Head[];
+  gate: Gate;
+  classify(texts: readonly string[]): Promise<ClassifierResult[]>;
+  close(): Promise<void>;
+}
+
+export const NEIGHBOURS = 2;
+const NEIGHBOUR_TEXT = 240;
+
+export function headsDir(narrativesDir: string): string {
+  return join(narrativesDir, 'heads');
+}
+
+export function readHeadFiles(dir: string): HeadFile[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as HeadFile);
+}
+
+/** Embeddings of the training passages for the nearest-passage evidence, cached beside the encoder. */
+async function passageIndex(encoder: Encoder, items: readonly CorpusItem[]): Promise<Float32Array> {
+  const dim = encoder.info.dim;
+  const file = join(encoder.info.dir, `passages-${passagesHash(items)}.f32`);
+  if (existsSync(file)) {
+    const buf = readFileSync(file);
+    if (buf.byteLength === items.length * dim * 4)
+      return new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+  }
+  const all = new Float32Array(items.length * dim);
+  const vectors = await encoder.embed(items.map((i) => i.text));
+  vectors.forEach((v, i) => {
+    all.set(v, i * dim);
+  });
+  writeFileSync(file, Buffer.from(all.buffer));
+  return all;
+}
+
+export async function createClassifier(options: {
+  encoder: Encoder;
+  definitions: readonly NarrativeDefinition[];
+  narrativesDir: string;
+  corpusDir?: string;
+}): Promise<NarrativeClassifier> {
+  const { encoder } = options;
+  const known = new Set(options.definitions.map((d) => d.id));
+  const files = readHeadFiles(headsDir(options.narrativesDir)).filter(
+    (f) => f.encoder === encoder.info.version && known.has(f.narrative),
+  );
+  const heads = files.map(headFrom);
+  const gate = compileGate(options.definitions.filter((d) => heads.some((h) => h.narrative === d.id)));
+  const passages = loadCorpus(options.corpusDir).train;
+  const index = passages.length > 0 ? await passageIndex(encoder, passages) : new Float32Array();
+  const dim = encoder.info.dim;
+  const headsHash = createHash('sha256')
+    .update(files.map((f) => `${f.narrative}:${f.corpusHash}:${f.trainedAt}`).join('\n'))
+    .digest('hex')
+    .slice(0, 8);
+
+  const nearest = (e: Float32Array): Neighbour[] => {
+    const best: { i: number; s: number }[] = [];
+    for (let i = 0; i < passages.length; i++) {
+      let s = 0;
+      const off = i * dim;
+      for (let k = 0; k < dim; k++) s += (e[k] as number) * (index[off + k] as number);
+      if (best.length < NEIGHBOURS || s > (best[best.length - 1] as { s: number }).s) {
+        best.push({ i, s });
+        best.sort((a, b) => b.s - a.s);
+        if (best.length > NEIGHBOURS) best.pop();
+      }
+    }
+    return best.map(({ i, s }) => {
+      const p = passages[i] as CorpusItem;
+      return {
+        url: p.url,
+        narratives: p.narratives,
+        similarity: Math.round(s * 1000) / 1000,
+        text: p.text.length > NEIGHBOUR_TEXT ? `${p.text.slice(0, NEIGHBOUR_TEXT)}…` : p.text,
+      };
+    });
+  };
+
+  return {
+    version: `${encoder.info.version}/heads-${headsHash}`,
+    encoder: encoder.info.version,
+    heads,
+    gate,
+    async classify(texts) {
+      if (heads.length === 0 || texts.length === 0) return texts.map(() => ({ scores: {}, nearest: [] }));
+      const embeddings = await encoder.embed(texts);
+      return embeddings.map((e, i) => {
+        const ngrams = ngramFeatures(texts[i] as string);
+        const scores: Record<string, number> = {};
+        for (const head of heads) scores[head.narrative] = Math.round(head.score(e, ngrams) * 1000) / 1000;
+        return { scores, nearest: nearest(e) };
+      });
+    },
+    close: () => encoder.close(),
+  };
+}
+
+/** Rules OR classifier, with the evidence of both. Narratives keep the definitions' order. */
+export function combineTags(
+  rules: NarrativeTags,
+  result: ClassifierResult | undefined,
+  classifier: Pick<NarrativeClassifier, 'heads' | 'encoder'> | undefined,
+  order: readonly string[],
+): NarrativeTags {
+  if (!result || !classifier) return rules;
+  const evidence = new Map<string, NarrativeEvidence>(rules.narrativeEvidence.map((e) => [e.narrative, e]));
+  for (const head of classifier.heads) {
+    const score = result.scores[head.narrative];
+    if (score === undefined) continue;
+    const ruled = evidence.get(head.narrative);
+    if (!combined(ruled !== undefined, score, head.threshold, head.veto)) {
+      evidence.delete(head.narrative);
+      continue;
+    }
+    const entry: NarrativeEvidence = ruled ?? { narrative: head.narrative, score: 0, signals: [] };
+    evidence.set(head.narrative, {
+      ...entry,
+      classifier: { score, threshold: head.threshold, veto: head.veto, model: classifier.encoder },
+      nearest: result.nearest,
+    });
+  }
+  const narratives = order.filter((id) => evidence.has(id));
+  return { narratives, narrativeEvidence: narratives.map((id) => evidence.get(id) as NarrativeEvidence) };
+}

@@ -1,0 +1,106 @@
+// `cw narratives train`: one head per narrative from the corpus train split plus the definitions'
+// own examples, with cross-validated precision and recall, and the gate's recall on the positives.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Encoder } from '@cw/encoder';
+import { compileNarratives } from '../narrative-compile.ts';
+import { tagNarratives } from '../narrative-match.ts';
+import type { NarrativeDefinition } from '../narrative-schema.ts';
+import { type CorpusItem, passagesHash } from './corpus.ts';
+import { ngramFeatures } from './features.ts';
+import { compileGate } from './gate.ts';
+import type { HeadFile } from './head.ts';
+import { headsDir } from './runtime.ts';
+import { type Sample, trainHead } from './train.ts';
+
+export interface TrainingPassage {
+  text: string;
+  narratives: string[];
+  group: string;
+}
+
+/** The corpus train split and each definition's examples (one group per definition). */
+export function trainingPassages(
+  train: readonly CorpusItem[],
+  definitions: readonly NarrativeDefinition[],
+): TrainingPassage[] {
+  const passages: TrainingPassage[] = train.map((i) => ({
+    text: i.text,
+    narratives: i.narratives,
+    group: i.site,
+  }));
+  for (const def of definitions) {
+    for (const text of def.examples.positive)
+      passages.push({ text, narratives: [def.id], group: `examples:${def.id}` });
+    for (const text of def.examples.negative)
+      passages.push({ text, narratives: [], group: `examples:${def.id}` });
+  }
+  return passages;
+}
+
+export interface TrainReport {
+  heads: HeadFile[];
+  gateRecall: Record<string, { found: number; positives: number }>;
+  passages: number;
+}
+
+export async function trainNarratives(options: {
+  definitions: readonly NarrativeDefinition[];
+  train: readonly CorpusItem[];
+  encoder: Encoder;
+  narrativesDir: string;
+  onProgress?: (line: string) => void;
+  write?: boolean;
+}): Promise<TrainReport> {
+  const progress = options.onProgress ?? (() => {});
+  const passages = trainingPassages(options.train, options.definitions);
+  const corpusHash = passagesHash(passages);
+  progress(`embedding ${passages.length} training passages with ${options.encoder.info.version}...`);
+  const embeddings = await options.encoder.embed(passages.map((p) => p.text));
+  const ngrams = passages.map((p) => ngramFeatures(p.text));
+  const compiled = compileNarratives(options.definitions);
+  const ruleTags = passages.map((p) => new Set(tagNarratives(compiled, p.text).narratives));
+  const gate = compileGate(options.definitions);
+  const gated = passages.map((p) => gate.test(p.text));
+
+  const heads: HeadFile[] = [];
+  const gateRecall: TrainReport['gateRecall'] = {};
+  for (const def of options.definitions) {
+    const samples: Sample[] = passages.map((p, i) => ({
+      embedding: embeddings[i] as Float32Array,
+      ngrams: ngrams[i] as ReturnType<typeof ngramFeatures>,
+      label: p.narratives.includes(def.id),
+      group: p.group,
+      rules: (ruleTags[i] as Set<string>).has(def.id),
+    }));
+    const positives = passages.filter((p) => p.narratives.includes(def.id));
+    gateRecall[def.id] = {
+      found: passages.filter((p, i) => p.narratives.includes(def.id) && gated[i]).length,
+      positives: positives.length,
+    };
+    if (!def.gate) {
+      progress(`${def.id}: no gate terms, no head (rules only)`);
+      continue;
+    }
+    if (positives.length < 10) {
+      progress(
+        `${def.id}: ${positives.length} positive passages, too few to train (10 at least); rules only`,
+      );
+      continue;
+    }
+    progress(
+      `${def.id}: training on ${positives.length} positives, ${samples.length - positives.length} negatives...`,
+    );
+    const head = trainHead(samples, { narrative: def.id, encoder: options.encoder.info.version, corpusHash });
+    heads.push(head);
+    progress(
+      `${def.id}: threshold ${head.threshold}, cross-validated (by site, rules OR head) precision ${head.cv.precision}, recall ${head.cv.recall}`,
+    );
+  }
+  if (options.write !== false) {
+    const dir = headsDir(options.narrativesDir);
+    mkdirSync(dir, { recursive: true });
+    for (const head of heads) writeFileSync(join(dir, `${head.narrative}.json`), `${JSON.stringify(head)}\n`);
+  }
+  return { heads, gateRecall, passages: passages.length };
+}

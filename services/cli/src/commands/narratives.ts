@@ -1,0 +1,70 @@
+// `cw narratives train`: fit each narrative's classifier head on the corpus train split and the
+// definitions' examples, print cross-validated precision and recall, write narratives/heads/*.json.
+// `cw narratives eval [--split test|train]`: score keywords, rules, classifier and combined on a split.
+
+import { ensureEncoder, loadEncoder } from '@cw/encoder';
+import {
+  createClassifier,
+  DEFAULT_CORPUS_DIR,
+  DEFAULT_NARRATIVES_DIR,
+  evaluateCorpus,
+  formatCorpusEvaluation,
+  loadCorpus,
+  loadNarrativeDefinitions,
+  trainNarratives,
+} from '@cw/enrichment';
+import { cliConfig } from '../config.ts';
+import type { CommandIo } from '../main.ts';
+
+const USAGE = 'usage: pnpm -s cw narratives train | eval [--split test|train]\n';
+
+export async function run(args: string[], io: CommandIo): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'train' && sub !== 'eval') {
+    io.stderr.write(USAGE);
+    return 2;
+  }
+  const config = cliConfig();
+  const narrativesDir = config.CW_NARRATIVES_DIR ?? DEFAULT_NARRATIVES_DIR;
+  const definitions = loadNarrativeDefinitions(narrativesDir);
+  const corpus = loadCorpus(DEFAULT_CORPUS_DIR);
+  const dir = await ensureEncoder({
+    cacheDir: config.CW_CACHE_DIR,
+    report: (line) => io.stderr.write(`${line}\n`),
+  });
+  const encoder = await loadEncoder(dir);
+  try {
+    if (sub === 'train') {
+      const report = await trainNarratives({
+        definitions,
+        train: corpus.train,
+        encoder,
+        narrativesDir,
+        onProgress: (line) => io.stderr.write(`${line}\n`),
+      });
+      for (const [id, g] of Object.entries(report.gateRecall))
+        io.stdout.write(`gate recall on ${id} training positives: ${g.found}/${g.positives}\n`);
+      for (const head of report.heads)
+        io.stdout.write(
+          `${head.narrative}: threshold ${head.threshold}; cross-validated by site (${head.cv.folds} folds, rules OR head): ` +
+            `precision ${head.cv.precision.toFixed(3)}, recall ${head.cv.recall.toFixed(3)}, F1 ${head.cv.f1.toFixed(3)} ` +
+            `(${head.cv.positives} positives, ${head.cv.negatives} negatives; corpus ${head.corpusHash})\n`,
+        );
+      io.stdout.write(`wrote ${report.heads.length} heads to ${narrativesDir}/heads\n`);
+      return 0;
+    }
+    const i = rest.indexOf('--split');
+    const split = i >= 0 ? rest[i + 1] : 'test';
+    if (split !== 'test' && split !== 'train') {
+      io.stderr.write(USAGE);
+      return 2;
+    }
+    const classifier = await createClassifier({ encoder, definitions, narrativesDir });
+    const ev = await evaluateCorpus(corpus[split], definitions, classifier);
+    io.stdout.write(`split: ${split}; tagger: ${classifier.version}\n`);
+    io.stdout.write(formatCorpusEvaluation(ev));
+    return 0;
+  } finally {
+    await encoder.close();
+  }
+}
