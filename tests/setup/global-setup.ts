@@ -1,6 +1,7 @@
 // Brings the local stack up once per test run (or reuses running servers / CW_*_URL), hands the
 // addresses to every test file, and at the end stops only what it started itself.
 import { connectionSchema, loadConfig, serverUrls } from '@cw/config';
+import { ensureEncoder } from '@cw/encoder';
 import { stackDown, stackUp } from '@cw/stack';
 import type { TestProject } from 'vitest/node';
 
@@ -27,6 +28,10 @@ export default async function setup(project: TestProject) {
   for (const s of servers) {
     console.log(`[stack] tests run against ${s.name} ${s.version} at ${s.url} (${s.origin}, ${s.health})`);
   }
+  // The narrative encoder, once per machine: the classifier tests and the demo test use it.
+  console.log(
+    `[encoder] ${await ensureEncoder({ cacheDir: config.CW_CACHE_DIR, report: (l) => console.log(`[encoder] ${l}`) })}`,
+  );
   project.provide('redisUrl', redisUrl);
   project.provide('esUrl', esUrl);
   const started = servers.filter((s) => s.origin === 'started').map((s) => s.name);

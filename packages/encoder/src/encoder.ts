@@ -23,7 +23,10 @@ export interface Encoder {
 export interface EncoderOptions {
   /** Tokens per text including <s> </s>; longer posts are cut (the head carries the claim). */
   maxTokens?: number;
-  /** Texts per onnxruntime call. */
+  /**
+   * Texts per onnxruntime call. 1 by default: the int8 graph quantizes activations per call, so a
+   * text's vector (and its tags) would otherwise depend on what it was batched with (cos 0.991).
+   */
   batchSize?: number;
   threads?: number;
 }
@@ -42,7 +45,7 @@ export async function loadEncoder(dir: string, options: EncoderOptions = {}): Pr
     graphOptimizationLevel: 'all',
   });
   const maxTokens = Math.min(options.maxTokens ?? 128, vocab.maxPositions);
-  const batchSize = options.batchSize ?? 16;
+  const batchSize = options.batchSize ?? 1;
   const info: EncoderInfo = {
     version: `e5-small-int8-L${vocab.layers}`,
     layers: vocab.layers,

@@ -22,11 +22,14 @@ export { compileGate, type Gate } from './classifier/gate.ts';
 export type { HeadFile } from './classifier/head.ts';
 export {
   type ClassifierResult,
+  type ClassifierStatus,
   combineTags,
   createClassifier,
   headsDir,
   type NarrativeClassifier,
+  openClassifier,
   readHeadFiles,
+  taggerVersion,
 } from './classifier/runtime.ts';
 export { type TrainReport, trainNarratives } from './classifier/train-narratives.ts';
 export {

@@ -46,9 +46,10 @@ export const narrativeDefinitionSchema = z.strictObject({
     .default({}),
   /**
    * Broad candidate terms (`stem*` or whole words, per language): a post matching any is passed to the
-   * trained classifier. Wide on purpose; the classifier, not the gate, decides.
+   * trained classifier. Wide on purpose; the classifier, not the gate, decides. A list of term sets
+   * means all of them: "a Kazakhstan mention" and "a conflict or foreign-policy word".
    */
-  gate: termsSchema.optional(),
+  gate: z.union([termsSchema, z.array(termsSchema).min(1)]).optional(),
   examples: z.strictObject({
     positive: z.array(z.string().min(1)).min(1),
     negative: z.array(z.string().min(1)).min(1),

@@ -6,6 +6,7 @@ export function startOpsServer(
   port: number,
   registry: Registry,
   healthy: () => Promise<boolean>,
+  details: () => Record<string, unknown> = () => ({}),
 ): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -13,7 +14,7 @@ export function startOpsServer(
       healthy().then(
         (ok) => {
           res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
+          res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', ...details() }));
         },
         () => {
           res.writeHead(503).end();

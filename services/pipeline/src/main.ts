@@ -2,7 +2,12 @@
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { serverUrls } from '@cw/config';
-import { createNarrativeRegistry, DEFAULT_NARRATIVES_DIR } from '@cw/enrichment';
+import {
+  createNarrativeRegistry,
+  DEFAULT_NARRATIVES_DIR,
+  openClassifier,
+  taggerVersion,
+} from '@cw/enrichment';
 import { createEsClient, installIndices } from '@cw/es';
 import { registerShutdown } from '@cw/lifecycle';
 import { createLogger } from '@cw/logging';
@@ -32,6 +37,16 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
       log.error({ err }, 'narrative definitions not reloaded; keeping the previous set'),
   });
   const unwatch = narratives.watch();
+  // Without the encoder (not fetched, or failing to load) posts are tagged by the rules alone; that is
+  // said here, in /healthz, and on every post (`tagger`).
+  const { classifier, status: classifierStatus } = await openClassifier({
+    definitions: narratives.definitions(),
+    narrativesDir: config.CW_NARRATIVES_DIR ?? DEFAULT_NARRATIVES_DIR,
+    cacheDir: config.CW_CACHE_DIR,
+  });
+  if (classifier) log.info({ tagger: classifier.version }, 'narrative classifier on');
+  else
+    log.warn({ reason: classifierStatus.reason }, 'narrative classifier off: tagging with the rules alone');
   if (!options.embedded) process.on('SIGHUP', () => narratives.reload());
   const languages = config.CW_LANGUAGES?.split(',');
 
@@ -48,12 +63,23 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
     indexPrefix: config.CW_INDEX_PREFIX,
     log,
     concurrency: config.CW_PIPELINE_CONCURRENCY,
-    enrichContext: () => ({ narratives: narratives.current(), ...(languages ? { languages } : {}) }),
+    enrichContext: () => ({
+      narratives: narratives.current(),
+      ...(languages ? { languages } : {}),
+      ...(classifier ? { classifier } : {}),
+    }),
     metrics,
     lockDurationMs: config.CW_PIPELINE_LOCK_MS,
     stalledIntervalMs: Math.max(1000, Math.floor(config.CW_PIPELINE_LOCK_MS / 2)),
   });
-  const ops = await startOpsServer(config.CW_PIPELINE_PORT, metrics.registry, async () => worker.isRunning());
+  const ops = await startOpsServer(
+    config.CW_PIPELINE_PORT,
+    metrics.registry,
+    async () => worker.isRunning(),
+    () => ({
+      narratives: { ...classifierStatus, tagger: taggerVersion(narratives.definitions(), classifier) },
+    }),
+  );
   log.info(
     { port: config.CW_PIPELINE_PORT, concurrency: config.CW_PIPELINE_CONCURRENCY },
     'pipeline worker started',
@@ -65,6 +91,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
       { name: 'worker', run: () => worker.close() },
       { name: 'ops server', run: () => new Promise((resolve) => ops.close(resolve)) },
       { name: 'narratives watch', run: async () => unwatch() },
+      { name: 'classifier', run: async () => classifier?.close() },
       { name: 'queue', run: () => queue.close() },
       { name: 'elasticsearch', run: () => es.close() },
       { name: 'redis', run: async () => Promise.all([connection.quit(), queueConnection.quit()]) },

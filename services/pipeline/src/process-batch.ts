@@ -1,5 +1,7 @@
 import { collectedPost, type IndexedPost } from '@cw/domain';
+import type { ClassifierResult } from '@cw/enrichment';
 import { type Client, type RejectDoc, type WriteResult, writePosts } from '@cw/es';
+import { cleanText } from './normalise/clean-text.ts';
 import { type EnrichContext, toIndexedPost } from './normalise/to-indexed-post.ts';
 
 export type BatchResult = WriteResult & { received: number };
@@ -20,7 +22,8 @@ export async function processBatch(
   deps: { es: Client; prefix: string; enrich: EnrichContext; source: string; jobId?: string },
 ): Promise<BatchResult> {
   const rejects: RejectDoc[] = [];
-  const written = await writePosts(deps.es, deps.prefix, normalise(raw, deps, rejects), {
+  const classified = await classifyCandidates(raw, deps.enrich);
+  const written = await writePosts(deps.es, deps.prefix, normalise(raw, deps, rejects, classified), {
     rejects,
     ...(deps.jobId ? { jobId: deps.jobId } : {}),
   });
@@ -33,11 +36,13 @@ function* normalise(
   raw: unknown[],
   deps: { enrich: EnrichContext; source: string; jobId?: string },
   rejects: RejectDoc[],
+  classified: ReadonlyMap<number, ClassifierResult>,
 ): Generator<IndexedPost> {
-  for (const item of raw) {
+  for (let i = 0; i < raw.length; i++) {
+    const item = raw[i];
     const parsed = collectedPost.safeParse(item);
     if (parsed.success) {
-      yield toIndexedPost(parsed.data, deps.enrich);
+      yield toIndexedPost(parsed.data, deps.enrich, classified.get(i));
       continue;
     }
     const loose = (item ?? {}) as { channel?: { id?: unknown }; messageId?: unknown };
@@ -55,6 +60,33 @@ function* normalise(
       raw: safeStringify(item),
     });
   }
+}
+
+/**
+ * The batch's candidates (posts the gate lets through) encoded and scored in one pass before any
+ * document is made, so the encoder sees full batches and the writer still gets documents one by one.
+ */
+async function classifyCandidates(
+  raw: unknown[],
+  ctx: EnrichContext,
+): Promise<Map<number, ClassifierResult>> {
+  const result = new Map<number, ClassifierResult>();
+  const classifier = ctx.classifier;
+  if (!classifier) return result;
+  const index: number[] = [];
+  const texts: string[] = [];
+  raw.forEach((item, i) => {
+    const text = (item as { text?: unknown } | null)?.text;
+    if (typeof text !== 'string' || !classifier.gate.test(text)) return;
+    index.push(i);
+    texts.push(cleanText(text));
+  });
+  if (texts.length === 0) return result;
+  const scored = await classifier.classify(texts);
+  index.forEach((i, k) => {
+    result.set(i, scored[k] as ClassifierResult);
+  });
+  return result;
 }
 
 function safeStringify(value: unknown): string {

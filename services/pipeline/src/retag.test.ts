@@ -31,7 +31,8 @@ describe('retag', () => {
     const narratives = compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR));
     const result = await retag(ctx.es, ctx.prefix, narratives, { pageSize: 2 });
     await ctx.es.indices.refresh({ index: `${ctx.prefix}-*` });
-    expect(result).toEqual({ scanned: 3, changed: 2, skipped: 0 });
+    // All three change: two gain the narrative, and every post records the new tagger version.
+    expect(result).toEqual({ scanned: 3, changed: 3, skipped: 0 });
     expect((await tagged()).count).toBe(2);
     const doc = await ctx.es.get<{ narrativeEvidence: { narrative: string }[]; version: number }>({
       index: names.postsIndex(posts[0]?.postedAt as string),

@@ -1,5 +1,11 @@
 import type { IndexedPost } from '@cw/domain';
-import { type CompiledNarratives, tagNarratives } from '@cw/enrichment';
+import {
+  type CompiledNarratives,
+  combineTags,
+  type NarrativeClassifier,
+  taggerVersion,
+  tagNarratives,
+} from '@cw/enrichment';
 import { type Client, indexNames } from '@cw/es';
 
 export type RetagResult = { scanned: number; changed: number; skipped: number };
@@ -13,7 +19,14 @@ export async function retag(
   es: Client,
   prefix: string,
   narratives: CompiledNarratives,
-  options: { from?: string; to?: string; pageSize?: number; onProgress?: (r: RetagResult) => void } = {},
+  options: {
+    from?: string;
+    to?: string;
+    pageSize?: number;
+    onProgress?: (r: RetagResult) => void;
+    /** The trained heads; without them posts are re-tagged by the rules alone. */
+    classifier?: NarrativeClassifier;
+  } = {},
 ): Promise<RetagResult> {
   const names = indexNames(prefix);
   const result: RetagResult = { scanned: 0, changed: 0, skipped: 0 };
@@ -39,17 +52,29 @@ export async function retag(
       if (hits.length === 0) break;
       searchAfter = hits[hits.length - 1]?.sort;
       const changed: IndexedPost[] = [];
-      for (const hit of hits) {
-        const post = hit._source;
-        if (!post) continue;
+      const classifier = options.classifier;
+      const posts = hits.map((h) => h._source).filter((p): p is IndexedPost => p !== undefined);
+      const candidates = classifier ? posts.filter((p) => classifier.gate.test(p.text)) : [];
+      const scored = classifier ? await classifier.classify(candidates.map((p) => p.text)) : [];
+      const resultOf = new Map(candidates.map((p, i) => [p, scored[i]]));
+      const order = narratives.compiled.map((d) => d.id);
+      const tagger = taggerVersion(narratives.definitions, classifier);
+      for (const post of posts) {
         result.scanned += 1;
-        const tags = tagNarratives(narratives, post.text, post.lang);
+        const rules = tagNarratives(narratives, post.text, post.lang);
+        const tags = combineTags(rules, resultOf.get(post), classifier, order);
         if (
+          post.tagger === tagger &&
           JSON.stringify(tags.narratives) === JSON.stringify(post.narratives) &&
           JSON.stringify(tags.narrativeEvidence) === JSON.stringify(post.narrativeEvidence)
         )
           continue;
-        changed.push({ ...post, narratives: tags.narratives, narrativeEvidence: tags.narrativeEvidence });
+        changed.push({
+          ...post,
+          narratives: tags.narratives,
+          narrativeEvidence: tags.narrativeEvidence,
+          tagger,
+        });
       }
       if (changed.length > 0) {
         await es.helpers.bulk<IndexedPost>({

@@ -14,6 +14,8 @@ export const corpusItem = z.object({
   narratives: z.array(z.string()),
   url: z.string().url(),
   note: z.string().min(1),
+  /** hard_negative: same topics, no narrative; negative: an ordinary post. */
+  kind: z.enum(['positive', 'hard_negative', 'negative']).optional(),
 });
 
 export type CorpusItem = z.infer<typeof corpusItem> & { site: string };
@@ -41,6 +43,13 @@ export function readCorpusFile(path: string): CorpusItem[] {
 
 export function loadCorpus(dir = DEFAULT_CORPUS_DIR): { train: CorpusItem[]; test: CorpusItem[] } {
   return { train: readCorpusFile(join(dir, 'train.jsonl')), test: readCorpusFile(join(dir, 'test.jsonl')) };
+}
+
+/** The split a site's passages belong to: a hash of the site, so it is the same on every machine. */
+export const TEST_SHARE = 0.45;
+export function splitOfSite(site: string): 'train' | 'test' {
+  const h = Number.parseInt(createHash('sha256').update(site).digest('hex').slice(0, 8), 16);
+  return h / 2 ** 32 < TEST_SHARE ? 'test' : 'train';
 }
 
 /** Identifies a set of training passages; a head records the hash of the passages it was fitted on. */

@@ -70,8 +70,8 @@ export async function evaluateCorpus(
 ): Promise<CorpusEvaluation> {
   const compiled = compileNarratives(definitions);
   const narratives = definitions.map((d) => d.id);
-  const gated = items.map((i) => classifier?.gate.test(i.text) ?? false);
-  const candidates = items.filter((_, i) => gated[i]);
+  const gated = items.map((i) => classifier?.gate.match(i.text) ?? []);
+  const candidates = items.filter((_, i) => (gated[i] as string[]).length > 0);
   const results = classifier ? await classifier.classify(candidates.map((c) => c.text)) : [];
   const scoreOf = new Map(candidates.map((c, k) => [c, results[k]?.scores ?? {}]));
   const ev: CorpusEvaluation = {
@@ -123,10 +123,10 @@ export async function evaluateCorpus(
       if (label) {
         const g = ev.gate[id] as { found: number; positives: number };
         g.positives++;
-        if (gated[i]) g.found++;
+        if ((gated[i] as string[]).includes(id)) g.found++;
       }
     }
-    if (item.narratives.length === 0) {
+    if (item.narratives.length === 0 && item.kind !== 'negative') {
       ev.hardNegatives.total++;
       for (const m of METHODS) if (taggedAny[m]) ev.hardNegatives.tagged[m]++;
     }

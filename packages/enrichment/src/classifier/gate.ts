@@ -14,21 +14,43 @@ function termPattern(term: string): string {
 }
 
 export interface Gate {
-  /** Whether the post may carry any narrative with a gate. */
+  /** Whether the post may carry any narrative with a gate (one regular expression: most posts stop here). */
   test(text: string): boolean;
+  /**
+   * The narratives whose own gate the post passes: a head scores only posts its narrative's gate
+   * lets through (a classifieds post naming Almaty passes the Kazakhstan gate, not the military one,
+   * and a recruitment head has never seen its like).
+   */
+  match(text: string): string[];
   /** Narratives whose definition has gate terms. */
   narratives: readonly string[];
 }
 
+function alternation(terms: Iterable<string>): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${[...new Set(terms)].sort().join('|')})`, 'u');
+}
+
 export function compileGate(definitions: readonly NarrativeDefinition[]): Gate {
-  const terms = new Set<string>();
-  const narratives: string[] = [];
+  const own: { id: string; res: RegExp[] }[] = [];
+  const all: string[] = [];
   for (const def of definitions) {
     if (!def.gate) continue;
-    narratives.push(def.id);
-    for (const list of Object.values(def.gate)) for (const term of list) terms.add(termPattern(term));
+    const sets = Array.isArray(def.gate) ? def.gate : [def.gate];
+    const res = sets.map((set) => alternation(Object.values(set).flatMap((list) => list.map(termPattern))));
+    // The first set of each definition is the quick test for "any narrative".
+    all.push(...Object.values(sets[0] ?? {}).flatMap((list) => list.map(termPattern)));
+    own.push({ id: def.id, res });
   }
-  if (terms.size === 0) return { test: () => false, narratives };
-  const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${[...terms].sort().join('|')})`, 'u');
-  return { test: (text) => re.test(text.toLowerCase()), narratives };
+  const narratives = own.map((o) => o.id);
+  if (all.length === 0) return { test: () => false, match: () => [], narratives };
+  const any = alternation(all);
+  return {
+    test: (text) =>
+      any.test(text.toLowerCase()) && own.some((o) => o.res.every((re) => re.test(text.toLowerCase()))),
+    match: (text) => {
+      const lower = text.toLowerCase();
+      return own.filter((o) => o.res.every((re) => re.test(lower))).map((o) => o.id);
+    },
+    narratives,
+  };
 }

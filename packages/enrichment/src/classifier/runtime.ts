@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Encoder } from '@cw/encoder';
+import { type Encoder, encoderDir, encoderReady, loadEncoder } from '@cw/encoder';
 import type { NarrativeEvidence, NarrativeTags } from '../narrative-match.ts';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
 import { type CorpusItem, loadCorpus, passagesHash } from './corpus.ts';
@@ -37,6 +37,8 @@ export interface NarrativeClassifier {
 
 export const NEIGHBOURS = 2;
 const NEIGHBOUR_TEXT = 240;
+/** Results kept by text: forwards and copy-paste campaigns repeat a text across channels. */
+const MEMO_SIZE = 4096;
 
 export function headsDir(narrativesDir: string): string {
   return join(narrativesDir, 'heads');
@@ -89,6 +91,7 @@ export async function createClassifier(options: {
     .digest('hex')
     .slice(0, 8);
 
+  const memo = new Map<string, ClassifierResult>();
   const nearest = (e: Float32Array): Neighbour[] => {
     const best: { i: number; s: number }[] = [];
     for (let i = 0; i < passages.length; i++) {
@@ -119,13 +122,20 @@ export async function createClassifier(options: {
     gate,
     async classify(texts) {
       if (heads.length === 0 || texts.length === 0) return texts.map(() => ({ scores: {}, nearest: [] }));
-      const embeddings = await encoder.embed(texts);
-      return embeddings.map((e, i) => {
-        const ngrams = ngramFeatures(texts[i] as string);
+      const missing = [...new Set(texts.filter((t) => !memo.has(t)))];
+      const embeddings = await encoder.embed(missing);
+      embeddings.forEach((e, i) => {
+        const text = missing[i] as string;
+        const ngrams = ngramFeatures(text);
         const scores: Record<string, number> = {};
-        for (const head of heads) scores[head.narrative] = Math.round(head.score(e, ngrams) * 1000) / 1000;
-        return { scores, nearest: nearest(e) };
+        const open = gate.match(text);
+        for (const head of heads)
+          if (open.includes(head.narrative))
+            scores[head.narrative] = Math.round(head.score(e, ngrams) * 1000) / 1000;
+        if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+        memo.set(text, { scores, nearest: nearest(e) });
       });
+      return texts.map((t) => memo.get(t) ?? { scores: {}, nearest: [] });
     },
     close: () => encoder.close(),
   };
@@ -157,4 +167,68 @@ export function combineTags(
   }
   const narratives = order.filter((id) => evidence.has(id));
   return { narratives, narrativeEvidence: narratives.map((id) => evidence.get(id) as NarrativeEvidence) };
+}
+
+export interface ClassifierStatus {
+  classifier: 'on' | 'off';
+  /** Why it is off, in words an operator can act on. */
+  reason?: string;
+  version?: string;
+}
+
+/**
+ * The classifier if the encoder has been fetched and heads exist for it; otherwise undefined and the
+ * reason. Never throws: without the model, tagging runs on the rules alone and says so.
+ */
+export async function openClassifier(options: {
+  definitions: readonly NarrativeDefinition[];
+  narrativesDir: string;
+  cacheDir?: string;
+  corpusDir?: string;
+}): Promise<{ classifier?: NarrativeClassifier; status: ClassifierStatus }> {
+  const dir = encoderDir(options.cacheDir);
+  if (!encoderReady(dir))
+    return {
+      status: { classifier: 'off', reason: `encoder not fetched (${dir}); run pnpm -s cw stack up` },
+    };
+  let encoder: Encoder | undefined;
+  try {
+    encoder = await loadEncoder(dir);
+    const classifier = await createClassifier({ ...options, encoder });
+    if (classifier.heads.length === 0) {
+      await encoder.close();
+      return {
+        status: {
+          classifier: 'off',
+          reason: `no trained heads for ${encoder.info.version} in ${headsDir(options.narrativesDir)}; run pnpm -s cw narratives train`,
+        },
+      };
+    }
+    return { classifier, status: { classifier: 'on', version: classifier.version } };
+  } catch (err) {
+    await encoder?.close().catch(() => {});
+    return {
+      status: {
+        classifier: 'off',
+        reason: `encoder failed to load: ${err instanceof Error ? err.message : String(err)}`,
+      },
+    };
+  }
+}
+
+const taggerMemo = new WeakMap<readonly NarrativeDefinition[], string>();
+
+/** "rules-<hash of the definitions>", plus "+<encoder>/heads-<hash>" when the classifier runs. */
+export function taggerVersion(
+  definitions: readonly NarrativeDefinition[],
+  classifier?: Pick<NarrativeClassifier, 'version'>,
+): string {
+  let rules = taggerMemo.get(definitions);
+  if (!rules) {
+    const h = createHash('sha256');
+    for (const d of definitions) h.update(JSON.stringify({ ...d, source: undefined }));
+    rules = `rules-${h.digest('hex').slice(0, 8)}`;
+    taggerMemo.set(definitions, rules);
+  }
+  return classifier ? `${rules}+${classifier.version}` : rules;
 }

@@ -61,7 +61,7 @@ export async function trainNarratives(options: {
   const compiled = compileNarratives(options.definitions);
   const ruleTags = passages.map((p) => new Set(tagNarratives(compiled, p.text).narratives));
   const gate = compileGate(options.definitions);
-  const gated = passages.map((p) => gate.test(p.text));
+  const gated = passages.map((p) => gate.match(p.text));
 
   const heads: HeadFile[] = [];
   const gateRecall: TrainReport['gateRecall'] = {};
@@ -72,10 +72,13 @@ export async function trainNarratives(options: {
       label: p.narratives.includes(def.id),
       group: p.group,
       rules: (ruleTags[i] as Set<string>).has(def.id),
+      gated: (gated[i] as string[]).includes(def.id),
     }));
     const positives = passages.filter((p) => p.narratives.includes(def.id));
     gateRecall[def.id] = {
-      found: passages.filter((p, i) => p.narratives.includes(def.id) && gated[i]).length,
+      found: passages.filter(
+        (p, i) => p.narratives.includes(def.id) && (gated[i] as string[]).includes(def.id),
+      ).length,
       positives: positives.length,
     };
     if (!def.gate) {

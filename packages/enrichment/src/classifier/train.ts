@@ -11,6 +11,8 @@ export interface Sample {
   group: string;
   /** Whether the rules tag this narrative: the head is judged combined with them (rules OR head). */
   rules: boolean;
+  /** Whether the narrative's gate lets the passage through; if not, the head never sees it (rules alone). */
+  gated: boolean;
 }
 
 export interface FitOptions {
@@ -183,7 +185,7 @@ export function countCombined(
 ): Counts {
   const c: Counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
   samples.forEach((s, i) => {
-    const tagged = combined(s.rules, scores[i] as number, threshold, veto);
+    const tagged = s.gated ? combined(s.rules, scores[i] as number, threshold, veto) : s.rules;
     if (tagged && s.label) c.tp++;
     else if (tagged) c.fp++;
     else if (s.label) c.fn++;

@@ -1,5 +1,10 @@
 import { serverUrls } from '@cw/config';
-import { compileNarratives, DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
+import {
+  compileNarratives,
+  DEFAULT_NARRATIVES_DIR,
+  loadNarrativeDefinitions,
+  openClassifier,
+} from '@cw/enrichment';
 import { createEsClient } from '@cw/es';
 import { retag } from '@cw/pipeline';
 import { cliConfig } from '../config.ts';
@@ -17,14 +22,25 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   };
   const from = arg('--from');
   const to = arg('--to');
-  const narratives = compileNarratives(
-    loadNarrativeDefinitions(config.CW_NARRATIVES_DIR ?? DEFAULT_NARRATIVES_DIR),
+  const narrativesDir = config.CW_NARRATIVES_DIR ?? DEFAULT_NARRATIVES_DIR;
+  const definitions = loadNarrativeDefinitions(narrativesDir);
+  const narratives = compileNarratives(definitions);
+  const { classifier, status } = await openClassifier({
+    definitions,
+    narrativesDir,
+    cacheDir: config.CW_CACHE_DIR,
+  });
+  io.stderr.write(
+    classifier
+      ? `retag: with the classifier ${classifier.version}\n`
+      : `retag: rules alone (${status.reason})\n`,
   );
   const es = createEsClient(serverUrls(config).esUrl, { requestTimeoutMs: 120_000 });
   try {
     const result = await retag(es, config.CW_INDEX_PREFIX, narratives, {
       ...(from ? { from } : {}),
       ...(to ? { to } : {}),
+      ...(classifier ? { classifier } : {}),
       onProgress: (r) => io.stderr.write(`\rretag: ${r.scanned} scanned, ${r.changed} changed`),
     });
     io.stderr.write('\n');
@@ -33,6 +49,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     );
     return 0;
   } finally {
+    await classifier?.close();
     await es.close();
   }
 }

@@ -1,12 +1,28 @@
+import { encoderDir, encoderReady, ensureEncoder } from '@cw/encoder';
+import { DEFAULT_NARRATIVES_DIR, headsDir, readHeadFiles } from '@cw/enrichment';
 import { stackDown, stackStatus, stackUp } from '@cw/stack';
 import { cliConfig, stackOptions } from '../config.ts';
 import type { CommandIo } from '../main.ts';
 
 const USAGE = 'usage: pnpm -s cw stack up | down | status\n';
 
+/** Whether the services will tag with the classifier or the rules alone, and why. */
+function classifierStatus(cacheDir: string | undefined, narrativesDir: string): string {
+  const dir = encoderDir(cacheDir);
+  const label = 'classifier'.padEnd(13);
+  if (!encoderReady(dir))
+    return `${label} off: encoder not fetched (${dir}); \`pnpm -s cw stack up\` fetches it`;
+  const version = `e5-small-int8-L${dir.split('-L').pop()}`;
+  const heads = readHeadFiles(headsDir(narrativesDir)).filter((h) => h.encoder === version);
+  if (heads.length === 0)
+    return `${label} off: no heads trained for ${version}; run \`pnpm -s cw narratives train\``;
+  return `${label} on: ${version}, heads ${heads.map((h) => `${h.narrative} (threshold ${h.threshold})`).join(', ')}`;
+}
+
 export async function run(args: string[], io: CommandIo): Promise<number> {
   const [action] = args;
-  const options = stackOptions(cliConfig());
+  const config = cliConfig();
+  const options = stackOptions(config);
   const say = (line: string) => io.stdout.write(`${line}\n`);
   switch (action) {
     case 'up': {
@@ -21,6 +37,9 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
               : 'external, not managed here';
         say(`${s.name.padEnd(13)} ${s.version.padEnd(8)} ${s.url.padEnd(24)} ${s.health}  ${what}`);
       }
+      // The narrative encoder is fetched and converted once, like Elasticsearch.
+      const dir = await ensureEncoder({ cacheDir: config.CW_CACHE_DIR, report: say });
+      say(`${'encoder'.padEnd(13)} ${dir}`);
       if (servers.some((s) => s.origin === 'started'))
         say(`stack up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return 0;
@@ -37,6 +56,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
           say(`${s.name.padEnd(13)} ${s.version.padEnd(8)} ${s.url.padEnd(24)} ${s.health}  ${pid}`);
         }
       }
+      say(classifierStatus(config.CW_CACHE_DIR, config.CW_NARRATIVES_DIR ?? DEFAULT_NARRATIVES_DIR));
       return servers.every((s) => s.origin !== 'down') ? 0 : 1;
     }
     default:

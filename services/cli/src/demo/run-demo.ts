@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { replayFile } from '@cw/collector';
 import { serverUrls } from '@cw/config';
+import { ensureEncoder } from '@cw/encoder';
 import { clusters, createEsClient, indexNames, installIndices, topChannels } from '@cw/es';
 import { createQueue } from '@cw/queues';
 import { createRedis } from '@cw/redis';
@@ -48,6 +49,8 @@ export async function runDemo(config: CliConfig, options: DemoOptions, err: Out)
   const servers = await stackUp(stackOptions(config), (line) => say(`[stack] ${line}`));
   for (const s of servers) say(`[stack] ${s.name} ${s.version} at ${s.url} (${s.origin})`);
   const startedServers = servers.filter((s) => s.origin === 'started').map((s) => s.name);
+  // The narrative encoder, fetched and converted once (the pipeline tags with the rules alone without it).
+  await ensureEncoder({ cacheDir: config.CW_CACHE_DIR, report: (line) => say(`[encoder] ${line}`) });
   phase('stack');
 
   // 2. Sample channels: a month ending at the current hour.

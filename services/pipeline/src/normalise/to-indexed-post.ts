@@ -1,14 +1,41 @@
 import { type CollectedPost, type IndexedPost, postId, postUrl } from '@cw/domain';
-import { type CompiledNarratives, enrich } from '@cw/enrichment';
+import {
+  type ClassifierResult,
+  type CompiledNarratives,
+  combineTags,
+  enrich,
+  type NarrativeClassifier,
+  taggerVersion,
+} from '@cw/enrichment';
 import { cleanText } from './clean-text.ts';
 import { extractEntities } from './entities.ts';
 
-export type EnrichContext = { narratives: CompiledNarratives; languages?: readonly string[] };
+export type EnrichContext = {
+  narratives: CompiledNarratives;
+  languages?: readonly string[];
+  /** The trained heads; absent when the encoder is not fetched or failed to load (rules alone). */
+  classifier?: NarrativeClassifier;
+};
 
-/** A valid collected post becomes the indexed document: cleaned, with entities, tags and stems. */
-export function toIndexedPost(post: CollectedPost, ctx: EnrichContext): IndexedPost {
+/**
+ * A valid collected post becomes the indexed document: cleaned, with entities, tags and stems.
+ * `classified` is the classifier's verdict on the post's cleaned text, when it was a candidate.
+ */
+export function toIndexedPost(
+  post: CollectedPost,
+  ctx: EnrichContext,
+  classified?: ClassifierResult,
+): IndexedPost {
   const text = cleanText(post.text);
   const tags = enrich(text, ctx);
+  const narrativeTags = classified
+    ? combineTags(
+        tags,
+        classified,
+        ctx.classifier,
+        ctx.narratives.compiled.map((d) => d.id),
+      )
+    : tags;
   // Every field is written out rather than spread from `post`: a spread followed by new keys costs
   // V8 a map transition per key per post, which was a fifth of the worker's time in `pnpm bench`.
   // Undefined optional fields are left out of the JSON sent to Elasticsearch.
@@ -34,8 +61,9 @@ export function toIndexedPost(post: CollectedPost, ctx: EnrichContext): IndexedP
     entities: extractEntities(text, post.links ?? []),
     lang: tags.lang,
     langConfidence: tags.langConfidence,
-    narratives: tags.narratives,
-    narrativeEvidence: tags.narrativeEvidence,
+    narratives: narrativeTags.narratives,
+    narrativeEvidence: narrativeTags.narrativeEvidence,
+    tagger: taggerVersion(ctx.narratives.definitions, ctx.classifier),
     fingerprint: tags.fingerprint,
     fingerprintBands: tags.fingerprintBands,
     textStems: tags.textStems,
