@@ -1,4 +1,4 @@
-import { encoderDir, encoderReady, ensureEncoder } from '@cw/encoder';
+import { DEFAULT_MAX_TOKENS, encoderDir, encoderReady, ensureEncoder } from '@cw/encoder';
 import { DEFAULT_NARRATIVES_DIR, headsDir, readHeadFiles } from '@cw/enrichment';
 import { stackDown, stackStatus, stackUp } from '@cw/stack';
 import { cliConfig, stackOptions } from '../config.ts';
@@ -12,7 +12,7 @@ function classifierStatus(cacheDir: string | undefined, narrativesDir: string): 
   const label = 'classifier'.padEnd(13);
   if (!encoderReady(dir))
     return `${label} off: encoder not fetched (${dir}); \`pnpm -s cw stack up\` fetches it`;
-  const version = `e5-small-int8-L${dir.split('-L').pop()}`;
+  const version = `e5-small-int8-L${dir.split('-L').pop()}-T${DEFAULT_MAX_TOKENS}`;
   const heads = readHeadFiles(headsDir(narrativesDir)).filter((h) => h.encoder === version);
   if (heads.length === 0)
     return `${label} off: no heads trained for ${version}; run \`pnpm -s cw narratives train\``;

@@ -5,11 +5,16 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import {
   type CompiledNarratives,
+  combineTags,
   compileNarratives,
   DEFAULT_LANGUAGES,
   DEFAULT_NARRATIVES_DIR,
   enrich,
   loadNarrativeDefinitions,
+  type NarrativeClassifier,
+  type NarrativeEvidence,
+  openClassifier,
+  taggerVersion,
 } from '@cw/enrichment';
 
 export interface CommandIo {
@@ -18,9 +23,17 @@ export interface CommandIo {
   stderr: NodeJS.WritableStream;
 }
 
-const USAGE = 'usage: pnpm -s cw tag [--languages ru,kk,en,…] < posts.jsonl > tagged.jsonl\n';
+const USAGE =
+  'usage: pnpm -s cw tag [--languages ru,kk,en,…] [--explain] [--rules-only] < posts.jsonl > tagged.jsonl\n' +
+  '  --explain      a readable account of each post: rule terms, classifier score, nearest labelled passages\n' +
+  '  --rules-only   tag without the trained classifier\n';
 
-export function tagLine(line: string, narratives: CompiledNarratives, languages: readonly string[]): object {
+export async function tagLine(
+  line: string,
+  narratives: CompiledNarratives,
+  languages: readonly string[],
+  classifier?: NarrativeClassifier,
+): Promise<object> {
   let input: unknown;
   try {
     input = JSON.parse(line);
@@ -32,13 +45,23 @@ export function tagLine(line: string, narratives: CompiledNarratives, languages:
   }
   const record = input as Record<string, unknown>;
   if (typeof record['text'] !== 'string') return { ...record, error: 'missing string field "text"' };
-  const result = enrich(record['text'], { narratives, languages });
+  const text = record['text'];
+  const result = enrich(text, { narratives, languages });
+  const classified = classifier?.gate.test(text) ? (await classifier.classify([text]))[0] : undefined;
+  const tags = combineTags(
+    result,
+    classified,
+    classifier,
+    narratives.compiled.map((d) => d.id),
+  );
   return {
     ...record,
     lang: result.lang,
     langConfidence: result.langConfidence,
-    narratives: result.narratives,
-    narrativeEvidence: result.narrativeEvidence,
+    narratives: tags.narratives,
+    narrativeEvidence: tags.narrativeEvidence,
+    tagger: taggerVersion(narratives.definitions, classifier),
+    ...(classified ? { classifierScores: classified.scores } : {}),
     fingerprint: result.fingerprint,
     fingerprintBands: result.fingerprintBands,
   };
@@ -46,10 +69,16 @@ export function tagLine(line: string, narratives: CompiledNarratives, languages:
 
 export async function run(args: string[], io: CommandIo): Promise<number> {
   let languages: readonly string[] = DEFAULT_LANGUAGES;
+  let explain = false;
+  let rulesOnly = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--languages' && args[i + 1]) {
       languages = (args[++i] ?? '').split(',').filter(Boolean);
+    } else if (arg === '--explain') {
+      explain = true;
+    } else if (arg === '--rules-only') {
+      rulesOnly = true;
     } else if (arg === '--help' || arg === '-h') {
       io.stdout.write(USAGE);
       return 0;
@@ -59,19 +88,66 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     }
   }
   const dir = process.env['CW_NARRATIVES_DIR'] || DEFAULT_NARRATIVES_DIR;
-  const narratives = compileNarratives(loadNarrativeDefinitions(dir));
+  const definitions = loadNarrativeDefinitions(dir);
+  const narratives = compileNarratives(definitions);
+  const { classifier, status } = rulesOnly
+    ? { classifier: undefined, status: { reason: '--rules-only' } }
+    : await openClassifier({ definitions, narrativesDir: dir, cacheDir: process.env['CW_CACHE_DIR'] });
+  if (!classifier)
+    io.stderr.write(`cw tag: classifier off (${status.reason}); tagging with the rules alone\n`);
 
   let tagged = 0;
   let errors = 0;
   const lines = createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
     if (line.trim() === '') continue; // blank lines (a trailing newline, spacing) carry no record
-    const out = tagLine(line, narratives, languages);
+    const out = await tagLine(line, narratives, languages, classifier);
     if ('error' in out) errors++;
     else tagged++;
+    const written = explain ? explanation(out as Tagged) : `${JSON.stringify(out)}\n`;
     // Respect backpressure so a slow consumer does not make us buffer the whole input.
-    if (!io.stdout.write(`${JSON.stringify(out)}\n`)) await once(io.stdout, 'drain');
+    if (!io.stdout.write(written)) await once(io.stdout, 'drain');
   }
+  await classifier?.close();
   if (errors > 0) io.stderr.write(`cw tag: ${tagged} tagged, ${errors} with errors\n`);
   return 0;
+}
+
+type Tagged = {
+  text?: string;
+  error?: string;
+  lang?: string;
+  narratives?: string[];
+  narrativeEvidence?: NarrativeEvidence[];
+  classifierScores?: Record<string, number>;
+  tagger?: string;
+};
+
+/** What --explain prints for one post: the verdict, then what each tag rests on. */
+export function explanation(t: Tagged): string {
+  if (t.error) return `error: ${t.error}\n\n`;
+  const head = (t.text ?? '').replace(/\s+/g, ' ');
+  const out = [`${head.length > 100 ? `${head.slice(0, 100)}…` : head}`];
+  out.push(
+    `  lang ${t.lang}; narratives: ${t.narratives?.length ? t.narratives.join(', ') : 'none'}; tagger ${t.tagger}`,
+  );
+  for (const e of t.narrativeEvidence ?? []) {
+    out.push(`  ${e.narrative}:`);
+    if (e.signals.length > 0)
+      out.push(
+        `    rules (score ${e.score}): ${e.signals.map((s) => `${s.group} "${s.matched}"`).join(', ')}`,
+      );
+    else out.push('    rules: no match');
+    if (e.classifier)
+      out.push(
+        `    classifier: ${e.classifier.score} (tags at ${e.classifier.threshold}, overrules the rules below ${e.classifier.veto})`,
+      );
+    for (const n of e.nearest ?? [])
+      out.push(
+        `    nearest (${n.similarity}, ${n.narratives.join('+') || 'no narrative'}): ${n.url}\n      ${n.text.replace(/\s+/g, ' ')}`,
+      );
+  }
+  for (const [narrative, score] of Object.entries(t.classifierScores ?? {}))
+    if (!t.narratives?.includes(narrative)) out.push(`  not ${narrative}: classifier ${score}`);
+  return `${out.join('\n')}\n\n`;
 }
