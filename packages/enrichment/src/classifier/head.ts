@@ -14,7 +14,16 @@ export interface HeadFile {
   /** A rule hit counts only when the head's score reaches this (0: the rules always count). */
   veto: number;
   /** Cross-validated on the train split, grouped by site, at `threshold` (combined with the rules). */
-  cv: { precision: number; recall: number; f1: number; positives: number; negatives: number; folds: number };
+  cv: {
+    precision: number;
+    recall: number;
+    f1: number;
+    /** Share of the hard negatives tagged (rules OR head). */
+    hardNegativesTagged?: number;
+    positives: number;
+    negatives: number;
+    folds: number;
+  };
   ngramWeight: number;
   l2: number;
   bias: number;

@@ -17,6 +17,8 @@ export interface TrainingPassage {
   text: string;
   narratives: string[];
   group: string;
+  /** Same topic, no narrative (corpus kind hard_negative, or a definition's negative example). */
+  hardNegative: boolean;
 }
 
 /** The corpus train split and each definition's examples (one group per definition). */
@@ -28,12 +30,13 @@ export function trainingPassages(
     text: i.text,
     narratives: i.narratives,
     group: i.site,
+    hardNegative: i.narratives.length === 0 && i.kind !== 'negative',
   }));
   for (const def of definitions) {
     for (const text of def.examples.positive)
-      passages.push({ text, narratives: [def.id], group: `examples:${def.id}` });
+      passages.push({ text, narratives: [def.id], group: `examples:${def.id}`, hardNegative: false });
     for (const text of def.examples.negative)
-      passages.push({ text, narratives: [], group: `examples:${def.id}` });
+      passages.push({ text, narratives: [], group: `examples:${def.id}`, hardNegative: true });
   }
   return passages;
 }
@@ -73,6 +76,7 @@ export async function trainNarratives(options: {
       group: p.group,
       rules: (ruleTags[i] as Set<string>).has(def.id),
       gated: (gated[i] as string[]).includes(def.id),
+      hardNegative: p.hardNegative,
     }));
     const positives = passages.filter((p) => p.narratives.includes(def.id));
     gateRecall[def.id] = {

@@ -47,7 +47,8 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       for (const head of report.heads)
         io.stdout.write(
           `${head.narrative}: threshold ${head.threshold}; cross-validated by site (${head.cv.folds} folds, rules OR head): ` +
-            `precision ${head.cv.precision.toFixed(3)}, recall ${head.cv.recall.toFixed(3)}, F1 ${head.cv.f1.toFixed(3)} ` +
+            `precision ${head.cv.precision.toFixed(3)}, recall ${head.cv.recall.toFixed(3)}, F1 ${head.cv.f1.toFixed(3)}, ` +
+            `hard negatives tagged ${head.cv.hardNegativesTagged ?? '?'} ` +
             `(${head.cv.positives} positives, ${head.cv.negatives} negatives; corpus ${head.corpusHash})\n`,
         );
       io.stdout.write(`wrote ${report.heads.length} heads to ${narrativesDir}/heads\n`);
