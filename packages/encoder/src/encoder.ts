@@ -40,6 +40,8 @@ const PREFIX = 'query: ';
 // Text beyond this many characters cannot fit in maxTokens anyway; cutting first bounds the Viterbi.
 const CHARS_PER_TOKEN_BOUND = 8;
 
+// onnxruntime-node runs a session on the calling (JS) thread: while a post is encoded the event loop
+// waits, and a second session in the same thread gives nothing (measured: 6.3 vs 6.9 ms per text).
 export async function loadEncoder(dir: string, options: EncoderOptions = {}): Promise<Encoder> {
   const vocab = JSON.parse(readFileSync(join(dir, 'vocab.json'), 'utf8')) as VocabFile;
   const tokenizer = new UnigramTokenizer(vocab);
