@@ -1,6 +1,7 @@
 // `cw narratives train`: fit each narrative's classifier head on the corpus train split and the
 // definitions' examples, print cross-validated precision and recall, write narratives/heads/*.json.
 // `cw narratives eval [--split test|train]`: score keywords, rules, classifier and combined on a split.
+// `cw narratives encoder`: fetch and convert the encoder once (as `cw stack up` does), for image builds.
 
 import { ensureEncoder, loadEncoder } from '@cw/encoder';
 import {
@@ -16,15 +17,24 @@ import {
 import { cliConfig } from '../config.ts';
 import type { CommandIo } from '../main.ts';
 
-const USAGE = 'usage: pnpm -s cw narratives train | eval [--split test|train]\n';
+const USAGE = 'usage: pnpm -s cw narratives train | eval [--split test|train] | encoder\n';
 
 export async function run(args: string[], io: CommandIo): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'train' && sub !== 'eval') {
+  if (sub !== 'train' && sub !== 'eval' && sub !== 'encoder') {
     io.stderr.write(USAGE);
     return 2;
   }
   const config = cliConfig();
+  if (sub === 'encoder') {
+    // Fetch and convert the encoder only (what `cw stack up` does beside the servers): image builds.
+    const ready = await ensureEncoder({
+      cacheDir: config.CW_CACHE_DIR,
+      report: (l) => io.stderr.write(`${l}\n`),
+    });
+    io.stdout.write(`${ready}\n`);
+    return 0;
+  }
   const narrativesDir = config.CW_NARRATIVES_DIR ?? DEFAULT_NARRATIVES_DIR;
   const definitions = loadNarrativeDefinitions(narrativesDir);
   const corpus = loadCorpus(DEFAULT_CORPUS_DIR);
