@@ -30,6 +30,10 @@ describe('cw demo', () => {
       expect(report.posts).toBe(report.expectedPosts);
       expect(report.byLanguage).toEqual(report.expectedByLanguage);
       expect(report.byNarrative).toEqual(report.expectedByNarrative);
+      // …with the trained classifier beside the rules, on every post.
+      expect(Object.keys(report.byTagger)).toEqual([
+        expect.stringMatching(/^rules-[0-9a-f]{8}\+e5-small-int8-L6-T64\//),
+      ]);
       expect(report.rejects).toBe(0);
 
       expect(report.alerts.map((a) => a.narrative)).toEqual([report.spikeTruth.narrative]);

@@ -11,6 +11,7 @@ export async function indexedCounts(es: Client, prefix: string) {
     aggs: {
       lang: { terms: { field: 'lang', size: 20 } },
       narratives: { terms: { field: 'narratives', size: 20 } },
+      taggers: { terms: { field: 'tagger', size: 5 } },
       edited: { filter: { term: { isEdited: true } } },
       deleted: { filter: { term: { isDeleted: true } } },
       forwards: { filter: { term: { isForward: true } } },
@@ -24,6 +25,8 @@ export async function indexedCounts(es: Client, prefix: string) {
     posts: (response.hits.total as { value: number }).value,
     byLanguage: asRecord(aggs['lang'] as Buckets),
     byNarrative: asRecord(aggs['narratives'] as Buckets),
+    /** Which tagger tagged the posts (rules alone, or rules and the trained classifier). */
+    byTagger: asRecord(aggs['taggers'] as Buckets),
     edited: aggs['edited']?.doc_count ?? 0,
     deleted: aggs['deleted']?.doc_count ?? 0,
     forwards: aggs['forwards']?.doc_count ?? 0,

@@ -30,6 +30,9 @@ export function formatReport(r: Report): string {
       narratives.map((n) => [n, r.byNarrative[n] ?? 0, r.expectedByNarrative[n] ?? 0]),
       ['narrative', 'indexed', 'expected'],
     ),
+    `  tagged by: ${Object.entries(r.byTagger)
+      .map(([tagger, n]) => `${tagger} (${n} posts)`)
+      .join(', ')}`,
     '',
     'spike alerts',
     ...(r.alerts.length === 0

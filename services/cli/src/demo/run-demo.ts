@@ -187,6 +187,7 @@ export async function runDemo(config: CliConfig, options: DemoOptions, err: Out)
     byLanguage: counts.byLanguage,
     expectedByLanguage: sample.truth.byLanguage,
     byNarrative: counts.byNarrative,
+    byTagger: counts.byTagger,
     expectedByNarrative: sample.truth.byNarrative,
     edited: counts.edited,
     deleted: counts.deleted,
