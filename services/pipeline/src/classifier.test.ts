@@ -79,6 +79,29 @@ describe('pipeline with the narrative classifier', () => {
     for (const e of ad?.narrativeEvidence ?? []) expect(e.classifier).toBeUndefined();
   });
 
+  it('indexes a batch with the rules alone when the classifier fails on it, and says so', async () => {
+    const { classifier } = await opened;
+    if (!classifier) throw new Error('classifier off');
+    const broken = { ...classifier, classify: async () => Promise.reject(new Error('onnxruntime failed')) };
+    const errors: unknown[] = [];
+    await processBatch([makePost(104, { text: AD })], {
+      es: ctx.es,
+      prefix: ctx.prefix,
+      enrich: { narratives, classifier: broken },
+      source: 'replay',
+      onClassifierError: (err) => errors.push(err),
+    });
+    await ctx.es.indices.refresh({ index: `${ctx.prefix}-*` });
+    const res = await ctx.es.search<IndexedPost>({
+      index: indexNames(ctx.prefix).posts,
+      query: { term: { messageId: 104 } },
+    });
+    const post = res.hits.hits[0]?._source;
+    expect(errors).toHaveLength(1);
+    expect(post?.narratives).toContain('mercenary_recruitment');
+    expect(post?.tagger).toMatch(/^rules-[0-9a-f]{8}$/);
+  });
+
   it('reports why it is off when the encoder is missing', async () => {
     const { classifier, status } = await openClassifier({
       definitions,

@@ -19,14 +19,35 @@ function describeIssues(issues: { path: PropertyKey[]; message: string }[]): str
  */
 export async function processBatch(
   raw: unknown[],
-  deps: { es: Client; prefix: string; enrich: EnrichContext; source: string; jobId?: string },
+  deps: {
+    es: Client;
+    prefix: string;
+    enrich: EnrichContext;
+    source: string;
+    jobId?: string;
+    /** Told when the classifier fails on a batch; the batch is then tagged by the rules alone. */
+    onClassifierError?: (err: unknown) => void;
+  },
 ): Promise<BatchResult> {
   const rejects: RejectDoc[] = [];
-  const classified = await classifyCandidates(raw, deps.enrich);
-  const written = await writePosts(deps.es, deps.prefix, normalise(raw, deps, rejects, classified), {
-    rejects,
-    ...(deps.jobId ? { jobId: deps.jobId } : {}),
-  });
+  let enrich = deps.enrich;
+  let classified = new Map<number, ClassifierResult>();
+  try {
+    classified = await classifyCandidates(raw, enrich);
+  } catch (err) {
+    // A broken encoder must not stop ingestion: these posts get the rules' tags and say so (tagger).
+    deps.onClassifierError?.(err);
+    enrich = { ...enrich, classifier: undefined };
+  }
+  const written = await writePosts(
+    deps.es,
+    deps.prefix,
+    normalise(raw, { ...deps, enrich }, rejects, classified),
+    {
+      rejects,
+      ...(deps.jobId ? { jobId: deps.jobId } : {}),
+    },
+  );
   return { ...written, received: raw.length };
 }
 
@@ -63,8 +84,8 @@ function* normalise(
 }
 
 /**
- * The batch's candidates (posts the gate lets through) encoded and scored in one pass before any
- * document is made, so the encoder sees full batches and the writer still gets documents one by one.
+ * The batch's candidates (posts the gate lets through) encoded and scored before any document is
+ * made (the encoder is async), so the writer still gets documents one by one.
  */
 async function classifyCandidates(
   raw: unknown[],

@@ -31,6 +31,8 @@ export function startPostsWorker(deps: {
           enrich: deps.enrichContext(),
           source: payload.source,
           ...(job.id ? { jobId: job.id } : {}),
+          onClassifierError: (err) =>
+            log.error({ err }, 'narrative classifier failed; batch tagged by the rules alone'),
         });
         stop?.();
         const m = deps.metrics;
