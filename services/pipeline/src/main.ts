@@ -43,6 +43,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
     definitions: narratives.definitions(),
     narrativesDir: config.CW_NARRATIVES_DIR ?? DEFAULT_NARRATIVES_DIR,
     cacheDir: config.CW_CACHE_DIR,
+    threads: config.CW_ENCODER_THREADS,
   });
   if (classifier) log.info({ tagger: classifier.version }, 'narrative classifier on');
   else

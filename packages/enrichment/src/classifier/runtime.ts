@@ -185,6 +185,8 @@ export async function openClassifier(options: {
   narrativesDir: string;
   cacheDir?: string;
   corpusDir?: string;
+  /** Encoder threads (see loadEncoder). */
+  threads?: number;
 }): Promise<{ classifier?: NarrativeClassifier; status: ClassifierStatus }> {
   const dir = encoderDir(options.cacheDir);
   if (!encoderReady(dir))
@@ -193,7 +195,7 @@ export async function openClassifier(options: {
     };
   let encoder: Encoder | undefined;
   try {
-    encoder = await loadEncoder(dir);
+    encoder = await loadEncoder(dir, options.threads ? { threads: options.threads } : {});
     const classifier = await createClassifier({ ...options, encoder });
     if (classifier.heads.length === 0) {
       await encoder.close();
