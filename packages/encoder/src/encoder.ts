@@ -38,6 +38,11 @@ export interface EncoderOptions {
 }
 
 export const DEFAULT_MAX_TOKENS = 64;
+
+/** The name heads are fitted to: the converted model's layers and the token cut. */
+export function encoderVersion(layers: number, maxTokens = DEFAULT_MAX_TOKENS): string {
+  return `e5-small-int8-L${layers}-T${maxTokens}`;
+}
 // E5 wants a task prefix; "query: " is the one its authors use for classification and similarity.
 const PREFIX = 'query: ';
 // Text beyond this many characters cannot fit in maxTokens anyway; cutting first bounds the Viterbi.
@@ -102,7 +107,7 @@ export async function loadEncoder(dir: string, options: EncoderOptions = {}): Pr
   const maxTokens = Math.min(options.maxTokens ?? DEFAULT_MAX_TOKENS, vocab.maxPositions);
   const info: EncoderInfo = {
     // Heads are fitted to vectors of this exact encoder: layers and the token cut.
-    version: `e5-small-int8-L${vocab.layers}-T${maxTokens}`,
+    version: encoderVersion(vocab.layers, maxTokens),
     layers: vocab.layers,
     dim: vocab.dim,
     dir,

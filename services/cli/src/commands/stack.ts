@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_TOKENS, encoderDir, encoderReady, ensureEncoder } from '@cw/encoder';
+import { DEFAULT_ENCODER_LAYERS, encoderDir, encoderReady, encoderVersion, ensureEncoder } from '@cw/encoder';
 import { DEFAULT_NARRATIVES_DIR, headsDir, readHeadFiles } from '@cw/enrichment';
 import { stackDown, stackStatus, stackUp } from '@cw/stack';
 import { cliConfig, stackOptions } from '../config.ts';
@@ -8,11 +8,11 @@ const USAGE = 'usage: pnpm -s cw stack up | down | status\n';
 
 /** Whether the services will tag with the classifier or the rules alone, and why. */
 function classifierStatus(cacheDir: string | undefined, narrativesDir: string): string {
-  const dir = encoderDir(cacheDir);
+  const dir = encoderDir(cacheDir, DEFAULT_ENCODER_LAYERS);
   const label = 'classifier'.padEnd(13);
   if (!encoderReady(dir))
     return `${label} off: encoder not fetched (${dir}); \`pnpm -s cw stack up\` fetches it`;
-  const version = `e5-small-int8-L${dir.split('-L').pop()}-T${DEFAULT_MAX_TOKENS}`;
+  const version = encoderVersion(DEFAULT_ENCODER_LAYERS);
   const heads = readHeadFiles(headsDir(narrativesDir)).filter((h) => h.encoder === version);
   if (heads.length === 0)
     return `${label} off: no heads trained for ${version}; run \`pnpm -s cw narratives train\``;
