@@ -19,6 +19,11 @@ export function createPipelineMetrics(queue: Queue) {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    classifierFailures: new Counter({
+      name: 'cw_pipeline_classifier_failures_total',
+      help: 'Batches the narrative classifier failed on (tagged by the rules alone)',
+      registers: [registry],
+    }),
     bulkSeconds: new Histogram({
       name: 'cw_pipeline_bulk_seconds',
       help: 'Time to write one batch to Elasticsearch',

@@ -31,8 +31,10 @@ export function startPostsWorker(deps: {
           enrich: deps.enrichContext(),
           source: payload.source,
           ...(job.id ? { jobId: job.id } : {}),
-          onClassifierError: (err) =>
-            log.error({ err }, 'narrative classifier failed; batch tagged by the rules alone'),
+          onClassifierError: (err) => {
+            deps.metrics?.classifierFailures.inc();
+            log.error({ err }, 'narrative classifier failed; batch tagged by the rules alone');
+          },
         });
         stop?.();
         const m = deps.metrics;
