@@ -23,6 +23,7 @@ export type { HeadFile } from './classifier/head.ts';
 export {
   type ClassifierResult,
   type ClassifierStatus,
+  classifierReadiness,
   combineTags,
   createClassifier,
   headsDir,

@@ -44,13 +44,13 @@ export function compileGate(definitions: readonly NarrativeDefinition[]): Gate {
   const narratives = own.map((o) => o.id);
   if (all.length === 0) return { test: () => false, match: () => [], narratives };
   const any = alternation(all);
+  const opens = (lower: string) => (o: (typeof own)[number]) => o.res.every((re) => re.test(lower));
   return {
-    test: (text) =>
-      any.test(text.toLowerCase()) && own.some((o) => o.res.every((re) => re.test(text.toLowerCase()))),
-    match: (text) => {
+    test: (text) => {
       const lower = text.toLowerCase();
-      return own.filter((o) => o.res.every((re) => re.test(lower))).map((o) => o.id);
+      return any.test(lower) && own.some(opens(lower));
     },
+    match: (text) => own.filter(opens(text.toLowerCase())).map((o) => o.id),
     narratives,
   };
 }

@@ -4,7 +4,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Encoder, encoderDir, encoderReady, loadEncoder } from '@cw/encoder';
+import {
+  DEFAULT_ENCODER_LAYERS,
+  type Encoder,
+  encoderDir,
+  encoderReady,
+  encoderVersion,
+  loadEncoder,
+} from '@cw/encoder';
 import type { NarrativeEvidence, NarrativeTags } from '../narrative-match.ts';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
 import { type CorpusItem, loadCorpus, passagesHash } from './corpus.ts';
@@ -177,6 +184,27 @@ export interface ClassifierStatus {
 }
 
 /**
+ * Whether the classifier can run, read from the files alone (nothing loaded): the encoder fetched,
+ * and heads trained for it. `cw stack status` shows it; openClassifier checks it before loading.
+ */
+export function classifierReadiness(options: {
+  narrativesDir: string;
+  cacheDir?: string;
+}): { ready: true; dir: string; version: string; heads: HeadFile[] } | { ready: false; reason: string } {
+  const dir = encoderDir(options.cacheDir, DEFAULT_ENCODER_LAYERS);
+  if (!encoderReady(dir))
+    return { ready: false, reason: `encoder not fetched (${dir}); run pnpm -s cw stack up` };
+  const version = encoderVersion(DEFAULT_ENCODER_LAYERS);
+  const heads = readHeadFiles(headsDir(options.narrativesDir)).filter((h) => h.encoder === version);
+  if (heads.length === 0)
+    return {
+      ready: false,
+      reason: `no trained heads for ${version} in ${headsDir(options.narrativesDir)}; run pnpm -s cw narratives train`,
+    };
+  return { ready: true, dir, version, heads };
+}
+
+/**
  * The classifier if the encoder has been fetched and heads exist for it; otherwise undefined and the
  * reason. Never throws: without the model, tagging runs on the rules alone and says so.
  */
@@ -188,21 +216,20 @@ export async function openClassifier(options: {
   /** Encoder threads (see loadEncoder). */
   threads?: number;
 }): Promise<{ classifier?: NarrativeClassifier; status: ClassifierStatus }> {
-  const dir = encoderDir(options.cacheDir);
-  if (!encoderReady(dir))
-    return {
-      status: { classifier: 'off', reason: `encoder not fetched (${dir}); run pnpm -s cw stack up` },
-    };
+  // Checked from the files first: loading the encoder (threads, sessions, the passage index) only to
+  // find no heads for it would cost seconds and memory for nothing.
+  const readiness = classifierReadiness(options);
+  if (!readiness.ready) return { status: { classifier: 'off', reason: readiness.reason } };
   let encoder: Encoder | undefined;
   try {
-    encoder = await loadEncoder(dir, options.threads ? { threads: options.threads } : {});
+    encoder = await loadEncoder(readiness.dir, options.threads ? { threads: options.threads } : {});
     const classifier = await createClassifier({ ...options, encoder });
     if (classifier.heads.length === 0) {
       await encoder.close();
       return {
         status: {
           classifier: 'off',
-          reason: `no trained heads for ${encoder.info.version} in ${headsDir(options.narrativesDir)}; run pnpm -s cw narratives train`,
+          reason: `no heads for the defined narratives in ${headsDir(options.narrativesDir)}; run pnpm -s cw narratives train`,
         },
       };
     }

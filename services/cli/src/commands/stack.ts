@@ -1,5 +1,5 @@
-import { DEFAULT_ENCODER_LAYERS, encoderDir, encoderReady, encoderVersion, ensureEncoder } from '@cw/encoder';
-import { DEFAULT_NARRATIVES_DIR, headsDir, readHeadFiles } from '@cw/enrichment';
+import { ensureEncoder } from '@cw/encoder';
+import { classifierReadiness, DEFAULT_NARRATIVES_DIR } from '@cw/enrichment';
 import { stackDown, stackStatus, stackUp } from '@cw/stack';
 import { cliConfig, stackOptions } from '../config.ts';
 import type { CommandIo } from '../main.ts';
@@ -8,15 +8,10 @@ const USAGE = 'usage: pnpm -s cw stack up | down | status\n';
 
 /** Whether the services will tag with the classifier or the rules alone, and why. */
 function classifierStatus(cacheDir: string | undefined, narrativesDir: string): string {
-  const dir = encoderDir(cacheDir, DEFAULT_ENCODER_LAYERS);
   const label = 'classifier'.padEnd(13);
-  if (!encoderReady(dir))
-    return `${label} off: encoder not fetched (${dir}); \`pnpm -s cw stack up\` fetches it`;
-  const version = encoderVersion(DEFAULT_ENCODER_LAYERS);
-  const heads = readHeadFiles(headsDir(narrativesDir)).filter((h) => h.encoder === version);
-  if (heads.length === 0)
-    return `${label} off: no heads trained for ${version}; run \`pnpm -s cw narratives train\``;
-  return `${label} on: ${version}, heads ${heads.map((h) => `${h.narrative} (threshold ${h.threshold})`).join(', ')}`;
+  const readiness = classifierReadiness({ narrativesDir, ...(cacheDir ? { cacheDir } : {}) });
+  if (!readiness.ready) return `${label} off: ${readiness.reason}`;
+  return `${label} on: ${readiness.version}, heads ${readiness.heads.map((h) => `${h.narrative} (threshold ${h.threshold})`).join(', ')}`;
 }
 
 export async function run(args: string[], io: CommandIo): Promise<number> {
