@@ -67,6 +67,42 @@ export const collectedPost = z.object({
 export type CollectedPost = z.infer<typeof collectedPost>;
 export type CollectedPostInput = z.input<typeof collectedPost>;
 
+// What a source knows about a post it cannot (or need not) send whole: a deletion update carries
+// ids only, and a metrics refresh carries figures only. The writer applies them to the one document
+// of the post, wherever it is; a deletion that arrives before its post is kept as a tombstone.
+const patchBase = {
+  channel: channelRef,
+  messageId: positiveId,
+  /** Where the post lives, when the source knows; without it the writer looks in every month. */
+  postedAt: plausibleDate.optional(),
+  collectedAt: plausibleDate,
+  source: z.enum(['telegram', 'web', 'export', 'replay']),
+};
+
+export const postPatch = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('deletion'), deletedAt: plausibleDate, ...patchBase }),
+  z.object({ kind: z.literal('metrics'), metrics, ...patchBase }),
+]);
+
+export type PostPatch = z.infer<typeof postPatch>;
+export type PostPatchInput = z.input<typeof postPatch>;
+
+/** A patch travels in the same batches as posts; `kind` tells them apart. */
+export function isPostPatch(item: unknown): boolean {
+  return typeof item === 'object' && item !== null && 'kind' in item;
+}
+
+/** One observation of a post's figures: the compact engagement history keeps a few dozen. */
+export const engagementPoint = z.object({
+  at: plausibleDate,
+  views: count.optional(),
+  forwards: count.optional(),
+  replies: count.optional(),
+  reactions: count.optional(),
+});
+
+export type EngagementPoint = z.infer<typeof engagementPoint>;
+
 export const narrativeEvidence = z.object({
   narrative: z.string(),
   score: z.number(),
@@ -112,8 +148,12 @@ export const indexedPost = collectedPost.extend({
   isForward: z.boolean(),
   isEdited: z.boolean(),
   isDeleted: z.boolean(),
-  /** Version for Elasticsearch's external_gte: the later of edit and deletion time, in ms. */
+  /** The text's version: its edit time (or posting time), in ms; the newest version wins the text. */
   version: z.number().int(),
+  /** Every source that delivered the post (telegram, web, export, replay). */
+  sources: z.array(z.string()).optional(),
+  /** Figures over time, oldest first, thinned to at most ENGAGEMENT_POINTS. */
+  engagement: z.array(engagementPoint).optional(),
 });
 
 export type IndexedPost = z.infer<typeof indexedPost>;

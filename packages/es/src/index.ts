@@ -1,6 +1,14 @@
 export { Client, createEsClient } from './client.ts';
 export { ensureCurrentPostsIndex, installIndices } from './install.ts';
 export * from './mappings.ts';
+export {
+  addEngagement,
+  applyPatch,
+  ENGAGEMENT_POINTS,
+  mergeMetrics,
+  mergePost,
+  sameDocument,
+} from './merge-post.ts';
 export { type IndexNames, indexNames } from './names.ts';
 export { type RejectDoc, RetryableBulkError, type WriteResult, writePosts } from './post-writer.ts';
 export * from './queries/clusters.ts';

@@ -1,6 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import {
   alertsMapping,
+  deletionsMapping,
   deliveriesMapping,
   postsMapping,
   rejectsMapping,
@@ -34,6 +35,7 @@ export async function installIndices(es: Client, prefix: string, options: { repl
     [names.rejects, rejectsMapping],
     [names.alerts, alertsMapping],
     [names.deliveries, deliveriesMapping],
+    [names.deletions, deletionsMapping],
   ] as const;
   for (const [index, mappings] of singles) {
     const exists = await es.indices.exists({ index });
@@ -43,6 +45,14 @@ export async function installIndices(es: Client, prefix: string, options: { repl
     }
     await es.indices.create({ index, settings, mappings }, { ignore: [400] });
   }
+  // Monthly indices made before a field was added get it too (a template only shapes new ones).
+  const existing = await es.indices.get({
+    index: names.postsPattern,
+    allow_no_indices: true,
+    filter_path: '*.settings.index.provided_name',
+  });
+  if (Object.keys(existing).length > 0)
+    await es.indices.putMapping({ index: names.postsPattern, ...postsMapping });
   await ensureCurrentPostsIndex(es, prefix);
   return names;
 }

@@ -86,6 +86,9 @@ export const postProperties: Properties = {
   isEdited: { type: 'boolean' },
   isDeleted: { type: 'boolean' },
   version: long,
+  sources: keyword,
+  // Read whole with the post (workbench charts), never searched: not indexed.
+  engagement: { type: 'object', enabled: false },
 };
 
 export const postsMapping: estypes.MappingTypeMapping = { dynamic: 'strict', properties: postProperties };
@@ -104,6 +107,12 @@ export const versionsMapping: estypes.MappingTypeMapping = {
     text: { type: 'text', analyzer: 'standard' },
     narratives: keyword,
   },
+};
+
+/** A deletion by id: the post it names may be indexed later, and then ends deleted. */
+export const deletionsMapping: estypes.MappingTypeMapping = {
+  dynamic: 'strict',
+  properties: { postId: keyword, deletedAt: date, collectedAt: date, source: keyword },
 };
 
 export const rejectsMapping: estypes.MappingTypeMapping = {

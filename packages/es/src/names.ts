@@ -46,6 +46,8 @@ export function indexNames(prefix: string) {
     versionsPattern: `${prefix}-post-versions-*`,
     versionsIndex: (postedAt: string) => `${prefix}-post-versions-${month(postedAt)}`,
     rejects: `${prefix}-rejects`,
+    /** Deletions by id, kept so that a post indexed after its deletion ends deleted. */
+    deletions: `${prefix}-deletions`,
     alerts: `${prefix}-alerts`,
     deliveries: `${prefix}-deliveries`,
   };

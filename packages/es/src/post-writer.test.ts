@@ -77,3 +77,167 @@ describe('writePosts', () => {
     expect(history.hits.hits.map((h) => h._source?.text).sort()).toEqual(['v1', 'v2']);
   });
 });
+
+describe('one document per post, whatever arrives first', () => {
+  const get = async (p: IndexedPost) =>
+    (await ctx.es.get<IndexedPost>({ index: names.postsIndex(p.postedAt), id: p.id }))._source as IndexedPost;
+  const historyOf = async (id: string) => {
+    await ctx.es.indices.refresh({ index: names.versionsPattern, allow_no_indices: true });
+    const r = await ctx.es.search<{ version: number }>({
+      index: names.versionsPattern,
+      query: { term: { postId: id } },
+      allow_no_indices: true,
+      ignore_unavailable: true,
+    });
+    return r.hits.hits.map((h) => h._source?.version);
+  };
+  const live = (messageId: number): IndexedPost => ({
+    ...post(messageId, 'live text'),
+    source: 'telegram',
+    metrics: { views: 1200, forwards: 14, replies: 3 },
+  });
+  const exported = (messageId: number): IndexedPost => ({
+    ...post(messageId, 'live text'),
+    channel: { id: '-1001234567890', title: 'Writer test' },
+    url: `https://t.me/c/1234567890/${messageId}`,
+    source: 'export',
+    collectedAt: '2026-10-01T00:00:00.000Z',
+    metrics: { reactions: { total: 5, byEmoji: { '👍': 5 } } },
+  });
+
+  it('a deletion by id that arrives before its post leaves the post deleted when it comes', async () => {
+    const p = post(10, 'to be deleted');
+    const deletion = {
+      kind: 'deletion' as const,
+      channel: p.channel,
+      messageId: p.messageId,
+      deletedAt: '2026-09-01T12:00:00.000Z',
+      collectedAt: '2026-09-01T12:00:01.000Z',
+      source: 'telegram' as const,
+    };
+    const first = await writePosts(ctx.es, ctx.prefix, [deletion], { refresh: true });
+    expect(first).toMatchObject({ deleted: 1, missing: 1, created: 0 });
+    const second = await writePosts(ctx.es, ctx.prefix, [p], { refresh: true });
+    expect(second).toMatchObject({ created: 1 });
+    expect(await get(p)).toMatchObject({ isDeleted: true, deletedAt: deletion.deletedAt, text: 'to be deleted' });
+  });
+
+  it('a deleted post written before its creation stays deleted when the creation arrives', async () => {
+    const p = post(11, 'created');
+    await writePosts(ctx.es, ctx.prefix, [{ ...p, deletedAt: '2026-09-01T12:00:00.000Z', isDeleted: true }]);
+    await writePosts(ctx.es, ctx.prefix, [p], { refresh: true });
+    expect(await get(p)).toMatchObject({ isDeleted: true, deletedAt: '2026-09-01T12:00:00.000Z' });
+  });
+
+  it('a deletion by id finds its post in whatever month it lives, without being told postedAt', async () => {
+    const p = { ...post(12, 'old month'), postedAt: '2025-03-31T23:30:00.000Z' };
+    await writePosts(ctx.es, ctx.prefix, [p], { refresh: true });
+    const result = await writePosts(
+      ctx.es,
+      ctx.prefix,
+      [
+        {
+          kind: 'deletion',
+          channel: p.channel,
+          messageId: 12,
+          deletedAt: '2026-09-02T00:00:00.000Z',
+          collectedAt: '2026-09-02T00:00:00.000Z',
+          source: 'telegram',
+        },
+      ],
+      { refresh: true },
+    );
+    expect(result).toMatchObject({ updated: 1, missing: 0 });
+    expect(await get(p)).toMatchObject({ isDeleted: true });
+  });
+
+  it('an export over a live post keeps its views, forwards, username and URL, and adds what it has', async () => {
+    const l = live(20);
+    await writePosts(ctx.es, ctx.prefix, [l], { refresh: true });
+    const result = await writePosts(ctx.es, ctx.prefix, [exported(20)], { refresh: true });
+    expect(result).toMatchObject({ updated: 1, created: 0 });
+    const doc = await get(l);
+    expect(doc.channel).toEqual({ id: '-1001234567890', username: 'writer_test', title: 'Writer test' });
+    expect(doc.url).toBe('https://t.me/writer_test/20');
+    expect(doc.metrics).toEqual({
+      views: 1200,
+      forwards: 14,
+      replies: 3,
+      reactions: { total: 5, byEmoji: { '👍': 5 } },
+    });
+    expect(doc.sources).toEqual(['telegram', 'export']);
+    const again = await writePosts(ctx.es, ctx.prefix, [exported(20)], { refresh: true });
+    expect(again).toMatchObject({ unchanged: 1, updated: 0, created: 0 });
+  });
+
+  it('a live post after its export gets the username, URL and figures without a new text version', async () => {
+    const e = exported(21);
+    await writePosts(ctx.es, ctx.prefix, [e], { refresh: true });
+    await writePosts(ctx.es, ctx.prefix, [live(21)], { refresh: true });
+    const doc = await get(e);
+    expect(doc).toMatchObject({ url: 'https://t.me/writer_test/21', version: e.version, metrics: { views: 1200 } });
+    expect(await historyOf(e.id)).toEqual([]);
+  });
+
+  it('the newest edit wins the text whichever order edits arrive in, and both versions are history', async () => {
+    const v1 = { ...live(22), text: 'first', editedAt: '2026-09-01T11:00:00.000Z', isEdited: true };
+    v1.version = Date.parse(v1.editedAt);
+    const v2 = { ...live(22), text: 'second', editedAt: '2026-09-01T12:00:00.000Z', isEdited: true };
+    v2.version = Date.parse(v2.editedAt);
+    await writePosts(ctx.es, ctx.prefix, [v2], { refresh: true });
+    const late = await writePosts(ctx.es, ctx.prefix, [v1], { refresh: true });
+    expect(late).toMatchObject({ stale: 1, updated: 0 });
+    expect((await get(v1)).text).toBe('second');
+    expect((await historyOf(v1.id)).sort()).toEqual([v1.version, v2.version]);
+  });
+
+  it('a metrics refresh updates the figures in place, adds an engagement point, and makes no text version', async () => {
+    const l = live(23);
+    await writePosts(ctx.es, ctx.prefix, [l], { refresh: true });
+    const refresh = {
+      kind: 'metrics' as const,
+      channel: l.channel,
+      messageId: 23,
+      postedAt: l.postedAt,
+      metrics: { views: 5400, forwards: 40 },
+      collectedAt: '2026-09-01T11:00:00.000Z',
+      source: 'telegram' as const,
+    };
+    const result = await writePosts(ctx.es, ctx.prefix, [refresh], { refresh: true });
+    expect(result).toMatchObject({ updated: 1, versions: 0 });
+    const doc = await get(l);
+    expect(doc.metrics).toMatchObject({ views: 5400, forwards: 40, replies: 3 });
+    expect(doc.version).toBe(l.version);
+    expect(doc.engagement).toEqual([
+      { at: l.collectedAt, views: 1200, forwards: 14, replies: 3 },
+      { at: '2026-09-01T11:00:00.000Z', views: 5400, forwards: 40 },
+    ]);
+    expect(await historyOf(l.id)).toEqual([]);
+    // The same refresh delivered twice changes nothing.
+    expect(await writePosts(ctx.es, ctx.prefix, [refresh])).toMatchObject({ unchanged: 1 });
+  });
+
+  it('two batches writing the same post at once both land (an edit and a metrics refresh)', async () => {
+    const l = live(24);
+    await writePosts(ctx.es, ctx.prefix, [l], { refresh: true });
+    const edit = { ...l, text: 'edited', editedAt: '2026-09-01T13:00:00.000Z', isEdited: true };
+    edit.version = Date.parse(edit.editedAt);
+    const metricsRefresh = {
+      kind: 'metrics' as const,
+      channel: l.channel,
+      messageId: 24,
+      postedAt: l.postedAt,
+      metrics: { views: 9000 },
+      collectedAt: '2026-09-01T14:00:00.000Z',
+      source: 'telegram' as const,
+    };
+    await Promise.all([
+      writePosts(ctx.es, ctx.prefix, [edit]),
+      writePosts(ctx.es, ctx.prefix, [metricsRefresh]),
+      writePosts(ctx.es, ctx.prefix, [{ ...metricsRefresh, metrics: { views: 8000 } }]),
+    ]);
+    const doc = await get(l);
+    expect(doc.text).toBe('edited');
+    expect(doc.metrics.views).toBe(9000);
+  });
+});

@@ -1,14 +1,21 @@
-import type { IndexedPost } from '@cw/domain';
+import { type IndexedPost, type PostPatch, postId } from '@cw/domain';
 import type { Client, estypes } from '@elastic/elasticsearch';
+import { applyPatch, firstVersion, mergePost, sameDocument } from './merge-post.ts';
 import { type IndexNames, indexNames } from './names.ts';
 
-// Writes a batch of indexed posts with the client's bulk helper, item by item:
-// - the current document is indexed with version = edit time and `external_gte`, so a late, older
-//   version is refused by Elasticsearch (409, expected) instead of by a read-then-write race;
-// - every edited version, and every refused older one, is appended to the versions index under
-//   `<id>@<version>`, so history is complete whatever the arrival order and redelivery is harmless;
-// - deletions are partial updates that set `deletedAt` and keep the post;
-// - 429 is retried by the helper, 5xx items are retried here, mapping errors become rejects.
+// Writes a batch of posts and patches so that every post is ONE document, whatever delivered it and
+// in whatever order (create, edit, deletion, export, metrics refresh):
+// - the batch's current documents are read first (a realtime mget, so a write a moment ago is seen),
+//   and what arrives is folded into them (merge-post.ts): the newest edit wins the text, richer
+//   fields are never replaced by poorer ones, a deletion is never undone;
+// - a document is then created (`create`) or replaced only if nobody wrote it since it was read
+//   (`if_seq_no`/`if_primary_term`); a conflict (409) reads it again and folds again, so concurrent
+//   batches on the same post both land; a re-delivered batch changes nothing and is counted as such;
+// - a deletion is also kept as a tombstone (`<prefix>-deletions`): a deletion whose post is not
+//   indexed yet marks the post when it comes; each side writes its own record before it reads the
+//   other's, so two concurrent batches cannot both miss each other;
+// - replaced and late older versions go to the versions index under `<id>@<version>`;
+// - 429 and 5xx items are retried, a mapping error (400) becomes a reject, never ignored.
 
 export type RejectDoc = {
   rejectedAt: string;
@@ -22,9 +29,18 @@ export type RejectDoc = {
 };
 
 export type WriteResult = {
+  /** created + updated */
   indexed: number;
+  created: number;
+  updated: number;
+  /** Posts whose document was already exactly what the batch would write. */
+  unchanged: number;
+  /** Incoming texts older than the current one: kept as history only. */
   stale: number;
+  /** Deletions received (whole posts marked deleted, or deletions by id). */
   deleted: number;
+  /** Metrics refreshes and deletions for posts not indexed (yet): the deletions wait as tombstones. */
+  missing: number;
   versions: number;
   rejects: RejectDoc[];
 };
@@ -32,168 +48,309 @@ export type WriteResult = {
 /** A batch whose items still fail after retries: the job fails and BullMQ retries it as a whole. */
 export class RetryableBulkError extends Error {}
 
-type Action =
-  | Record<string, Record<string, unknown>>
-  | [Record<string, Record<string, unknown>>, Record<string, unknown>];
-/** A bulk line pair. A post's body is encoded here, once: the helper passes strings and (with our
- * client's serializer) Buffers through, and the actions are matched to bodies by position rather
- * than through a map keyed by object. */
-type Item = { action: Action; body: Record<string, unknown> | string | Buffer };
-/** Only what per-item handling reads: parsing 500 full item results per batch was measurable. */
-const RESPONSE_FIELDS = 'errors,items.*.status,items.*.error';
+type Entry = { post: Buffer } | { patch: PostPatch };
+type Group = { id: string; channelId: string; messageId: number; index?: string; entries: Entry[] };
+type Found = { doc: IndexedPost; index: string; seqNo: number; primaryTerm: number };
+type Tombstone = { postId: string; deletedAt: string; collectedAt: string; source: string };
+type Op = { action: Record<string, Record<string, unknown>>; body: Record<string, unknown> | Buffer };
 
-function versionDoc(post: IndexedPost) {
-  return {
-    postId: post.id,
-    channelId: post.channel.id,
-    messageId: post.messageId,
-    version: post.version,
-    postedAt: post.postedAt,
-    editedAt: post.editedAt,
-    collectedAt: post.collectedAt,
-    text: post.text,
-    narratives: post.narratives,
-  };
-}
+const parse = (buf: Buffer) => JSON.parse(buf.toString('utf8')) as IndexedPost;
 
 /**
- * `posts` is consumed once, in order, and a post is serialized as soon as it is read: a generator
- * lets each document be garbage before the batch is sent (held documents outlived two scavenges and
- * were promoted, which cost the pipeline worker about a tenth of its CPU). `options.rejects` is read
- * after `posts` is exhausted, so a generator may still add to it.
+ * `items` is consumed once, in order; a post is serialized as soon as it is read, so its object is
+ * garbage before the batch is sent (held documents outlived two scavenges in the pipeline worker).
+ * `options.rejects` is read after `items` is exhausted, so a generator may still add to it.
  */
 export async function writePosts(
   es: Client,
   prefix: string,
-  posts: Iterable<IndexedPost>,
+  items: Iterable<IndexedPost | PostPatch>,
   options: { retries?: number; refresh?: boolean; jobId?: string; rejects?: RejectDoc[] } = {},
 ): Promise<WriteResult> {
   const names = indexNames(prefix);
-  const result: WriteResult = { indexed: 0, stale: 0, deleted: 0, versions: 0, rejects: [] };
-  const versionItem = (post: IndexedPost | Record<string, unknown>): Item => {
-    const p = post as IndexedPost;
-    return {
-      action: { index: { _index: names.versionsIndex(p.postedAt), _id: `${p.id}@${p.version}` } },
-      body: versionDoc(p),
-    };
+  const result: WriteResult = {
+    indexed: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    stale: 0,
+    deleted: 0,
+    missing: 0,
+    versions: 0,
+    rejects: [],
   };
-  const rejectItem = (doc: RejectDoc): Item => ({ action: { index: { _index: names.rejects } }, body: doc });
-
-  let items: Item[] = [];
-  // Only edits are kept beyond their serialization: their history is written after the loop.
-  const edited: IndexedPost[] = [];
-  let deleted = 0;
-  let received = 0;
-  for (const post of posts) {
-    received += 1;
-    const _index = names.postsIndex(post.postedAt);
-    if (post.editedAt && !post.deletedAt) edited.push(post);
-    if (post.deletedAt) {
-      deleted += 1;
-      items.push({
-        action: [{ update: { _index, _id: post.id, retry_on_conflict: 3 } }, { upsert: post }],
-        body: { deletedAt: post.deletedAt, isDeleted: true },
-      });
+  const groups = new Map<string, Group>();
+  const side: Op[] = [];
+  for (const item of items) {
+    const isPatch = 'kind' in item;
+    const id = isPatch ? postId(item.channel.id, item.messageId) : item.id;
+    let group = groups.get(id);
+    if (!group) {
+      group = { id, channelId: item.channel.id, messageId: item.messageId, entries: [] };
+      groups.set(id, group);
+    }
+    if (isPatch) {
+      group.entries.push({ patch: item });
+      if (item.postedAt) group.index ??= names.postsIndex(item.postedAt);
+      if (item.kind === 'deletion') {
+        result.deleted += 1;
+        const tombstone: Tombstone = {
+          postId: id,
+          deletedAt: item.deletedAt,
+          collectedAt: item.collectedAt,
+          source: item.source,
+        };
+        side.push({ action: { create: { _index: names.deletions, _id: id } }, body: tombstone });
+      }
     } else {
-      items.push({
-        action: { index: { _index, _id: post.id, version: post.version, version_type: 'external_gte' } },
-        // Encoded now: a Buffer keeps the bytes off the V8 heap while the batch is made and sent,
-        // where a string of the same document was copied by every scavenge and then promoted.
-        body: Buffer.from(JSON.stringify(post)),
-      });
+      if (item.deletedAt) result.deleted += 1;
+      // The index of a post is fixed by its first postedAt seen in the batch (all sources agree on it).
+      group.index = names.postsIndex(item.postedAt);
+      group.entries.push({ post: Buffer.from(JSON.stringify(firstVersion(item))) });
     }
   }
-  for (const post of edited) items.push(versionItem(post));
-  for (const reject of options.rejects ?? []) items.push(rejectItem(reject));
-  result.rejects.push(...(options.rejects ?? []));
-  for (const post of await previousVersions(es, names, edited)) items.push(versionItem(post));
+  for (const reject of options.rejects ?? []) {
+    result.rejects.push(reject);
+    side.push({ action: { index: { _index: names.rejects } }, body: reject });
+  }
+  const refresh = options.refresh ?? false;
+  // Tombstones (and rejects) first: a deletion is on record before this batch looks for its post.
+  await runSide(es, names, side, options, refresh);
 
   const rounds = (options.retries ?? 3) + 1;
-  for (let round = 1; items.length > 0; round += 1) {
-    const current = items;
-    // The helper calls onDocument once per datasource entry, in order.
-    let cursor = 0;
-    const next: Item[] = [];
-    const errors: string[] = [];
-    await es.helpers.bulk<Record<string, unknown> | string | Buffer>({
-      datasource: current.map((item) => item.body),
-      onDocument: () => (current[cursor++] as Item).action as never,
-      filter_path: RESPONSE_FIELDS,
-      retries: 3,
-      wait: 500,
-      flushBytes: 5_000_000,
-      concurrency: 1,
-      refreshOnCompletion: options.refresh ?? false,
-      onDrop(dropped) {
-        const op = dropped.operation as unknown as Record<string, { _index?: string; _id?: string }>;
-        const [kind] = Object.keys(op);
-        const meta = (kind ? op[kind] : undefined) ?? {};
-        const target = meta._index ?? '';
-        const doc = dropped.document as Record<string, unknown>;
-        const isPost = kind === 'index' && target.startsWith(`${names.posts}-`);
-        if (dropped.status === 409 && isPost) {
-          // An older version arrived late: keep it as history, leave the current document alone.
-          result.stale += 1;
-          next.push(versionItem(doc));
-          return;
-        }
-        if (dropped.status === 429 || dropped.status >= 500) {
-          errors.push(`${dropped.status} ${dropped.error?.type ?? ''}`.trim());
-          if (kind === 'update') {
-            const { doc: partial, ...rest } = doc;
-            next.push({ action: [{ update: meta }, rest], body: partial as Record<string, unknown> });
-          } else next.push({ action: { [kind ?? 'index']: meta }, body: doc });
-          return;
-        }
-        if (target === names.rejects) {
-          errors.push(`a reject was refused: ${dropped.error?.reason ?? dropped.status}`);
-          return;
-        }
-        // A 400: the document does not fit the mapping; it goes to rejects with the reason.
-        const post = (kind === 'update' ? doc['upsert'] : doc) as Partial<IndexedPost> & { postId?: string };
-        const reject: RejectDoc = {
-          rejectedAt: new Date().toISOString(),
-          stage: 'index',
-          reason: `${dropped.error?.type ?? dropped.status}: ${dropped.error?.reason ?? 'refused by Elasticsearch'}`,
-          source: post.source,
-          channelId: post.channel?.id ?? (post as { channelId?: string }).channelId,
-          messageId: post.messageId,
-          jobId: options.jobId,
-          raw: JSON.stringify(doc),
-        };
-        result.rejects.push(reject);
-        next.push(rejectItem(reject));
-      },
-    });
-    if (errors.length > 0 && round >= rounds) {
+  let pending = [...groups.values()];
+  const checkTombstone = new Set<string>();
+  for (let round = 1; pending.length > 0; round += 1) {
+    if (round > rounds) {
       throw new RetryableBulkError(
-        `bulk items still failing after ${round} rounds: ${errors.slice(0, 3).join('; ')}`,
+        `bulk items still failing after ${round - 1} rounds (${pending.length} posts)`,
       );
     }
-    items = next;
+    const { found, tombstones } = await lookup(es, names, pending);
+    const ops: { group: Group; op: Op; created: boolean; doc: IndexedPost }[] = [];
+    const history: Op[] = [];
+    for (const group of pending) {
+      const current = found.get(group.id);
+      let doc = current?.doc;
+      for (const entry of group.entries) {
+        if ('post' in entry) {
+          const incoming = parse(entry.post);
+          if (!doc) {
+            doc = incoming;
+            continue;
+          }
+          const merged = mergePost(doc, incoming);
+          doc = merged.doc;
+          if (merged.stale) result.stale += 1;
+          for (const v of merged.versions) history.push(versionOp(names, v));
+          result.versions += merged.versions.length;
+        } else if (doc) doc = applyPatch(doc, entry.patch);
+        else if (entry.patch.kind === 'metrics') result.missing += 1;
+        else if (round === 1) result.missing += 1;
+      }
+      if (!doc) continue;
+      const tombstone = tombstones.get(group.id);
+      if (tombstone && !doc.deletedAt) doc = applyPatch(doc, deletionOf(doc, tombstone));
+      if (current && sameDocument(current.doc, doc)) {
+        result.unchanged += 1;
+        continue;
+      }
+      const single = !current && !tombstone && group.entries.length === 1 ? group.entries[0] : undefined;
+      const body = single && 'post' in single ? single.post : Buffer.from(JSON.stringify(doc));
+      const action: Op['action'] = current
+        ? {
+            index: {
+              _index: current.index,
+              _id: group.id,
+              if_seq_no: current.seqNo,
+              if_primary_term: current.primaryTerm,
+            },
+          }
+        : { create: { _index: group.index ?? names.postsIndex(doc.postedAt), _id: group.id } };
+      ops.push({ group, op: { action, body }, created: !current, doc });
+    }
+    const retry: Group[] = [];
+    if (ops.length > 0) {
+      const response = await bulk(
+        es,
+        ops.map((o) => o.op),
+        refresh,
+      );
+      response.forEach((item, i) => {
+        const { group, op, created, doc } = ops[i] as (typeof ops)[number];
+        if (item.status < 300) {
+          if (created) {
+            result.created += 1;
+            if (!doc.deletedAt) checkTombstone.add(group.id);
+          } else result.updated += 1;
+          return;
+        }
+        if (item.status === 409 || item.status === 429 || item.status >= 500) {
+          retry.push(group);
+          return;
+        }
+        const reject = rejectOf(doc, item, options.jobId, op.body);
+        result.rejects.push(reject);
+        history.push({ action: { index: { _index: names.rejects } }, body: reject });
+      });
+    }
+    await runSide(es, names, history, options, refresh);
+    // A deletion by id that wrote its tombstone after this batch looked: mark the new post now.
+    if (checkTombstone.size > 0) {
+      const late = await tombstonesOf(es, names, [...checkTombstone]);
+      checkTombstone.clear();
+      for (const [id, tombstone] of late) {
+        const group = groups.get(id) as Group;
+        retry.push({ ...group, entries: [{ patch: deletionOf(undefined, tombstone, group) }] });
+      }
+    }
+    pending = retry;
   }
-  result.deleted = deleted;
-  result.indexed =
-    received - result.deleted - result.stale - (result.rejects.length - (options.rejects?.length ?? 0));
-  result.versions = edited.length;
+  result.indexed = result.created + result.updated;
   return result;
 }
 
-/** The current documents that an incoming edit will replace, so that they join the history.
- * A realtime mget, so a version indexed a moment ago (not yet refreshed) is still seen. */
-async function previousVersions(
+function deletionOf(doc: IndexedPost | undefined, t: Tombstone, group?: Group): PostPatch {
+  return {
+    kind: 'deletion',
+    channel: doc?.channel ?? { id: group?.channelId ?? '' },
+    messageId: doc?.messageId ?? group?.messageId ?? 0,
+    deletedAt: t.deletedAt,
+    collectedAt: t.collectedAt,
+    source: 'telegram',
+  };
+}
+
+function versionOp(names: IndexNames, post: IndexedPost): Op {
+  return {
+    action: { index: { _index: names.versionsIndex(post.postedAt), _id: `${post.id}@${post.version}` } },
+    body: {
+      postId: post.id,
+      channelId: post.channel.id,
+      messageId: post.messageId,
+      version: post.version,
+      postedAt: post.postedAt,
+      editedAt: post.editedAt,
+      collectedAt: post.collectedAt,
+      text: post.text,
+      narratives: post.narratives,
+    },
+  };
+}
+
+function rejectOf(
+  doc: IndexedPost,
+  item: { status: number; error?: estypes.ErrorCause },
+  jobId: string | undefined,
+  body: Record<string, unknown> | Buffer,
+): RejectDoc {
+  return {
+    rejectedAt: new Date().toISOString(),
+    stage: 'index',
+    reason: `${item.error?.type ?? item.status}: ${item.error?.reason ?? 'refused by Elasticsearch'}`,
+    source: doc.source,
+    channelId: doc.channel.id,
+    messageId: doc.messageId,
+    jobId,
+    raw: Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body),
+  };
+}
+
+type BulkItem = { status: number; error?: estypes.ErrorCause };
+const RESPONSE_FIELDS = 'errors,items.*.status,items.*.error';
+
+async function bulk(es: Client, ops: Op[], refresh: boolean): Promise<BulkItem[]> {
+  const operations: unknown[] = [];
+  for (const op of ops) operations.push(op.action, op.body);
+  const response = await es.bulk({ operations: operations as never, refresh, filter_path: RESPONSE_FIELDS });
+  if (!response.errors) return ops.map(() => ({ status: 200 }));
+  return response.items.map((item) => {
+    const r = Object.values(item)[0] as { status: number; error?: estypes.ErrorCause };
+    return { status: r.status, ...(r.error ? { error: r.error } : {}) };
+  });
+}
+
+/** History, tombstones and rejects: idempotent writes, retried on 429/5xx; a refused one fails the batch. */
+async function runSide(
   es: Client,
   names: IndexNames,
-  edited: IndexedPost[],
-): Promise<IndexedPost[]> {
-  if (edited.length === 0) return [];
-  const incoming = new Map(edited.map((p) => [p.id, p.version]));
-  const response = await es.mget<IndexedPost>({
-    docs: edited.map((p) => ({ _index: names.postsIndex(p.postedAt), _id: p.id })),
+  ops: Op[],
+  options: { retries?: number },
+  refresh: boolean,
+) {
+  let todo = ops;
+  for (let round = 0; todo.length > 0; round += 1) {
+    const response = await bulk(es, todo, refresh);
+    const again: Op[] = [];
+    const errors: string[] = [];
+    response.forEach((item, i) => {
+      const op = todo[i] as Op;
+      if (item.status < 300) return;
+      // A tombstone already there: the first deletion time stands.
+      if (item.status === 409 && op.action['create']?.['_index'] === names.deletions) return;
+      if (item.status === 429 || item.status >= 500) again.push(op);
+      errors.push(`${item.status} ${item.error?.type ?? ''}: ${item.error?.reason ?? ''}`.trim());
+    });
+    if (errors.length > again.length || (again.length > 0 && round >= (options.retries ?? 3))) {
+      throw new RetryableBulkError(`bulk items failing: ${errors.slice(0, 3).join('; ')}`);
+    }
+    if (again.length > 0) await new Promise((r) => setTimeout(r, 500 * 2 ** round));
+    todo = again;
+  }
+}
+
+/** The current documents and tombstones of the groups, read in real time. */
+async function lookup(es: Client, names: IndexNames, groups: Group[]) {
+  const found = new Map<string, Found>();
+  let everyMonth: string[] | undefined;
+  const docs: { _index: string; _id: string }[] = [];
+  for (const group of groups) {
+    if (group.index) {
+      docs.push({ _index: group.index, _id: group.id });
+      continue;
+    }
+    // A deletion or metrics refresh by id alone: its post may be in any month.
+    everyMonth ??= await postsIndices(es, names);
+    for (const index of everyMonth) docs.push({ _index: index, _id: group.id });
+  }
+  if (docs.length > 0) {
+    const response = await es.mget<IndexedPost>({ docs });
+    for (const doc of response.docs) {
+      if (!('found' in doc) || !doc.found || !doc._source) continue;
+      found.set(doc._id, {
+        doc: doc._source,
+        index: doc._index,
+        seqNo: doc._seq_no as number,
+        primaryTerm: doc._primary_term as number,
+      });
+    }
+  }
+  const withPosts = groups.filter((g) => g.entries.some((e) => 'post' in e) && !found.has(g.id));
+  const tombstones = await tombstonesOf(
+    es,
+    names,
+    withPosts.map((g) => g.id),
+  );
+  return { found, tombstones };
+}
+
+async function tombstonesOf(es: Client, names: IndexNames, ids: string[]): Promise<Map<string, Tombstone>> {
+  const out = new Map<string, Tombstone>();
+  if (ids.length === 0) return out;
+  const response = await es.mget<Tombstone>({ index: names.deletions, ids });
+  for (const doc of response.docs) {
+    if ('found' in doc && doc.found && doc._source) out.set(doc._id, doc._source);
+  }
+  return out;
+}
+
+async function postsIndices(es: Client, names: IndexNames): Promise<string[]> {
+  const response = await es.indices.get({
+    index: names.postsPattern,
+    allow_no_indices: true,
+    filter_path: '*.settings.index.provided_name',
   });
-  return response.docs
-    .map((doc) => ('found' in doc && doc.found ? doc._source : undefined))
-    .filter((doc): doc is IndexedPost => !!doc && doc.version < (incoming.get(doc.id) ?? 0));
+  return Object.keys(response);
 }
 
 export type { estypes };

@@ -1,4 +1,4 @@
-import { collectedPost, type IndexedPost } from '@cw/domain';
+import { collectedPost, type IndexedPost, isPostPatch, type PostPatch, postPatch } from '@cw/domain';
 import type { ClassifierResult } from '@cw/enrichment';
 import { type Client, type RejectDoc, type WriteResult, writePosts } from '@cw/es';
 import { cleanText } from './normalise/clean-text.ts';
@@ -58,12 +58,13 @@ function* normalise(
   deps: { enrich: EnrichContext; source: string; jobId?: string },
   rejects: RejectDoc[],
   classified: ReadonlyMap<number, ClassifierResult>,
-): Generator<IndexedPost> {
+): Generator<IndexedPost | PostPatch> {
   for (let i = 0; i < raw.length; i++) {
     const item = raw[i];
-    const parsed = collectedPost.safeParse(item);
+    // A deletion by id or a metrics refresh: no text to enrich, applied to the post by the writer.
+    const parsed = isPostPatch(item) ? postPatch.safeParse(item) : collectedPost.safeParse(item);
     if (parsed.success) {
-      yield toIndexedPost(parsed.data, deps.enrich, classified.get(i));
+      yield 'kind' in parsed.data ? parsed.data : toIndexedPost(parsed.data, deps.enrich, classified.get(i));
       continue;
     }
     const loose = (item ?? {}) as { channel?: { id?: unknown }; messageId?: unknown };

@@ -12,8 +12,8 @@ export type RetagResult = { scanned: number; changed: number; skipped: number };
 
 /**
  * Re-tag indexed posts with the current narrative definitions, without collecting again: a
- * point-in-time scan in pages, and each changed post written back with its own version
- * (`external_gte`), so an edit that lands meanwhile wins and is simply skipped here.
+ * point-in-time scan in pages, and each changed post written back only if nobody wrote it since it
+ * was read (`if_seq_no`), so an edit or merge that lands meanwhile wins and is simply skipped here.
  */
 export async function retag(
   es: Client,
@@ -35,6 +35,7 @@ export async function retag(
   try {
     for (;;) {
       const page = await es.search<IndexedPost>({
+        seq_no_primary_term: true,
         size: options.pageSize ?? 1000,
         pit: { id: pit.id, keep_alive: '2m' },
         query: {
@@ -52,6 +53,14 @@ export async function retag(
       if (hits.length === 0) break;
       searchAfter = hits[hits.length - 1]?.sort;
       const changed: IndexedPost[] = [];
+      const written = new Map<string, { index: string; seqNo: number; term: number }>();
+      for (const h of hits) {
+        written.set(h._id as string, {
+          index: h._index,
+          seqNo: h._seq_no as number,
+          term: h._primary_term as number,
+        });
+      }
       const classifier = options.classifier;
       const posts = hits.map((h) => h._source).filter((p): p is IndexedPost => p !== undefined);
       const candidates = classifier ? posts.filter((p) => classifier.gate.test(p.text)) : [];
@@ -81,10 +90,10 @@ export async function retag(
           datasource: changed,
           onDocument: (doc) => ({
             index: {
-              _index: names.postsIndex(doc.postedAt),
+              _index: written.get(doc.id)?.index ?? names.postsIndex(doc.postedAt),
               _id: doc.id,
-              version: doc.version,
-              version_type: 'external_gte',
+              if_seq_no: written.get(doc.id)?.seqNo,
+              if_primary_term: written.get(doc.id)?.term,
             },
           }),
           onDrop: (dropped) => {

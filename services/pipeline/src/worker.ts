@@ -44,7 +44,16 @@ export function startPostsWorker(deps: {
         m?.posts.inc({ result: 'deleted' }, result.deleted);
         m?.posts.inc({ result: 'rejected' }, result.rejects.length);
         log.debug({ ...result, rejects: result.rejects.length }, 'batch written');
-        return { received: result.received, indexed: result.indexed, rejected: result.rejects.length };
+        return {
+          received: result.received,
+          indexed: result.indexed,
+          created: result.created,
+          updated: result.updated,
+          unchanged: result.unchanged,
+          stale: result.stale,
+          missing: result.missing,
+          rejected: result.rejects.length,
+        };
       } catch (err) {
         deps.metrics?.batches.inc({ outcome: 'error' });
         throw err;
