@@ -38,10 +38,15 @@ export async function main(env: Record<string, string | undefined>, opts: MainOp
   queue.on('error', (err) => log.warn({ err }, 'queue error'));
   const registry = new ChannelRegistry(redis, config.CW_QUEUE_PREFIX);
   const publisher = createPublisher({ queue, registry, log, clock, signal });
-  const batcher = new Batcher((posts) => publisher.publish('telegram', posts, { moveCursor: false }), {
-    maxWaitMs: config.CW_COLLECT_FLUSH_MS,
-    onError: (err) => log.error({ err }, 'live batch could not be enqueued'),
-  });
+  const batcher = new Batcher(
+    async (posts) => {
+      await publisher.publish('telegram', posts, { moveCursor: false });
+    },
+    {
+      maxWaitMs: config.CW_COLLECT_FLUSH_MS,
+      onError: (err) => log.error({ err }, 'live batch could not be enqueued'),
+    },
+  );
 
   if (config.CW_COLLECT_CHANNELS_FILE) {
     const seed = await readSeedFile(config.CW_COLLECT_CHANNELS_FILE);

@@ -14,10 +14,14 @@ export type Source = CollectedPostInput['source'];
 export type PublishOptions = {
   /** Move each channel's cursor to the highest message id of the batch once it is on the queue. */
   moveCursor: boolean;
+  /** Mixed into the job ids: a re-import is then processed again (and reports "unchanged") instead
+   * of being dropped by BullMQ as the batch it already knows. */
+  runId?: string;
 };
 
 export type Publisher = {
-  publish(source: Source, posts: CollectedPostInput[], options: PublishOptions): Promise<void>;
+  /** Resolves to the ids of the jobs enqueued, in order. */
+  publish(source: Source, posts: CollectedPostInput[], options: PublishOptions): Promise<string[]>;
 };
 
 /**
@@ -38,9 +42,11 @@ export function createPublisher(deps: {
   const size = Math.min(deps.batchSize ?? MAX_BATCH, MAX_BATCH);
   return {
     async publish(source, posts, options) {
+      const ids: string[] = [];
       for (let i = 0; i < posts.length; i += size) {
         const batch = posts.slice(i, i + size);
-        const jobId = batchId(source, batch);
+        const jobId = batchId(source, batch, options.runId);
+        ids.push(jobId);
         await retryUntilDone(
           () =>
             withTimeout(
@@ -68,13 +74,15 @@ export function createPublisher(deps: {
         }
         deps.log.debug({ source, posts: batch.length, jobId }, 'batch enqueued');
       }
+      return ids;
     },
   };
 }
 
-function batchId(source: Source, posts: CollectedPostInput[]): string {
+function batchId(source: Source, posts: CollectedPostInput[], runId = ''): string {
   const hash = createHash('sha256');
   hash.update(source);
+  hash.update(runId);
   for (const { collectedAt: _, ...rest } of posts) hash.update(JSON.stringify(rest));
   return `b-${hash.digest('hex').slice(0, 32)}`;
 }

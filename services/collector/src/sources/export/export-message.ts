@@ -1,6 +1,11 @@
 import type { CollectedPostInput } from '@cw/domain';
+import { exportInstant } from './export-time.ts';
 
 // One message of a Telegram Desktop "Export chat history" JSON file → a collected post. Pure.
+// Desktop's format changed over the years (checked against real exports, see fixtures/real/SOURCES):
+// before late 2021 no `date_unixtime` (wall-clock `date` only); before 2021 numeric peer ids with the
+// peer type in the high bits (a channel's id + 2^33, a basic group's + 2^32); `from_id` numeric, later
+// "channel123" / "user123"; `forwarded_from_id` and `reply_to_peer_id` only in recent versions.
 
 type TextPart = string | { type?: string; text?: string; href?: string };
 
@@ -12,12 +17,18 @@ export type ExportMessage = {
   edited?: string;
   edited_unixtime?: string;
   author?: string;
-  forwarded_from?: string;
+  forwarded_from?: string | null;
+  forwarded_from_id?: string | number;
+  from?: string | null;
   reply_to_message_id?: number;
+  reply_to_peer_id?: string | number;
+  file_name?: string;
+  title?: string;
+  performer?: string;
   photo?: string;
   file?: string;
   media_type?: string;
-  poll?: unknown;
+  poll?: { question?: string; answers?: { text?: string }[] };
   location_information?: unknown;
   contact_information?: unknown;
   text?: string | TextPart[];
@@ -25,6 +36,64 @@ export type ExportMessage = {
 };
 
 export type ExportChannel = { id: string; username?: string; title?: string };
+
+export type ExportHeader = { id?: number; name?: string; type?: string };
+
+/** Raised for a file that cannot be imported as a whole: the CLI reports it in one line. */
+export class ExportError extends Error {}
+
+const CHANNEL_SHIFT = 2 ** 33;
+const CHAT_SHIFT = 2 ** 32;
+const CHANNEL_TYPES = new Set([
+  'public_channel',
+  'private_channel',
+  'public_supergroup',
+  'private_supergroup',
+]);
+const GROUP_TYPES = new Set(['private_group']);
+const PERSONAL_TYPES = new Set(['personal_chat', 'bot_chat', 'saved_messages', 'private_chat']);
+
+export type ExportChat = { channel: ExportChannel; kind: 'channel' | 'supergroup' | 'group' };
+
+/**
+ * The chat an export holds, with its id in the marked form the live collector uses (`-100<id>` for
+ * channels and supergroups, `-<id>` for basic groups), whatever Desktop version wrote it. Personal
+ * chats, bots and saved messages are refused on purpose: they are not public sources.
+ */
+export function exportChat(header: ExportHeader, username?: string): ExportChat {
+  const type = header.type ?? '';
+  if (PERSONAL_TYPES.has(type)) {
+    throw new ExportError(`export: "${type}" is a personal chat; only channels and groups are imported`);
+  }
+  const isChannel = CHANNEL_TYPES.has(type);
+  if (!isChannel && !GROUP_TYPES.has(type)) {
+    throw new ExportError(
+      `export: unknown chat type "${type}" (expected one of ${[...CHANNEL_TYPES, ...GROUP_TYPES].join(', ')})`,
+    );
+  }
+  const raw = header.id;
+  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw <= 0) {
+    throw new ExportError('export: the chat has no usable numeric id');
+  }
+  const bare = isChannel
+    ? raw >= CHANNEL_SHIFT
+      ? raw - CHANNEL_SHIFT
+      : raw
+    : raw >= CHAT_SHIFT
+      ? raw - CHAT_SHIFT
+      : raw;
+  const channel: ExportChannel = { id: isChannel ? `-100${bare}` : `-${bare}` };
+  if (username) channel.username = username;
+  if (header.name) channel.title = header.name;
+  return { channel, kind: isChannel ? (type.endsWith('supergroup') ? 'supergroup' : 'channel') : 'group' };
+}
+
+/** "channel123" (or an old numeric channel peer id) → the marked channel id; users and chats → undefined. */
+export function forwardedChannelId(from: string | number | undefined): string | undefined {
+  if (typeof from === 'number') return from >= CHANNEL_SHIFT ? `-100${from - CHANNEL_SHIFT}` : undefined;
+  const m = /^channel(\d+)$/.exec(from ?? '');
+  return m ? `-100${m[1]}` : undefined;
+}
 
 /** The text of a message: a plain string, or an array of strings and `{type, text, href}` parts. */
 export function exportText(text: ExportMessage['text']): { text: string; links: string[] } {
@@ -45,12 +114,11 @@ export function exportText(text: ExportMessage['text']): { text: string; links: 
   return { text: out, links: [...new Set(links)] };
 }
 
-/** Exports write local times in `date`; `date_unixtime` (seconds, as a string) is the real instant. */
-function instant(unix: string | undefined, local: string | undefined): string | undefined {
-  const seconds = Number(unix);
-  if (unix && Number.isFinite(seconds) && seconds > 0) return new Date(seconds * 1000).toISOString();
-  if (local && !Number.isNaN(Date.parse(local))) return new Date(local).toISOString();
-  return undefined;
+/** A poll's question and answers as text, so that what a poll asks is searched and tagged. */
+function pollText(poll: ExportMessage['poll']): string {
+  if (!poll || typeof poll !== 'object') return '';
+  const answers = (poll.answers ?? []).map((a) => a.text).filter((t): t is string => !!t);
+  return [poll.question ?? '', ...answers.map((a) => `- ${a}`)].filter(Boolean).join('\n');
 }
 
 function mediaKind(m: ExportMessage): CollectedPostInput['media'] {
@@ -80,13 +148,17 @@ function mediaKind(m: ExportMessage): CollectedPostInput['media'] {
  */
 export function exportMessageToPost(
   m: ExportMessage,
-  channel: ExportChannel,
+  chat: ExportChat,
   collectedAt: string,
+  zone = 'UTC',
 ): CollectedPostInput | undefined {
+  const channel = chat.channel;
   if (m.type !== 'message' || typeof m.id !== 'number' || m.id <= 0) return undefined;
-  const postedAt = instant(m.date_unixtime, m.date);
+  const postedAt = exportInstant(m.date_unixtime, m.date, zone);
   if (!postedAt) return undefined;
-  const { text, links } = exportText(m.text);
+  const parts = exportText(m.text);
+  const links = parts.links;
+  const text = [parts.text, pollText(m.poll)].filter(Boolean).join('\n\n');
   const post: CollectedPostInput = {
     channel: {
       id: channel.id,
@@ -101,12 +173,25 @@ export function exportMessageToPost(
     metrics: {},
     source: 'export',
   };
-  const editedAt = instant(m.edited_unixtime, m.edited);
+  const editedAt = exportInstant(m.edited_unixtime, m.edited, zone);
   if (editedAt) post.editedAt = editedAt;
   if (links.length > 0) post.links = links;
-  if (m.author) post.author = m.author;
-  if (m.forwarded_from) post.forward = { fromName: m.forwarded_from };
-  if (typeof m.reply_to_message_id === 'number' && m.reply_to_message_id > 0)
+  // In a channel `author` is the post's signature; in a group the sender is the author.
+  const author = m.author ?? (chat.kind !== 'channel' && m.from ? m.from : undefined);
+  if (author) post.author = author;
+  const fromChannelId = forwardedChannelId(m.forwarded_from_id);
+  if (m.forwarded_from || fromChannelId) {
+    post.forward = {
+      ...(m.forwarded_from ? { fromName: m.forwarded_from } : {}),
+      ...(fromChannelId ? { fromChannelId } : {}),
+    };
+  }
+  // A reply to a message of another chat (`reply_to_peer_id`) is not a reply to this chat's message.
+  if (
+    typeof m.reply_to_message_id === 'number' &&
+    m.reply_to_message_id > 0 &&
+    m.reply_to_peer_id === undefined
+  )
     post.replyTo = m.reply_to_message_id;
   if (Array.isArray(m.reactions) && m.reactions.length > 0) {
     const byEmoji: Record<string, number> = {};
@@ -131,11 +216,12 @@ export function malformedExportMessage(
   m: ExportMessage,
   channel: ExportChannel,
   collectedAt: string,
+  zone = 'UTC',
 ): Record<string, unknown> {
   return {
     channel,
     messageId: m.id,
-    postedAt: instant(m.date_unixtime, m.date) ?? m.date,
+    postedAt: exportInstant(m.date_unixtime, m.date, zone) ?? m.date,
     collectedAt,
     text: exportText(m.text).text,
     source: 'export',
