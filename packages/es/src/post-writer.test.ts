@@ -119,7 +119,11 @@ describe('one document per post, whatever arrives first', () => {
     expect(first).toMatchObject({ deleted: 1, missing: 1, created: 0 });
     const second = await writePosts(ctx.es, ctx.prefix, [p], { refresh: true });
     expect(second).toMatchObject({ created: 1 });
-    expect(await get(p)).toMatchObject({ isDeleted: true, deletedAt: deletion.deletedAt, text: 'to be deleted' });
+    expect(await get(p)).toMatchObject({
+      isDeleted: true,
+      deletedAt: deletion.deletedAt,
+      text: 'to be deleted',
+    });
   });
 
   it('a deleted post written before its creation stays deleted when the creation arrives', async () => {
@@ -175,7 +179,11 @@ describe('one document per post, whatever arrives first', () => {
     await writePosts(ctx.es, ctx.prefix, [e], { refresh: true });
     await writePosts(ctx.es, ctx.prefix, [live(21)], { refresh: true });
     const doc = await get(e);
-    expect(doc).toMatchObject({ url: 'https://t.me/writer_test/21', version: e.version, metrics: { views: 1200 } });
+    expect(doc).toMatchObject({
+      url: 'https://t.me/writer_test/21',
+      version: e.version,
+      metrics: { views: 1200 },
+    });
     expect(await historyOf(e.id)).toEqual([]);
   });
 
