@@ -4,6 +4,7 @@ import type { Clock } from './clock.ts';
 import type { Batcher } from './publish/batcher.ts';
 import type { Publisher } from './publish/publisher.ts';
 import { PollSchedule } from './sources/poll-schedule.ts';
+import { catchUpChannel } from './sources/telegram/catch-up.ts';
 import { collectHistory } from './sources/telegram/history.ts';
 import { startLive } from './sources/telegram/live.ts';
 import type { ChannelInfo } from './sources/telegram/mapping.ts';
@@ -83,6 +84,33 @@ async function collectChannel(
   return report;
 }
 
+/** Runs the catch-ups asked for since the last pass; a failing channel is noted and retried later. */
+async function runCatchUps(
+  deps: CollectorDeps,
+  entries: ChannelEntry[],
+  catchUps: Map<string, Set<string>>,
+): Promise<void> {
+  for (const handle of deps.accounts) {
+    const wanted = catchUps.get(handle.account.accountId);
+    if (!wanted || wanted.size === 0) continue;
+    const all = wanted.has('*');
+    const todo = entries.filter(
+      (e) => e.joined && e.id && e.access[handle.account.accountId] && (all || wanted.has(e.id)),
+    );
+    wanted.clear();
+    for (const entry of todo) {
+      if (deps.signal?.aborted) return;
+      try {
+        await catchUpChannel({ ...deps, account: handle.account, gate: handle.gate }, entry);
+      } catch (err) {
+        if (deps.signal?.aborted) return;
+        wanted.add(entry.id as string);
+        deps.log.warn({ err, channel: entry.username }, 'catch-up failed; retried on the next pass');
+      }
+    }
+  }
+}
+
 /**
  * The service's loop: each channel is collected when due, at an interval that adapts to its
  * activity; joined channels also get push updates (micro-batched) and are reconciled at the
@@ -91,11 +119,21 @@ async function collectChannel(
 export async function runCollector(deps: CollectorDeps & { batcher: Batcher; live: boolean }): Promise<void> {
   const schedule = new PollSchedule(deps.poll);
   const liveChannels = new Map<string, Map<string, ChannelInfo>>();
+  // Channels to catch up, per account ('*': all of its joined channels). Every account starts with
+  // '*': a start after downtime is a reconnect too.
+  const catchUps = new Map<string, Set<string>>();
   if (deps.live) {
     for (const handle of deps.accounts) {
       const channels = new Map<string, ChannelInfo>();
-      liveChannels.set(handle.account.accountId, channels);
-      startLive({ ...deps, account: handle.account, channels: () => channels });
+      const id = handle.account.accountId;
+      liveChannels.set(id, channels);
+      catchUps.set(id, new Set(['*']));
+      startLive({
+        ...deps,
+        account: handle.account,
+        channels: () => channels,
+        requestCatchUp: (channelId) => catchUps.get(id)?.add(channelId ?? '*'),
+      });
     }
   }
   const webGet = politeFetcher({ ...deps.web, clock: deps.clock, log: deps.log, signal: deps.signal });
@@ -115,6 +153,7 @@ export async function runCollector(deps: CollectorDeps & { batcher: Batcher; liv
           }
         }
       }
+      await runCatchUps(deps, entries, catchUps);
       const next = schedule.next();
       if (!next || next.at > now) {
         // Wake at least every 30 s to pick up registry changes.

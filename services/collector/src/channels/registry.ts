@@ -27,15 +27,36 @@ export const channelEntry = z.object({
 });
 export type ChannelEntry = z.infer<typeof channelEntry>;
 
-export type ChannelView = ChannelEntry & { cursor: number; lastCollectedAt?: string; lastPostAt?: string };
+/** How complete a channel's collection is: what `cw channels status` shows. */
+export type ChannelHealth = {
+  lastCatchUpAt?: string;
+  /** Updates found by catch-up that push had not delivered (edits, deletions, new posts). */
+  gapsFound: number;
+  /** Of those, the ones put on the queue. */
+  gapsFilled: number;
+  /** Catch-ups where Telegram said the gap was too long for a difference (history re-read instead). */
+  tooLong: number;
+  lastError?: string;
+  lastErrorAt?: string;
+};
 
-export type Keys = { entries: string; cursors: string; seen: string };
+export type ChannelView = ChannelEntry & {
+  cursor: number;
+  lastCollectedAt?: string;
+  lastPostAt?: string;
+  pts?: number;
+  health?: ChannelHealth;
+};
+
+export type Keys = { entries: string; cursors: string; seen: string; pts: string; health: string };
 
 export function registryKeys(prefix: string): Keys {
   return {
     entries: `${prefix}:collector:channels`,
     cursors: `${prefix}:collector:cursors`,
     seen: `${prefix}:collector:seen`,
+    pts: `${prefix}:collector:pts`,
+    health: `${prefix}:collector:health`,
   };
 }
 
@@ -54,6 +75,16 @@ export function parseUsername(input: string): string | undefined {
 const ADVANCE = `
 local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 redis.call('HSET', KEYS[2], ARGV[1], cjson.encode({lastCollectedAt = ARGV[3], lastPostAt = ARGV[4]}))
+if tonumber(ARGV[2]) > current then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  return tonumber(ARGV[2])
+end
+return current
+`;
+
+// Moves a pts only forward: KEYS[1] pts hash; ARGV channel id, pts.
+const ADVANCE_PTS = `
+local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 if tonumber(ARGV[2]) > current then
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
   return tonumber(ARGV[2])
@@ -113,12 +144,59 @@ export class ChannelRegistry {
 
   async view(entry: ChannelEntry): Promise<ChannelView> {
     if (!entry.id) return { ...entry, cursor: 0 };
-    const [cursor, seen] = await Promise.all([
+    const [cursor, seen, pts, health] = await Promise.all([
       this.redis.hget(this.keys.cursors, entry.id),
       this.redis.hget(this.keys.seen, entry.id),
+      this.redis.hget(this.keys.pts, entry.id),
+      this.health(entry.id),
     ]);
     const times = seen ? (JSON.parse(seen) as { lastCollectedAt?: string; lastPostAt?: string }) : {};
-    return { ...entry, cursor: Number(cursor ?? 0), ...times };
+    return {
+      ...entry,
+      cursor: Number(cursor ?? 0),
+      ...times,
+      ...(pts ? { pts: Number(pts) } : {}),
+      ...(health ? { health } : {}),
+    };
+  }
+
+  /** The channel's update position (0 when never caught up). */
+  async pts(channelId: string): Promise<number> {
+    return Number((await this.redis.hget(this.keys.pts, channelId)) ?? 0);
+  }
+
+  /** Moves the pts forward (never back); returns the pts after. */
+  async advancePts(channelId: string, pts: number): Promise<number> {
+    return Number(await this.redis.eval(ADVANCE_PTS, 1, this.keys.pts, channelId, String(pts)));
+  }
+
+  async health(channelId: string): Promise<ChannelHealth | undefined> {
+    const raw = await this.redis.hget(this.keys.health, channelId);
+    return raw ? (JSON.parse(raw) as ChannelHealth) : undefined;
+  }
+
+  /** Adds a catch-up's counts (or an error) to the channel's health. One collector per channel
+   * (channels are sharded by account), so a read-modify-write is enough. */
+  async noteHealth(
+    channelId: string,
+    change: { at: string; found?: number; filled?: number; tooLong?: boolean; error?: string },
+  ): Promise<ChannelHealth> {
+    const health: ChannelHealth = (await this.health(channelId)) ?? {
+      gapsFound: 0,
+      gapsFilled: 0,
+      tooLong: 0,
+    };
+    if (change.error) {
+      health.lastError = change.error;
+      health.lastErrorAt = change.at;
+    } else {
+      health.lastCatchUpAt = change.at;
+      health.gapsFound += change.found ?? 0;
+      health.gapsFilled += change.filled ?? 0;
+      if (change.tooLong) health.tooLong += 1;
+    }
+    await this.redis.hset(this.keys.health, channelId, JSON.stringify(health));
+    return health;
   }
 
   async cursor(channelId: string): Promise<number> {

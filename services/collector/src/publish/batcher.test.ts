@@ -1,13 +1,13 @@
-import type { CollectedPostInput } from '@cw/domain';
 import { describe, expect, it, vi } from 'vitest';
 import { samplePost } from '../test/helpers.ts';
 import { Batcher } from './batcher.ts';
+import type { QueueItem } from './publisher.ts';
 
 describe('live micro-batcher', () => {
   it('flushes at 500 posts, after the wait, and on stop', async () => {
     vi.useFakeTimers();
     try {
-      const flushed: CollectedPostInput[][] = [];
+      const flushed: QueueItem[][] = [];
       const batcher = new Batcher(async (posts) => void flushed.push(posts), { maxWaitMs: 1000 });
       for (let i = 1; i <= 501; i++) batcher.add(samplePost(i));
       await batcher.flush().then(() => undefined);

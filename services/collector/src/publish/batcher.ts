@@ -1,18 +1,17 @@
-import type { CollectedPostInput } from '@cw/domain';
-import { MAX_BATCH } from './publisher.ts';
+import { MAX_BATCH, type QueueItem } from './publisher.ts';
 
 /**
  * Micro-batches live updates: flushes when 500 posts are waiting or `maxWaitMs` after the first
  * one arrived. Flushes run one after another; `stop()` flushes what is left and waits for it.
  */
 export class Batcher {
-  private buffer: CollectedPostInput[] = [];
+  private buffer: QueueItem[] = [];
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
 
   constructor(
-    private readonly flushTo: (posts: CollectedPostInput[]) => Promise<void>,
+    private readonly flushTo: (posts: QueueItem[]) => Promise<void>,
     private readonly options: { maxSize?: number; maxWaitMs?: number; onError?: (err: unknown) => void } = {},
   ) {}
 
@@ -20,7 +19,7 @@ export class Batcher {
     return this.buffer.length;
   }
 
-  add(post: CollectedPostInput): void {
+  add(post: QueueItem): void {
     if (this.stopped) throw new Error('batcher is stopped');
     this.buffer.push(post);
     if (this.buffer.length >= (this.options.maxSize ?? MAX_BATCH)) void this.flush();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CollectedPostInput } from '@cw/domain';
+import type { CollectedPostInput, PostPatchInput } from '@cw/domain';
 import type { Logger } from '@cw/logging';
 import { enqueue } from '@cw/queues';
 import type { Queue } from 'bullmq';
@@ -11,6 +11,9 @@ export const MAX_BATCH = 500;
 
 export type Source = CollectedPostInput['source'];
 
+/** What a batch carries: whole posts, and patches (deletions by id, metrics refreshes). */
+export type QueueItem = CollectedPostInput | PostPatchInput;
+
 export type PublishOptions = {
   /** Move each channel's cursor to the highest message id of the batch once it is on the queue. */
   moveCursor: boolean;
@@ -21,7 +24,7 @@ export type PublishOptions = {
 
 export type Publisher = {
   /** Resolves to the ids of the jobs enqueued, in order. */
-  publish(source: Source, posts: CollectedPostInput[], options: PublishOptions): Promise<string[]>;
+  publish(source: Source, posts: QueueItem[], options: PublishOptions): Promise<string[]>;
 };
 
 /**
@@ -79,7 +82,7 @@ export function createPublisher(deps: {
   };
 }
 
-function batchId(source: Source, posts: CollectedPostInput[], runId = ''): string {
+function batchId(source: Source, posts: QueueItem[], runId = ''): string {
   const hash = createHash('sha256');
   hash.update(source);
   hash.update(runId);
@@ -87,9 +90,11 @@ function batchId(source: Source, posts: CollectedPostInput[], runId = ''): strin
   return `b-${hash.digest('hex').slice(0, 32)}`;
 }
 
-function lastPerChannel(posts: CollectedPostInput[]): Map<string, { messageId: number; postedAt: string }> {
+function lastPerChannel(items: QueueItem[]): Map<string, { messageId: number; postedAt: string }> {
   const last = new Map<string, { messageId: number; postedAt: string }>();
-  for (const post of posts) {
+  // Patches name posts seen before; only whole posts move a cursor.
+  for (const post of items) {
+    if ('kind' in post || !post.postedAt) continue;
     const seen = last.get(post.channel.id);
     if (!seen || post.messageId > seen.messageId) {
       last.set(post.channel.id, { messageId: post.messageId, postedAt: post.postedAt });

@@ -4,6 +4,7 @@
 import { Api, errors, helpers, Logger, sessions, TelegramClient, utils } from 'telegram';
 import { Raw } from 'telegram/events/Raw.js';
 import { LogLevel } from 'telegram/extensions/Logger.js';
+import { UpdateConnectionState } from 'telegram/network/index.js';
 
 export { Api };
 
@@ -54,7 +55,68 @@ export type HistoryPage = {
 export type UpdateHandlers = {
   message: (message: Api.Message, edited: boolean) => void;
   deleted: (channelId: string, messageIds: number[]) => void;
+  /** Telegram says updates of the channel were dropped (updateChannelTooLong): catch it up. */
+  tooLong?: (channelId: string) => void;
 };
+
+/** What happened in a channel since a pts, from `updates.getChannelDifference`. */
+export type ChannelDifference = {
+  /** The pts to ask from next time. */
+  pts: number;
+  /** Nothing more to fetch for now. */
+  final: boolean;
+  /** The gap was too long for a difference: `messages` are the channel's latest, edits and
+   * deletions in the gap are unknown (a history re-read covers the new messages). */
+  tooLong: boolean;
+  messages: Api.Message[];
+  edited: Api.Message[];
+  deleted: number[];
+  chats: Api.TypeChat[];
+};
+
+/** gramjs's three difference shapes as one. Pure, so tests feed it real Api objects. */
+export function normaliseDifference(
+  raw: Api.updates.TypeChannelDifference,
+  fromPts: number,
+): ChannelDifference {
+  const empty = { messages: [], edited: [], deleted: [], chats: [] };
+  if (raw instanceof Api.updates.ChannelDifferenceEmpty) {
+    return { ...empty, pts: raw.pts, final: true, tooLong: false };
+  }
+  const onlyMessages = (list: Api.TypeMessage[]) =>
+    list.filter((m): m is Api.Message => m instanceof Api.Message);
+  if (raw instanceof Api.updates.ChannelDifferenceTooLong) {
+    const dialog = raw.dialog;
+    const pts = dialog instanceof Api.Dialog && dialog.pts ? dialog.pts : fromPts;
+    return {
+      ...empty,
+      pts,
+      final: true,
+      tooLong: true,
+      messages: onlyMessages(raw.messages),
+      chats: raw.chats,
+    };
+  }
+  const edited: Api.Message[] = [];
+  const deleted: number[] = [];
+  const messages = onlyMessages(raw.newMessages);
+  for (const update of raw.otherUpdates) {
+    if (update instanceof Api.UpdateEditChannelMessage && update.message instanceof Api.Message)
+      edited.push(update.message);
+    else if (update instanceof Api.UpdateNewChannelMessage && update.message instanceof Api.Message)
+      messages.push(update.message);
+    else if (update instanceof Api.UpdateDeleteChannelMessages) deleted.push(...update.messages);
+  }
+  return {
+    pts: raw.pts,
+    final: raw.final ?? false,
+    tooLong: false,
+    messages,
+    edited,
+    deleted,
+    chats: raw.chats,
+  };
+}
 
 export type TelegramAccount = {
   /** The account's user id; access hashes are valid for this account only. */
@@ -66,6 +128,12 @@ export type TelegramAccount = {
   lastIdBefore(channel: ChannelRef, date: Date): Promise<number>;
   /** Push updates of joined channels; only ids in `channelIds()` are passed on. */
   onUpdates(channelIds: () => ReadonlySet<string>, handlers: UpdateHandlers): void;
+  /** Told when the connection comes back (gramjs reconnected, or the client was recycled). */
+  onReconnect(handler: () => void): void;
+  /** The channel's current pts, where catch-up starts for a channel never caught up. */
+  channelPts(channel: ChannelRef): Promise<number>;
+  /** Edits, deletions and new messages since `pts` (gramjs's own catch-up is a TODO). */
+  channelDifference(channel: ChannelRef, pts: number, limit: number): Promise<ChannelDifference>;
   /** Drops the client and its unbounded entity cache (gramjs #816), reconnects, keeps handlers. */
   recycle(): Promise<void>;
   disconnect(): Promise<void>;
@@ -103,6 +171,21 @@ export async function connectAccount(options: AccountOptions): Promise<TelegramA
   }
   const accountId = me.id.toString();
   const subscriptions: { ids: () => ReadonlySet<string>; handlers: UpdateHandlers }[] = [];
+  const reconnectHandlers: (() => void)[] = [];
+  let wasDisconnected = false;
+  const watchConnection = () => {
+    client.addEventHandler(
+      (update: UpdateConnectionState) => {
+        if (update.state === UpdateConnectionState.connected) {
+          if (!wasDisconnected) return;
+          wasDisconnected = false;
+          for (const handler of reconnectHandlers) handler();
+        } else wasDisconnected = true;
+      },
+      new Raw({ types: [UpdateConnectionState] }),
+    );
+  };
+  watchConnection();
 
   const subscribe = (ids: () => ReadonlySet<string>, handlers: UpdateHandlers) => {
     client.addEventHandler(
@@ -115,16 +198,29 @@ export async function connectAccount(options: AccountOptions): Promise<TelegramA
         } else if (update instanceof Api.UpdateDeleteChannelMessages) {
           const id = markedChannelId(update.channelId);
           if (ids().has(id)) handlers.deleted(id, update.messages);
+        } else if (update instanceof Api.UpdateChannelTooLong) {
+          const id = markedChannelId(update.channelId);
+          if (ids().has(id)) handlers.tooLong?.(id);
         }
       },
       new Raw({
-        types: [Api.UpdateNewChannelMessage, Api.UpdateEditChannelMessage, Api.UpdateDeleteChannelMessages],
+        types: [
+          Api.UpdateNewChannelMessage,
+          Api.UpdateEditChannelMessage,
+          Api.UpdateDeleteChannelMessages,
+          Api.UpdateChannelTooLong,
+        ],
       }),
     );
   };
 
   const inputPeer = (channel: ChannelRef) =>
     new Api.InputPeerChannel({
+      channelId: toLong(bareChannelId(channel.id)),
+      accessHash: toLong(channel.accessHash),
+    });
+  const inputChannel = (channel: ChannelRef) =>
+    new Api.InputChannel({
       channelId: toLong(bareChannelId(channel.id)),
       accessHash: toLong(channel.accessHash),
     });
@@ -208,14 +304,34 @@ export async function connectAccount(options: AccountOptions): Promise<TelegramA
       subscriptions.push({ ids, handlers });
       subscribe(ids, handlers);
     },
+    onReconnect(handler) {
+      reconnectHandlers.push(handler);
+    },
+    async channelPts(channel) {
+      const full = await client.invoke(new Api.channels.GetFullChannel({ channel: inputChannel(channel) }));
+      return full.fullChat instanceof Api.ChannelFull ? full.fullChat.pts : 0;
+    },
+    async channelDifference(channel, pts, limit) {
+      const raw = await client.invoke(
+        new Api.updates.GetChannelDifference({
+          channel: inputChannel(channel),
+          filter: new Api.ChannelMessagesFilterEmpty(),
+          pts,
+          limit,
+          force: true,
+        }),
+      );
+      return normaliseDifference(raw, pts);
+    },
     async recycle() {
       const saved = String(client.session.save());
       await client.destroy();
       client = newClient(options, saved || options.session);
       await client.connect();
+      watchConnection();
       for (const s of subscriptions) subscribe(s.ids, s.handlers);
-      // Catching up on updates: gramjs fetches the difference once connected and a handler exists.
-      await client.getMe();
+      // gramjs does not catch up by itself (its catchUp() is a TODO): the collector does, per channel.
+      for (const handler of reconnectHandlers) handler();
     },
     async disconnect() {
       await client.destroy();

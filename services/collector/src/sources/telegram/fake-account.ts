@@ -4,12 +4,27 @@ import {
   Api,
   type HistoryPage,
   markedChannelId,
+  normaliseDifference,
   type ResolveResult,
   type TelegramAccount,
   toLong,
 } from './adapter.ts';
 
-export type FakeChannel = { bareId: string; username: string; title: string; messages: Api.TypeMessage[] };
+export type FakeChannel = {
+  bareId: string;
+  username: string;
+  title: string;
+  messages: Api.TypeMessage[];
+  /** The channel's update log, as Telegram keeps it: each update with the pts it moved to. */
+  updates?: { pts: number; update: Api.TypeUpdate }[];
+  /** Below this pts a difference is too long (updates.channelDifferenceTooLong). */
+  tooLongBelow?: number;
+};
+
+/** The pts a channel is at: its last logged update's. */
+export function channelPtsOf(channel: FakeChannel): number {
+  return channel.updates?.at(-1)?.pts ?? 1;
+}
 
 export function fakeMessage(bareId: string, id: number, date: number, text = `message ${id}`): Api.Message {
   return new Api.Message({
@@ -24,8 +39,9 @@ export function fakeMessage(bareId: string, id: number, date: number, text = `me
 export function fakeAccount(
   channels: FakeChannel[],
   hooks: { beforeCall?: (what: string) => void; accountId?: string } = {},
-): TelegramAccount & { calls: string[] } {
+): TelegramAccount & { calls: string[]; reconnect(): void } {
   const calls: string[] = [];
+  const reconnectHandlers: (() => void)[] = [];
   const byId = (id: string) => channels.find((c) => markedChannelId(c.bareId) === id);
   const call = (what: string) => {
     calls.push(what);
@@ -77,6 +93,67 @@ export function fakeAccount(
       return Math.max(0, ...older.map((m) => m.id));
     },
     onUpdates() {},
+    onReconnect(handler) {
+      reconnectHandlers.push(handler);
+    },
+    reconnect() {
+      for (const handler of reconnectHandlers) handler();
+    },
+    async channelPts(ref) {
+      call(`pts ${ref.id}`);
+      const channel = byId(ref.id);
+      if (!channel) throw new Error('CHANNEL_INVALID');
+      return channelPtsOf(channel);
+    },
+    async channelDifference(ref, pts, limit) {
+      call(`difference ${ref.id} ${pts}`);
+      const channel = byId(ref.id);
+      if (!channel) throw new Error('CHANNEL_INVALID');
+      const now = channelPtsOf(channel);
+      // The server's answers, as gramjs hands them over: real Api constructor objects.
+      if (channel.tooLongBelow !== undefined && pts < channel.tooLongBelow) {
+        const latest = channel.messages.slice(-limit);
+        return normaliseDifference(
+          new Api.updates.ChannelDifferenceTooLong({
+            final: true,
+            dialog: new Api.Dialog({
+              peer: new Api.PeerChannel({ channelId: toLong(channel.bareId) }),
+              topMessage: latest.at(-1)?.id ?? 0,
+              readInboxMaxId: 0,
+              readOutboxMaxId: 0,
+              unreadCount: 0,
+              unreadMentionsCount: 0,
+              unreadReactionsCount: 0,
+              notifySettings: new Api.PeerNotifySettings({}),
+              pts: now,
+            }),
+            messages: latest,
+            chats: [],
+            users: [],
+          }),
+          pts,
+        );
+      }
+      const pending = (channel.updates ?? []).filter((u) => u.pts > pts).slice(0, limit);
+      if (pending.length === 0)
+        return normaliseDifference(new Api.updates.ChannelDifferenceEmpty({ final: true, pts: now }), pts);
+      const last = pending.at(-1)?.pts ?? now;
+      return normaliseDifference(
+        new Api.updates.ChannelDifference({
+          final: last === now,
+          pts: last,
+          newMessages: pending.flatMap((u) =>
+            u.update instanceof Api.UpdateNewChannelMessage ? [u.update.message] : [],
+          ),
+          otherUpdates: pending.flatMap((u) =>
+            u.update instanceof Api.UpdateNewChannelMessage ? [] : [u.update],
+          ),
+          chats: [],
+          users: [],
+        }),
+        pts,
+      );
+    },
     async recycle() {},
     async disconnect() {},
   };

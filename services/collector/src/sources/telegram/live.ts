@@ -7,9 +7,10 @@ import { mapMessage } from './mapping.ts';
 import type { RecentPosts } from './recent-posts.ts';
 
 // Push updates (new, edited, deleted messages of joined channels) into the micro-batcher. Push is
-// never enough on its own (lost while down, skipped for busy channels): the history walk from the
-// cursors reconciles, and only it moves cursors. Live posts are remembered so it does not send
-// them again.
+// never enough on its own (lost while down, skipped for busy channels): after a reconnect, a
+// recycle or an updateChannelTooLong the channels are caught up (catch-up.ts), and the history walk
+// from the cursors reconciles new posts; only it moves cursors. Live posts are remembered so it
+// does not send them again.
 
 export function startLive(deps: {
   account: TelegramAccount;
@@ -19,7 +20,10 @@ export function startLive(deps: {
   log: Logger;
   /** Joined channels this account collects, by marked id. */
   channels: () => ReadonlyMap<string, ChannelInfo>;
+  /** Asks for a catch-up of one channel, or of all (undefined) after a reconnect. */
+  requestCatchUp?: (channelId?: string) => void;
 }): void {
+  deps.account.onReconnect(() => deps.requestCatchUp?.());
   const ids = () => new Set(deps.channels().keys());
   deps.account.onUpdates(ids, {
     message: (message, edited) => {
@@ -34,20 +38,27 @@ export function startLive(deps: {
     },
     deleted: (channelId, messageIds) => {
       const deletedAt = new Date(deps.clock.now()).toISOString();
+      const channel = deps.channels().get(channelId);
       for (const messageId of messageIds) {
         const known = deps.recent.get(channelId, messageId);
-        if (!known) {
-          deps.log.info(
-            { channelId, messageId },
-            'deletion of a post not seen by this process; not recorded',
-          );
+        if (known?.deletedAt) continue;
+        if (known) {
+          const post = { ...known, deletedAt, collectedAt: deletedAt };
+          deps.recent.remember(post);
+          deps.batcher.add(post);
           continue;
         }
-        if (known.deletedAt) continue;
-        const post = { ...known, deletedAt, collectedAt: deletedAt };
-        deps.recent.remember(post);
-        deps.batcher.add(post);
+        // Not seen by this process (collected before a restart, or by an import): applied by id.
+        deps.batcher.add({
+          kind: 'deletion',
+          channel: { id: channelId, ...(channel?.username ? { username: channel.username } : {}) },
+          messageId,
+          deletedAt,
+          collectedAt: deletedAt,
+          source: 'telegram',
+        });
       }
     },
+    tooLong: (channelId) => deps.requestCatchUp?.(channelId),
   });
 }

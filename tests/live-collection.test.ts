@@ -1,0 +1,246 @@
+import type { IndexedPost } from '@cw/domain';
+import { compileNarratives, DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
+import { indexNames, installIndices } from '@cw/es';
+import { processBatch } from '@cw/pipeline';
+import { createQueue } from '@cw/queues';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChannelRegistry } from '../services/collector/src/channels/registry.ts';
+import { fakeClock } from '../services/collector/src/clock.ts';
+import { Batcher } from '../services/collector/src/publish/batcher.ts';
+import { createPublisher } from '../services/collector/src/publish/publisher.ts';
+import { Api, floodWaitSeconds, toLong } from '../services/collector/src/sources/telegram/adapter.ts';
+import { catchUpChannel } from '../services/collector/src/sources/telegram/catch-up.ts';
+import {
+  type FakeChannel,
+  fakeAccount,
+  fakeMessage,
+} from '../services/collector/src/sources/telegram/fake-account.ts';
+import { AccountGate } from '../services/collector/src/sources/telegram/flood-gate.ts';
+import { collectHistory } from '../services/collector/src/sources/telegram/history.ts';
+import { startLive } from '../services/collector/src/sources/telegram/live.ts';
+import { RecentPosts } from '../services/collector/src/sources/telegram/recent-posts.ts';
+import { ready, silentLog } from '../services/collector/src/test/helpers.ts';
+import { isolatedServers } from './support/servers.ts';
+
+// Live collection that survives disconnects, from gramjs Api objects to Elasticsearch documents:
+// the collector's catch-up and the pipeline's writer, with Redis and Elasticsearch real and only
+// Telegram played by a fake account that answers with real gramjs constructors.
+
+const ctx = isolatedServers();
+const names = indexNames(ctx.prefix);
+const narratives = compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR));
+const T0 = Date.UTC(2026, 10, 20, 9) / 1000;
+const BARE = '1591537674';
+const ID = `-100${BARE}`;
+const queue = createQueue('posts', { connection: ctx.redis, prefix: `${ctx.prefix}-live` });
+
+beforeAll(async () => {
+  await ready(ctx.redis);
+  await installIndices(ctx.es, ctx.prefix);
+});
+afterAll(async () => {
+  await queue.obliterate({ force: true });
+  await queue.close();
+});
+
+/** What the pipeline worker does with each queued batch, in enqueue order. */
+async function runPipeline() {
+  const jobs = (await queue.getJobs(['waiting'])).sort((a, b) => a.timestamp - b.timestamp);
+  for (const job of jobs) {
+    const data = job.data as { posts: unknown[]; source: string };
+    await processBatch(data.posts, {
+      es: ctx.es,
+      prefix: ctx.prefix,
+      enrich: { narratives },
+      source: data.source,
+    });
+    await job.remove();
+  }
+  await ctx.es.indices.refresh({ index: `${ctx.prefix}-*` });
+}
+
+const doc = async (messageId: number, postedAt: number) =>
+  (
+    await ctx.es.get<IndexedPost>({
+      index: names.postsIndex(new Date(postedAt * 1000).toISOString()),
+      id: `${ID}_${messageId}`,
+    })
+  )._source as IndexedPost;
+
+function setup(channel: FakeChannel) {
+  const clock = fakeClock(Date.UTC(2026, 10, 21));
+  const registry = new ChannelRegistry(ctx.redis, `${ctx.prefix}-${channel.username}`);
+  const account = fakeAccount([channel]);
+  const gate = new AccountGate({
+    clock,
+    log: silentLog,
+    intervalMs: 0,
+    resolvesPerMinute: 20,
+    floodWaitSeconds,
+  });
+  const publisher = createPublisher({ queue, registry, log: silentLog, clock });
+  return { clock, registry, account, gate, publisher };
+}
+
+const peer = () => new Api.PeerChannel({ channelId: toLong(BARE) });
+
+describe('catch-up after a disconnect', () => {
+  it('a post edited and another deleted while disconnected both end applied, after a restart too', async () => {
+    const channel: FakeChannel = {
+      bareId: BARE,
+      username: 'catchup_news',
+      title: 'Catch-up news',
+      messages: [1, 2, 3].map((id) => fakeMessage(BARE, id, T0 + id * 60, `original ${id}`)),
+      updates: [{ pts: 40, update: new Api.UpdateChannel({ channelId: toLong(BARE) }) }],
+    };
+    const { clock, registry, account, gate, publisher } = setup(channel);
+    await registry.add(['catchup_news'], 'telegram');
+    const entry = {
+      ...(await registry.get('catchup_news'))!,
+      id: ID,
+      joined: true,
+      access: { [account.accountId]: '123456789' },
+    };
+    const deps = {
+      account,
+      gate,
+      registry,
+      publisher,
+      recent: new RecentPosts(),
+      clock,
+      log: silentLog,
+      since: new Date(0),
+    };
+    // Connected: the channel's position is taken, history collected and indexed.
+    expect(await catchUpChannel(deps, entry)).toMatchObject({ started: true, pts: 40 });
+    await collectHistory(deps, entry);
+    await runPipeline();
+    expect((await doc(2, T0 + 120)).text).toBe('original 2');
+
+    // Disconnected (no push arrives): post 1 edited, post 2 deleted, post 4 posted.
+    const edited = new Api.Message({
+      id: 1,
+      peerId: peer(),
+      date: T0 + 60,
+      editDate: T0 + 3600,
+      message: 'edited while we were away',
+      views: 900,
+    });
+    channel.updates?.push(
+      { pts: 41, update: new Api.UpdateEditChannelMessage({ message: edited, pts: 41, ptsCount: 1 }) },
+      {
+        pts: 42,
+        update: new Api.UpdateDeleteChannelMessages({
+          channelId: toLong(BARE),
+          messages: [2],
+          pts: 42,
+          ptsCount: 1,
+        }),
+      },
+      {
+        pts: 43,
+        update: new Api.UpdateNewChannelMessage({
+          message: fakeMessage(BARE, 4, T0 + 4000, 'posted while we were away'),
+          pts: 43,
+          ptsCount: 1,
+        }),
+      },
+    );
+    // Reconnected in a restarted process: nothing of the channel is in memory.
+    const restarted = { ...deps, recent: new RecentPosts() };
+    const result = await catchUpChannel(restarted, entry);
+    expect(result).toMatchObject({ pts: 43, found: 3, filled: 3, tooLong: false });
+    expect(account.calls).toContain(`difference ${ID} 40`);
+    await runPipeline();
+
+    const one = await doc(1, T0 + 60);
+    expect(one).toMatchObject({ text: 'edited while we were away', isEdited: true, metrics: { views: 900 } });
+    expect(await doc(2, T0 + 120)).toMatchObject({ isDeleted: true, text: 'original 2' });
+    expect((await doc(4, T0 + 4000)).text).toBe('posted while we were away');
+    const history = await ctx.es.search({
+      index: names.versionsPattern,
+      query: { term: { postId: `${ID}_1` } },
+    });
+    expect(history.hits.hits).toHaveLength(2);
+    expect(await registry.health(ID)).toMatchObject({ gapsFound: 3, gapsFilled: 3, tooLong: 0 });
+    // Caught up: asking again finds nothing new.
+    expect(await catchUpChannel(restarted, entry)).toMatchObject({ pts: 43, found: 0 });
+  });
+
+  it('a gap too long for a difference takes the latest messages and is counted in the health', async () => {
+    const channel: FakeChannel = {
+      bareId: BARE,
+      username: 'toolong_news',
+      title: 'Too long',
+      messages: [10, 11, 12].map((id) => fakeMessage(BARE, id, T0 + id * 60)),
+      updates: [{ pts: 5000, update: new Api.UpdateChannel({ channelId: toLong(BARE) }) }],
+      tooLongBelow: 4000,
+    };
+    const { clock, registry, account, gate, publisher } = setup(channel);
+    await registry.advancePts(ID, 100);
+    const entry = {
+      username: 'toolong_news',
+      source: 'telegram' as const,
+      id: ID,
+      joined: true,
+      access: { [account.accountId]: '1' },
+      status: 'ok' as const,
+      addedAt: new Date().toISOString(),
+    };
+    const result = await catchUpChannel(
+      { account, gate, registry, publisher, recent: new RecentPosts(), clock, log: silentLog },
+      entry,
+    );
+    expect(result).toMatchObject({ tooLong: true, pts: 5000, found: 3 });
+    expect(await registry.health(ID)).toMatchObject({ tooLong: 1 });
+    await runPipeline();
+  });
+});
+
+describe('live deletions', () => {
+  it('a deletion of a post this process never saw is applied by id, even before the post is indexed', async () => {
+    const clock = fakeClock(Date.UTC(2026, 10, 21, 12));
+    let deleted: ((channelId: string, ids: number[]) => void) | undefined;
+    const account = {
+      ...fakeAccount([]),
+      onUpdates: (_ids: unknown, handlers: { deleted: (c: string, m: number[]) => void }) => {
+        deleted = handlers.deleted;
+      },
+    };
+    const publisher = createPublisher({ queue, log: silentLog, clock });
+    const batcher = new Batcher(
+      async (items) => {
+        await publisher.publish('telegram', items, { moveCursor: false });
+      },
+      { maxWaitMs: 10 },
+    );
+    const channels = new Map([[ID, { id: ID, username: 'catchup_news' }]]);
+    startLive({
+      account,
+      batcher,
+      recent: new RecentPosts(),
+      clock,
+      log: silentLog,
+      channels: () => channels,
+    });
+    deleted?.(ID, [77]);
+    await batcher.stop();
+    await runPipeline();
+    // The post arrives later (a history walk, an import): it ends deleted.
+    await processBatch(
+      [
+        {
+          channel: { id: ID, username: 'catchup_news' },
+          messageId: 77,
+          postedAt: new Date(T0 * 1000).toISOString(),
+          collectedAt: new Date(T0 * 1000 + 1000).toISOString(),
+          text: 'arrives after its deletion',
+          source: 'telegram',
+        },
+      ],
+      { es: ctx.es, prefix: ctx.prefix, enrich: { narratives }, source: 'telegram' },
+    );
+    await ctx.es.indices.refresh({ index: `${ctx.prefix}-*` });
+    expect(await doc(77, T0)).toMatchObject({ isDeleted: true, deletedAt: '2026-11-21T12:00:00.000Z' });
+  });
+});
