@@ -11,6 +11,10 @@ import { createPublisher } from '../services/collector/src/publish/publisher.ts'
 import { Api, floodWaitSeconds, toLong } from '../services/collector/src/sources/telegram/adapter.ts';
 import { catchUpChannel } from '../services/collector/src/sources/telegram/catch-up.ts';
 import {
+  EngagementRefresh,
+  parseRefreshSchedule,
+} from '../services/collector/src/sources/telegram/engagement-refresh.ts';
+import {
   type FakeChannel,
   fakeAccount,
   fakeMessage,
@@ -242,5 +246,92 @@ describe('live deletions', () => {
     );
     await ctx.es.indices.refresh({ index: `${ctx.prefix}-*` });
     expect(await doc(77, T0)).toMatchObject({ isDeleted: true, deletedAt: '2026-11-21T12:00:00.000Z' });
+  });
+});
+
+describe('engagement refresh', () => {
+  it('re-reads views on schedule and updates the post in place: new figures, same text version, history of figures', async () => {
+    const posted = T0;
+    const channel: FakeChannel = {
+      bareId: BARE,
+      username: 'refresh_news',
+      title: 'Refresh news',
+      messages: [
+        new Api.Message({
+          id: 5,
+          peerId: peer(),
+          date: posted,
+          message: 'counting views',
+          views: 120,
+          forwards: 2,
+        }),
+      ],
+    };
+    const { registry, account, gate, publisher } = setup(channel);
+    const clock = fakeClock((posted + 600) * 1000);
+    const refresh = new EngagementRefresh(
+      ctx.redis,
+      `${ctx.prefix}-refresh`,
+      parseRefreshSchedule('1h*24,1d*7') as number[],
+    );
+    await registry.add(['refresh_news'], 'telegram');
+    const entry = { ...(await registry.get('refresh_news'))!, id: ID, access: { [account.accountId]: '1' } };
+    await registry.initCursor(ID, 4);
+    const deps = {
+      account,
+      gate,
+      registry,
+      publisher,
+      recent: new RecentPosts(),
+      clock,
+      log: silentLog,
+      since: new Date(0),
+      refresh,
+    };
+    await collectHistory(deps, entry);
+    expect(await refresh.pending()).toBe(1);
+    await runPipeline();
+    const first = await doc(5, posted);
+
+    // Within the hour the post is seen by many more; its first refresh is due an hour after posting.
+    channel.messages[0] = new Api.Message({
+      id: 5,
+      peerId: peer(),
+      date: posted,
+      message: 'counting views',
+      views: 4800,
+      forwards: 31,
+      replies: new Api.MessageReplies({ replies: 9, repliesPts: 1 }),
+    });
+    await clock.sleep(2400_000);
+    const holder = { account, gate, accessHash: '1' };
+    const nothingDue = await refresh.refreshDue({
+      accountFor: () => holder,
+      publisher,
+      clock,
+      log: silentLog,
+    });
+    expect(nothingDue.refreshed).toBe(0);
+    await clock.sleep(600_000);
+    const due = await refresh.refreshDue({ accountFor: () => holder, publisher, clock, log: silentLog });
+    expect(due).toEqual({ refreshed: 1, skipped: 0 });
+    expect(account.calls).toContain(`views ${ID} 1`);
+    await runPipeline();
+
+    const after = await doc(5, posted);
+    expect(after.metrics).toEqual({ views: 4800, forwards: 31, replies: 9 });
+    expect(after.version).toBe(first.version);
+    expect(after.text).toBe('counting views');
+    expect(after.engagement?.map((p) => p.views)).toEqual([120, 4800]);
+    const versions = await ctx.es.search({
+      index: names.versionsPattern,
+      query: { term: { postId: `${ID}_5` } },
+      ignore_unavailable: true,
+      allow_no_indices: true,
+    });
+    expect(versions.hits.hits).toHaveLength(0);
+    // Next due in the following hourly step, still on the schedule.
+    const score = await ctx.redis.zscore(refresh.key, (await ctx.redis.zrange(refresh.key, 0, -1))[0] ?? '');
+    expect(Number(score)).toBe((posted + 2 * 3600) * 1000);
   });
 });

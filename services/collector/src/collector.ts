@@ -5,6 +5,7 @@ import type { Batcher } from './publish/batcher.ts';
 import type { Publisher } from './publish/publisher.ts';
 import { PollSchedule } from './sources/poll-schedule.ts';
 import { catchUpChannel } from './sources/telegram/catch-up.ts';
+import type { EngagementRefresh } from './sources/telegram/engagement-refresh.ts';
 import { collectHistory } from './sources/telegram/history.ts';
 import { startLive } from './sources/telegram/live.ts';
 import type { ChannelInfo } from './sources/telegram/mapping.ts';
@@ -25,6 +26,8 @@ export type CollectorDeps = {
   since: Date;
   web: { fetchPage: FetchPage; intervalMs: number; maxPages: number };
   poll: { minS: number; maxS: number };
+  /** Engagement re-reads after posting; without it figures stay as first seen. */
+  refresh?: EngagementRefresh;
   signal?: AbortSignal;
 };
 
@@ -82,6 +85,25 @@ async function collectChannel(
     deps.log.error({ err, channel: entry.username }, 'collecting a channel failed; the others go on');
   }
   return report;
+}
+
+/** Re-reads the figures of the posts whose refresh is due, through the account holding each channel. */
+async function refreshEngagement(deps: CollectorDeps, entries: ChannelEntry[]): Promise<void> {
+  if (!deps.refresh || deps.accounts.length === 0) return;
+  const byId = new Map(entries.filter((e) => e.id).map((e) => [e.id as string, e]));
+  try {
+    await deps.refresh.refreshDue({
+      ...deps,
+      accountFor: (channelId) => {
+        const entry = byId.get(channelId);
+        const handle = entry ? accountFor(entry, deps.accounts) : undefined;
+        const accessHash = handle && entry ? entry.access[handle.account.accountId] : undefined;
+        return handle && accessHash ? { ...handle, accessHash } : undefined;
+      },
+    });
+  } catch (err) {
+    if (!deps.signal?.aborted) deps.log.warn({ err }, 'engagement refresh failed; due posts stay due');
+  }
 }
 
 /** Runs the catch-ups asked for since the last pass; a failing channel is noted and retried later. */
@@ -154,6 +176,7 @@ export async function runCollector(deps: CollectorDeps & { batcher: Batcher; liv
         }
       }
       await runCatchUps(deps, entries, catchUps);
+      await refreshEngagement(deps, entries);
       const next = schedule.next();
       if (!next || next.at > now) {
         // Wake at least every 30 s to pick up registry changes.

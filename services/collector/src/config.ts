@@ -1,5 +1,6 @@
 import { connectionEnv, flag, positiveInt } from '@cw/config';
 import { z } from 'zod';
+import { parseRefreshSchedule } from './sources/telegram/engagement-refresh.ts';
 
 // The collector's environment. Parsed once, in main.ts (and by the CLI through the same fields).
 
@@ -50,6 +51,15 @@ export const collectorEnv = {
   /** Live micro-batches: flushed at 500 posts or after this long. */
   CW_COLLECT_FLUSH_MS: positiveInt(1_000, 'milliseconds'),
   CW_COLLECT_SHUTDOWN_MS: positiveInt(15_000, 'milliseconds'),
+  /** When views, forwards and replies are re-read after posting: steps `<n><m|h|d>[*times]`, or off. */
+  CW_COLLECT_REFRESH_SCHEDULE: z
+    .string()
+    .default('1h*24,1d*7')
+    .superRefine((value, check) => {
+      const parsed = parseRefreshSchedule(value);
+      if (typeof parsed === 'string')
+        check.addIssue({ code: 'custom', message: `expected e.g. 1h*24,1d*7 or off: ${parsed}` });
+    }),
 };
 
 export const collectorSchema = z.object({ ...connectionEnv, ...collectorEnv });

@@ -13,6 +13,7 @@ import { Batcher } from './publish/batcher.ts';
 import { createPublisher } from './publish/publisher.ts';
 import { retryUntilDone } from './publish/retry.ts';
 import { connectAccounts } from './sources/telegram/accounts.ts';
+import { EngagementRefresh, parseRefreshSchedule } from './sources/telegram/engagement-refresh.ts';
 import { RecentPosts } from './sources/telegram/recent-posts.ts';
 import { fetchPage } from './sources/web/web-source.ts';
 
@@ -76,6 +77,13 @@ export async function main(env: Record<string, string | undefined>, opts: MainOp
   );
   recycle.unref();
 
+  const offsets = parseRefreshSchedule(config.CW_COLLECT_REFRESH_SCHEDULE);
+  const refresh = new EngagementRefresh(
+    redis,
+    config.CW_QUEUE_PREFIX,
+    typeof offsets === 'string' ? [] : offsets,
+  );
+
   log.info({ accounts: accounts.length, prefix: config.CW_QUEUE_PREFIX }, 'collector started');
   const running = runCollector({
     registry,
@@ -91,6 +99,7 @@ export async function main(env: Record<string, string | undefined>, opts: MainOp
       maxPages: config.CW_COLLECT_WEB_MAX_PAGES,
     },
     poll: { minS: config.CW_COLLECT_POLL_MIN_S, maxS: config.CW_COLLECT_POLL_MAX_S },
+    refresh,
     batcher,
     live: config.CW_COLLECT_LIVE,
     signal,

@@ -59,6 +59,26 @@ export type UpdateHandlers = {
   tooLong?: (channelId: string) => void;
 };
 
+export type EngagementFigures = { views?: number; forwards?: number; replies?: number };
+
+/** `messages.getMessagesViews` answers in the order of the ids asked. Pure, for tests. */
+export function viewsById(
+  ids: readonly number[],
+  result: Api.messages.MessageViews,
+): Map<number, EngagementFigures> {
+  const out = new Map<number, EngagementFigures>();
+  result.views.forEach((v, i) => {
+    const id = ids[i];
+    if (id === undefined) return;
+    const figures: EngagementFigures = {};
+    if (typeof v.views === 'number') figures.views = v.views;
+    if (typeof v.forwards === 'number') figures.forwards = v.forwards;
+    if (v.replies instanceof Api.MessageReplies) figures.replies = v.replies.replies;
+    if (Object.keys(figures).length > 0) out.set(id, figures);
+  });
+  return out;
+}
+
 /** What happened in a channel since a pts, from `updates.getChannelDifference`. */
 export type ChannelDifference = {
   /** The pts to ask from next time. */
@@ -132,6 +152,8 @@ export type TelegramAccount = {
   onReconnect(handler: () => void): void;
   /** The channel's current pts, where catch-up starts for a channel never caught up. */
   channelPts(channel: ChannelRef): Promise<number>;
+  /** Current views, forwards and replies of up to 100 messages (`messages.getMessagesViews`). */
+  messageViews(channel: ChannelRef, ids: number[]): Promise<Map<number, EngagementFigures>>;
   /** Edits, deletions and new messages since `pts` (gramjs's own catch-up is a TODO). */
   channelDifference(channel: ChannelRef, pts: number, limit: number): Promise<ChannelDifference>;
   /** Drops the client and its unbounded entity cache (gramjs #816), reconnects, keeps handlers. */
@@ -306,6 +328,12 @@ export async function connectAccount(options: AccountOptions): Promise<TelegramA
     },
     onReconnect(handler) {
       reconnectHandlers.push(handler);
+    },
+    async messageViews(channel, ids) {
+      const result = await client.invoke(
+        new Api.messages.GetMessagesViews({ peer: inputPeer(channel), id: ids, increment: false }),
+      );
+      return viewsById(ids, result);
     },
     async channelPts(channel) {
       const full = await client.invoke(new Api.channels.GetFullChannel({ channel: inputChannel(channel) }));

@@ -4,6 +4,7 @@ import type { ChannelEntry, ChannelRegistry } from '../../channels/registry.ts';
 import type { Clock } from '../../clock.ts';
 import type { Publisher, QueueItem } from '../../publish/publisher.ts';
 import type { TelegramAccount } from './adapter.ts';
+import type { EngagementRefresh } from './engagement-refresh.ts';
 import type { AccountGate } from './flood-gate.ts';
 import { chatsById, mapMessage } from './mapping.ts';
 import type { RecentPosts } from './recent-posts.ts';
@@ -28,6 +29,7 @@ export type CatchUpDeps = {
   recent: RecentPosts;
   clock: Clock;
   log: Logger;
+  refresh?: EngagementRefresh;
 };
 
 export type CatchUpResult = {
@@ -86,6 +88,10 @@ export async function catchUpChannel(deps: CatchUpDeps, entry: ChannelEntry): Pr
       if (items.length > 0) {
         await deps.publisher.publish('telegram', items, { moveCursor: false });
         for (const item of items) if (!('kind' in item)) deps.recent.remember(item);
+        await deps.refresh?.schedule(
+          diff.messages.flatMap((m) => mapMessage(m, { channel, collectedAt, chats }) ?? []),
+          deps.clock.now(),
+        );
         result.filled += items.length;
       }
       if (diff.tooLong) result.tooLong = true;

@@ -8,6 +8,7 @@ import {
   type ResolveResult,
   type TelegramAccount,
   toLong,
+  viewsById,
 } from './adapter.ts';
 
 export type FakeChannel = {
@@ -98,6 +99,29 @@ export function fakeAccount(
     },
     reconnect() {
       for (const handler of reconnectHandlers) handler();
+    },
+    async messageViews(ref, ids) {
+      call(`views ${ref.id} ${ids.length}`);
+      const channel = byId(ref.id);
+      if (!channel) throw new Error('CHANNEL_INVALID');
+      const byMessage = new Map(channel.messages.map((m) => [m.id, m]));
+      return viewsById(
+        ids,
+        new Api.messages.MessageViews({
+          views: ids.map((id) => {
+            const m = byMessage.get(id);
+            return m instanceof Api.Message
+              ? new Api.MessageViews({
+                  ...(m.views !== undefined ? { views: m.views } : {}),
+                  ...(m.forwards !== undefined ? { forwards: m.forwards } : {}),
+                  ...(m.replies ? { replies: m.replies } : {}),
+                })
+              : new Api.MessageViews({});
+          }),
+          chats: [],
+          users: [],
+        }),
+      );
     },
     async channelPts(ref) {
       call(`pts ${ref.id}`);

@@ -3,6 +3,7 @@ import type { ChannelEntry, ChannelRegistry } from '../../channels/registry.ts';
 import type { Clock } from '../../clock.ts';
 import type { Publisher } from '../../publish/publisher.ts';
 import type { TelegramAccount } from './adapter.ts';
+import type { EngagementRefresh } from './engagement-refresh.ts';
 import type { AccountGate } from './flood-gate.ts';
 import { chatsById, mapMessage } from './mapping.ts';
 import type { RecentPosts } from './recent-posts.ts';
@@ -22,6 +23,8 @@ export type HistoryDeps = {
   clock: Clock;
   log: Logger;
   since: Date;
+  /** Puts collected posts on the engagement refresh schedule. */
+  refresh?: EngagementRefresh;
   signal?: AbortSignal;
 };
 
@@ -64,6 +67,7 @@ export async function collectHistory(
     });
     await deps.publisher.publish('telegram', posts, { moveCursor: true });
     for (const post of posts) deps.recent.remember(post);
+    await deps.refresh?.schedule(posts, deps.clock.now());
     // Past service messages and posts live updates already sent, too: they are handled.
     const lastDate = page.messages.at(-1)?.date ?? deps.clock.now() / 1000;
     cursor = await deps.registry.advance(entry.id, page.lastId, new Date(lastDate * 1000).toISOString());

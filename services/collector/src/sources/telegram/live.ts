@@ -4,6 +4,7 @@ import type { Batcher } from '../../publish/batcher.ts';
 import type { TelegramAccount } from './adapter.ts';
 import type { ChannelInfo } from './mapping.ts';
 import { mapMessage } from './mapping.ts';
+import type { EngagementRefresh } from './engagement-refresh.ts';
 import type { RecentPosts } from './recent-posts.ts';
 
 // Push updates (new, edited, deleted messages of joined channels) into the micro-batcher. Push is
@@ -22,6 +23,7 @@ export function startLive(deps: {
   channels: () => ReadonlyMap<string, ChannelInfo>;
   /** Asks for a catch-up of one channel, or of all (undefined) after a reconnect. */
   requestCatchUp?: (channelId?: string) => void;
+  refresh?: EngagementRefresh;
 }): void {
   deps.account.onReconnect(() => deps.requestCatchUp?.());
   const ids = () => new Set(deps.channels().keys());
@@ -34,6 +36,11 @@ export function startLive(deps: {
       if (!post || deps.recent.isKnown(post)) return;
       deps.recent.remember(post);
       deps.batcher.add(post);
+      if (!edited) {
+        deps.refresh
+          ?.schedule([post], deps.clock.now())
+          .catch((err) => deps.log.warn({ err }, 'could not schedule the engagement refresh of a live post'));
+      }
       deps.log.debug({ channel: channel.username, messageId: post.messageId, edited }, 'live update');
     },
     deleted: (channelId, messageIds) => {
