@@ -2,9 +2,9 @@ import type { Logger } from '@cw/logging';
 import type { Clock } from '../../clock.ts';
 import type { Batcher } from '../../publish/batcher.ts';
 import type { TelegramAccount } from './adapter.ts';
+import type { EngagementRefresh } from './engagement-refresh.ts';
 import type { ChannelInfo } from './mapping.ts';
 import { mapMessage } from './mapping.ts';
-import type { EngagementRefresh } from './engagement-refresh.ts';
 import type { RecentPosts } from './recent-posts.ts';
 
 // Push updates (new, edited, deleted messages of joined channels) into the micro-batcher. Push is
