@@ -36,6 +36,8 @@ export const collectorEnv = {
   CW_COLLECT_RESOLVES_PER_MINUTE: positiveInt(20, 'resolves per minute').refine((n) => n <= 30, {
     message: 'expected at most 30 resolves per minute',
   }),
+  /** Resolves per account and UTC day; beyond it channels wait, pending, for the next day. */
+  CW_COLLECT_RESOLVES_PER_DAY: positiveInt(150, 'resolves per day'),
   /** FloodWaits up to this many seconds are slept by gramjs itself; longer ones by the collector. */
   CW_COLLECT_FLOOD_SLEEP_THRESHOLD_S: z.coerce.number().int().nonnegative().default(0),
   /** Bounds of the adaptive per-channel polling interval. */

@@ -1,5 +1,6 @@
 export {
   type ChannelEntry,
+  type ChannelHealth,
   ChannelRegistry,
   type ChannelView,
   parseUsername,

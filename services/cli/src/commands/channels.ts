@@ -1,18 +1,20 @@
-import { ChannelRegistry, parseUsername, readSeedFile } from '@cw/collector';
+import { ChannelRegistry, type ChannelView, parseUsername, readSeedFile } from '@cw/collector';
 import { serverUrls } from '@cw/config';
 import { createRedis } from '@cw/redis';
 import { cliConfig } from '../config.ts';
 import type { CommandIo } from '../main.ts';
 
-const USAGE = `usage: pnpm -s cw channels add [--web] @name … | add --file channels.yaml | list | remove @name …
+const USAGE = `usage: pnpm -s cw channels add [--web] @name … | add --file channels.yaml | list | status | remove @name …
   add      register channels (source telegram, or the t.me/s web preview with --web)
   list     registered channels with id, title, source, cursor and last-seen times
+  status   how complete each channel's collection is: last id, last catch-up, gaps found and
+           filled, gaps too long for a catch-up, last error
   remove   unregister channels (their cursors are kept)
 `;
 
 export async function run(args: string[], io: CommandIo): Promise<number> {
   const [action, ...rest] = args;
-  if (!action || !['add', 'list', 'remove'].includes(action)) {
+  if (!action || !['add', 'list', 'status', 'remove'].includes(action)) {
     io.stderr.write(USAGE);
     return 2;
   }
@@ -37,6 +39,13 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
         ];
         say(parts.join(' '));
       }
+      return 0;
+    }
+    if (action === 'status') {
+      const channels = await registry.list();
+      if (channels.length === 0) say('no channels registered (pnpm -s cw channels add @name)');
+      else say(statusHeader());
+      for (const c of channels) say(statusLine(c));
       return 0;
     }
     let exit = 0;
@@ -85,6 +94,43 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   } finally {
     redis.disconnect();
   }
+}
+
+const COLUMNS = [34, 9, 9, 10, 20, 10, 20, 14, 9] as const;
+const row = (cells: string[]) =>
+  cells.map((cell, i) => (i < COLUMNS.length ? cell.padEnd(COLUMNS[i] as number) : cell)).join(' ');
+
+function statusHeader(): string {
+  return row([
+    'channel',
+    'source',
+    'status',
+    'last id',
+    'last collected',
+    'pts',
+    'last catch-up',
+    'gaps f/filled',
+    'too long',
+    'last error',
+  ]);
+}
+
+/** One channel's completeness: what was collected up to where, what catch-up found and filled. */
+export function statusLine(c: ChannelView): string {
+  const h = c.health;
+  const when = (iso: string | undefined) => (iso ? iso.slice(0, 19).replace('T', ' ') : 'never');
+  return row([
+    `@${c.username}`,
+    c.source,
+    c.status,
+    String(c.cursor),
+    when(c.lastCollectedAt),
+    c.pts ? String(c.pts) : '-',
+    c.source === 'web' ? 'n/a (web)' : when(h?.lastCatchUpAt),
+    h ? `${h.gapsFound}/${h.gapsFilled}` : '-',
+    h ? String(h.tooLong) : '-',
+    h?.lastError ? `${when(h.lastErrorAt)} ${h.lastError}` : (c.error ?? ''),
+  ]);
 }
 
 function flagValue(args: string[], flag: string): string | undefined {

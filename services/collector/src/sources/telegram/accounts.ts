@@ -29,6 +29,7 @@ export async function connectAccounts(
       log: deps.log.child({ accountId: account.accountId }),
       intervalMs: config.CW_COLLECT_REQUEST_INTERVAL_MS,
       resolvesPerMinute: config.CW_COLLECT_RESOLVES_PER_MINUTE,
+      resolvesPerDay: config.CW_COLLECT_RESOLVES_PER_DAY,
       floodWaitSeconds,
       ...(deps.signal ? { signal: deps.signal } : {}),
     });

@@ -50,6 +50,8 @@ export type HistoryPage = {
   /** Whether the page was full, i.e. more may follow. */
   full: boolean;
   channel?: Api.Channel;
+  /** Every chat the response names: forward origins' usernames and titles come from here. */
+  chats?: Api.TypeChat[];
 };
 
 export type UpdateHandlers = {
@@ -303,6 +305,7 @@ export async function connectAccount(options: AccountOptions): Promise<TelegramA
         messages,
         lastId,
         full: result.messages.length >= pageSize,
+        chats: result.chats,
         ...(channelInfo ? { channel: channelInfo } : {}),
       };
     },

@@ -58,7 +58,10 @@ export async function catchUpChannel(deps: CatchUpDeps, entry: ChannelEntry): Pr
   try {
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
       const from = pts;
-      const diff = await deps.gate.call(() => deps.account.channelDifference(ref, from, DIFFERENCE_LIMIT));
+      const diff = await deps.gate.call(
+        () => deps.account.channelDifference(ref, from, DIFFERENCE_LIMIT),
+        'difference',
+      );
       const collectedAt = at();
       const chats = chatsById(diff.chats);
       const known = chats.get(channelId);

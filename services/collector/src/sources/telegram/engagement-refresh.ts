@@ -127,7 +127,7 @@ export class EngagementRefresh {
         if (owner) {
           const ref = { id: channelId, accessHash: owner.accessHash };
           const ids = chunk.map((c) => c.member.messageId);
-          const figures = await owner.gate.call(() => owner.account.messageViews(ref, ids));
+          const figures = await owner.gate.call(() => owner.account.messageViews(ref, ids), 'views');
           const collectedAt = new Date(deps.clock.now()).toISOString();
           const patches: PostPatchInput[] = [];
           for (const { member } of chunk) {

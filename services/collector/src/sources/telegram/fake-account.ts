@@ -12,6 +12,8 @@ import {
 } from './adapter.ts';
 
 export type FakeChannel = {
+  /** Other channels the history responses name (origins of forwards). */
+  chats?: Api.TypeChat[];
   bareId: string;
   username: string;
   title: string;
@@ -72,18 +74,20 @@ export function fakeAccount(
         .filter((m) => m.id > afterId)
         .sort((a, b) => a.id - b.id)
         .slice(0, limit);
+      const self = new Api.Channel({
+        id: toLong(channel.bareId),
+        accessHash: toLong('123456789'),
+        title: channel.title,
+        username: channel.username,
+        photo: new Api.ChatPhotoEmpty(),
+        date: 0,
+      });
       return {
         messages: page.filter((m): m is Api.Message => m instanceof Api.Message),
         lastId: page.at(-1)?.id ?? 0,
         full: page.length >= limit,
-        channel: new Api.Channel({
-          id: toLong(channel.bareId),
-          accessHash: toLong('123456789'),
-          title: channel.title,
-          username: channel.username,
-          photo: new Api.ChatPhotoEmpty(),
-          date: 0,
-        }),
+        channel: self,
+        chats: [self, ...(channel.chats ?? [])],
       };
     },
     async lastIdBefore(ref, date) {

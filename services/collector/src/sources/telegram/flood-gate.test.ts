@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fakeClock } from '../../clock.ts';
 import { silentLog } from '../../test/helpers.ts';
 import { floodWaitSeconds, makeFloodWaitError } from './adapter.ts';
-import { AccountGate } from './flood-gate.ts';
+import { AccountGate, ResolvePausedError } from './flood-gate.ts';
 
 function gate(clock: ReturnType<typeof fakeClock>, intervalMs = 100) {
   return new AccountGate({ clock, log: silentLog, intervalMs, resolvesPerMinute: 20, floodWaitSeconds });
@@ -70,5 +70,46 @@ describe('account gate', () => {
     expect(floodWaitSeconds(makeFloodWaitError(7))).toBe(7);
     expect(floodWaitSeconds(new Error('FLOOD_WAIT_30'))).toBe(30);
     expect(floodWaitSeconds(new Error('CHANNEL_INVALID'))).toBeUndefined();
+  });
+
+  it('a FloodWait on resolveUsername pauses resolves only: history goes on at its pace', async () => {
+    const clock = fakeClock();
+    const g = gate(clock, 1000);
+    await expect(g.call(async () => Promise.reject(makeFloodWaitError(86_400)), 'resolve')).rejects.toThrow(
+      ResolvePausedError,
+    );
+    const before = clock.now();
+    const pages: number[] = [];
+    for (let i = 0; i < 3; i++) await g.call(async () => pages.push(clock.now()), 'history');
+    // Paced at the account interval, not held for the day-long FloodWait.
+    expect(pages.at(-1)! - before).toBeLessThan(5_000);
+    let asked = false;
+    const paused = g.call(async () => {
+      asked = true;
+    }, 'resolve');
+    await expect(paused).rejects.toThrow(/resolves paused by a FloodWait until/);
+    expect(asked).toBe(false);
+    expect(g.floodUntil('resolve')).toBeGreaterThanOrEqual(before + 86_400_000 - 5_000);
+    expect(g.floodUntil('history')).toBe(0);
+  });
+
+  it('spends at most the daily resolve budget, then resolves again the next UTC day', async () => {
+    const clock = fakeClock(Date.UTC(2026, 10, 20, 23, 50));
+    const g = new AccountGate({
+      clock,
+      log: silentLog,
+      intervalMs: 0,
+      resolvesPerMinute: 30,
+      resolvesPerDay: 2,
+      floodWaitSeconds,
+    });
+    await g.call(async () => 1, 'resolve');
+    await g.call(async () => 2, 'resolve');
+    expect(g.resolvesLeft).toBe(0);
+    await expect(g.call(async () => 3, 'resolve')).rejects.toThrow(
+      /resolve budget is spent; resolves resume at 2026-11-21T00:00:00/,
+    );
+    await clock.sleep(10 * 60_000);
+    expect(await g.call(async () => 4, 'resolve')).toBe(4);
   });
 });

@@ -98,4 +98,71 @@ describe('telegram history (backfill and catch-up)', () => {
       source: 'telegram',
     });
   });
+
+  it('a forward carries its origin channel username and title from the response chats', async () => {
+    const registry = new ChannelRegistry(redis, `${prefix}-tg-fwd`);
+    const origin = new Api.Channel({
+      id: toLong('1000000001'),
+      accessHash: toLong('5'),
+      title: 'Origin News',
+      username: 'origin_news',
+      photo: new Api.ChatPhotoEmpty(),
+      date: 0,
+    });
+    const forwarded = new Api.Message({
+      id: 3,
+      peerId: new Api.PeerChannel({ channelId: toLong(BARE) }),
+      date: T0,
+      message: 'forwarded',
+      fwdFrom: new Api.MessageFwdHeader({
+        date: T0 - 60,
+        fromId: new Api.PeerChannel({ channelId: toLong('1000000001') }),
+        channelPost: 88,
+      }),
+    });
+    const account = fakeAccount([
+      { bareId: BARE, username: 'tchantest', title: 'Test', messages: [forwarded], chats: [origin] },
+    ]);
+    const clock = fakeClock(Date.UTC(2024, 1, 1));
+    const fwdQueue = createQueue('posts', { connection: redis, prefix: `${prefix}-tg-fwd` });
+    const gate = new AccountGate({
+      clock,
+      log: silentLog,
+      intervalMs: 0,
+      resolvesPerMinute: 20,
+      floodWaitSeconds,
+    });
+    const entry = {
+      username: 'tchantest',
+      source: 'telegram' as const,
+      id: ID,
+      access: { '777': '123456789' },
+      status: 'ok' as const,
+      addedAt: new Date().toISOString(),
+    };
+    await registry.initCursor(ID, 2);
+    await collectHistory(
+      {
+        account,
+        gate,
+        registry,
+        publisher: createPublisher({ queue: fwdQueue, registry, log: silentLog, clock }),
+        recent: new RecentPosts(),
+        clock,
+        log: silentLog,
+        since: new Date(0),
+      },
+      entry,
+    );
+    const [post] = await queuedPosts(fwdQueue);
+    expect(post?.forward).toEqual({
+      fromChannelId: '-1001000000001',
+      fromUsername: 'origin_news',
+      fromName: 'Origin News',
+      fromMessageId: 88,
+      postedAt: new Date((T0 - 60) * 1000).toISOString(),
+    });
+    await fwdQueue.obliterate({ force: true });
+    await fwdQueue.close();
+  });
 });

@@ -40,7 +40,7 @@ export async function collectHistory(
   const ref = { id: entry.id, accessHash };
   let cursor = await deps.registry.cursor(entry.id);
   if (cursor === 0) {
-    const before = await deps.gate.call(() => deps.account.lastIdBefore(ref, deps.since));
+    const before = await deps.gate.call(() => deps.account.lastIdBefore(ref, deps.since), 'history');
     if (before > 0) {
       await deps.registry.initCursor(entry.id, before);
       cursor = await deps.registry.cursor(entry.id);
@@ -50,10 +50,11 @@ export async function collectHistory(
   let pages = 0;
   while (!deps.signal?.aborted && pages < (options.maxPages ?? Number.POSITIVE_INFINITY)) {
     const from = cursor;
-    const page = await deps.gate.call(() => deps.account.historyAfter(ref, from, PAGE_SIZE));
+    const page = await deps.gate.call(() => deps.account.historyAfter(ref, from, PAGE_SIZE), 'history');
     pages += 1;
     if (page.lastId <= from) break;
-    const chats = page.channel ? chatsById([page.channel]) : new Map();
+    // All the response's chats, not only the channel: forwards then carry their origin's username.
+    const chats = chatsById(page.chats ?? (page.channel ? [page.channel] : []));
     const info = chats.get(entry.id);
     const channel = {
       id: entry.id,

@@ -2,7 +2,7 @@ import type { Logger } from '@cw/logging';
 import type { ChannelEntry, ChannelRegistry } from '../../channels/registry.ts';
 import type { Clock } from '../../clock.ts';
 import type { TelegramAccount } from './adapter.ts';
-import type { AccountGate } from './flood-gate.ts';
+import { type AccountGate, ResolvePausedError } from './flood-gate.ts';
 
 // ResolveUsername earns day-long FloodWaits: each channel is resolved once per account, the id and
 // access hash kept in the registry, resolves paced by the account's gate (≤ N a minute).
@@ -30,7 +30,15 @@ export async function ensureResolved(
 ): Promise<ResolveOutcome> {
   if (entry.status === 'invalid') return { entry, ok: false, message: entry.error ?? 'invalid' };
   if (entry.id && entry.access[handle.account.accountId]) return { entry, ok: true };
-  const result = await handle.gate.call(() => handle.account.resolveChannel(entry.username), 'resolve');
+  let result: Awaited<ReturnType<TelegramAccount['resolveChannel']>>;
+  try {
+    result = await handle.gate.call(() => handle.account.resolveChannel(entry.username), 'resolve');
+  } catch (err) {
+    // A paused resolve leaves the channel pending: it is resolved on a later pass, not given up.
+    if (err instanceof ResolvePausedError)
+      return { entry, ok: false, message: `@${entry.username}: ${err.message}` };
+    throw err;
+  }
   if (result.kind !== 'channel') {
     const message = `@${entry.username}: ${result.kind === 'not-found' ? 'no such username' : 'not a public channel'} (${result.reason}); skipped`;
     const updated: ChannelEntry = { ...entry, status: 'invalid', error: message };
