@@ -9,6 +9,11 @@ export const pipelineSchema = z.object({
   // raise it when Elasticsearch is remote and each bulk waits longer.
   CW_PIPELINE_CONCURRENCY: positiveInt(2, 'a number of batches processed at once'),
   CW_PIPELINE_PORT: port(9101),
+  /** Address of /healthz and /metrics: loopback unless a scraper elsewhere needs it (0.0.0.0). */
+  CW_PIPELINE_HOST: z
+    .string()
+    .regex(/^[0-9A-Za-z.:[\]-]+$/, 'expected an address to listen on, e.g. 127.0.0.1 or 0.0.0.0')
+    .default('127.0.0.1'),
   CW_NARRATIVES_DIR: z.string().optional(),
   CW_LANGUAGES: z
     .string()

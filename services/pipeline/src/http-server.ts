@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 /** The small operations port of a worker: /healthz (is it running) and /metrics (Prometheus). */
 export function startOpsServer(
   port: number,
+  host: string,
   registry: Registry,
   healthy: () => Promise<boolean>,
   details: () => Record<string, unknown> = () => ({}),
@@ -36,6 +37,6 @@ export function startOpsServer(
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '0.0.0.0', () => resolve(server));
+    server.listen(port, host, () => resolve(server));
   });
 }

@@ -75,6 +75,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   });
   const ops = await startOpsServer(
     config.CW_PIPELINE_PORT,
+    config.CW_PIPELINE_HOST,
     metrics.registry,
     async () => worker.isRunning(),
     () => ({
@@ -82,7 +83,11 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
     }),
   );
   log.info(
-    { port: config.CW_PIPELINE_PORT, concurrency: config.CW_PIPELINE_CONCURRENCY },
+    {
+      host: config.CW_PIPELINE_HOST,
+      port: config.CW_PIPELINE_PORT,
+      concurrency: config.CW_PIPELINE_CONCURRENCY,
+    },
     'pipeline worker started',
   );
 
