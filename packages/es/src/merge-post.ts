@@ -126,7 +126,10 @@ export function firstVersion(post: IndexedPost): IndexedPost {
 
 /** Folds an incoming full post into the current document. */
 export function mergePost(current: IndexedPost, incoming: IndexedPost): Merged {
-  const newer = incoming.version > current.version;
+  // The same text seen again with another edit time (the web preview's is only when it was seen
+  // edited) is no new version: keep the earliest known edit time, write no history.
+  const sameText = incoming.text === current.text;
+  const newer = incoming.version > current.version && !sameText;
   const winner = newer ? incoming : current;
   const other = newer ? current : incoming;
   const channel = { ...defined(current.channel), ...defined(incoming.channel), id: current.channel.id };
@@ -154,6 +157,15 @@ export function mergePost(current: IndexedPost, incoming: IndexedPost): Merged {
   for (const key of ['replyTo', 'groupedId', 'author'] as const) {
     const value = winner[key] ?? other[key];
     if (value !== undefined) (doc as Record<string, unknown>)[key] = value;
+  }
+  if (sameText) {
+    const editedAt = earliest(current.editedAt, incoming.editedAt);
+    if (editedAt) {
+      doc.editedAt = editedAt;
+      doc.isEdited = true;
+      doc.version = Date.parse(editedAt);
+    }
+    return { doc, versions: [], stale: false };
   }
   const versions = incoming.version === current.version ? [] : [other, winner];
   return { doc, versions, stale: incoming.version < current.version };

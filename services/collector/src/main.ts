@@ -12,6 +12,7 @@ import { backfillSince, collectorSchema } from './config.ts';
 import { Batcher } from './publish/batcher.ts';
 import { createPublisher } from './publish/publisher.ts';
 import { retryUntilDone } from './publish/retry.ts';
+import { foldAlbums } from './sources/albums.ts';
 import { connectAccounts } from './sources/telegram/accounts.ts';
 import { EngagementRefresh, parseRefreshSchedule } from './sources/telegram/engagement-refresh.ts';
 import { RecentPosts } from './sources/telegram/recent-posts.ts';
@@ -41,7 +42,8 @@ export async function main(env: Record<string, string | undefined>, opts: MainOp
   const publisher = createPublisher({ queue, registry, log, clock, signal });
   const batcher = new Batcher(
     async (posts) => {
-      await publisher.publish('telegram', posts, { moveCursor: false });
+      // Album members that arrived as separate updates become one post.
+      await publisher.publish('telegram', foldAlbums(posts), { moveCursor: false });
     },
     {
       maxWaitMs: config.CW_COLLECT_FLUSH_MS,

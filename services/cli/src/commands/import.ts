@@ -93,11 +93,13 @@ export function summary(path: string, r: ImportProgress, v: ImportVerdicts | und
       );
     if (v.failed > 0) lines.push(`  ${v.failed} batches failed; see \`pnpm -s cw replay-failed\``);
   } else lines.push(`  ${r.jobIds.length} batches queued; not waiting for the pipeline (--wait-s 0)`);
+  if (r.albumMembers > 0)
+    lines.push(`  ${r.albumMembers} album messages joined to their album's post (one post, N media)`);
   if (r.malformed > 0)
     lines.push(`  ${r.malformed} messages without a usable id or date were sent on to be filed in rejects`);
   if (r.wallClock > 0)
     lines.push(
-      `  ${r.wallClock} posts had no date_unixtime: their times were read as ${r.zone} (--tz to change)`,
+      `  ${r.wallClock} messages had no date_unixtime: their times were read as ${r.zone} (--tz to change)`,
     );
   return lines.join('\n');
 }

@@ -35,6 +35,11 @@ describe('extractEntities', () => {
   it('names the channels that t.me links point to', () => {
     expect(entities.channelLinks).toEqual(['voenkor_kz', 'otherchannel']);
   });
+  it('keeps the @channel suffix of a channel-scoped hashtag, and does not take it for a mention', () => {
+    const scoped = extractEntities('Итоги дня #новости@Voenkor_KZ и просто #новости', []);
+    expect(scoped.hashtags).toEqual(['новости@voenkor_kz', 'новости']);
+    expect(scoped.mentions).toEqual([]);
+  });
 });
 
 describe('cleanText', () => {

@@ -2,7 +2,8 @@
 // other Telegram channels (how networks of channels point at each other).
 
 const URL_PATTERN = /\b(?:https?:\/\/|www\.|t\.me\/|telegram\.me\/)[^\s<>"'«»()[\]{}]+/giu;
-const HASHTAG = /(?:^|[^\p{L}\p{N}_])#([\p{L}\p{N}_]{1,64})/gu;
+// `#tag@channel` is Telegram's channel-scoped hashtag: the suffix is part of it.
+const HASHTAG = /(?:^|[^\p{L}\p{N}_])#([\p{L}\p{N}_]{1,64}(?:@[A-Za-z][A-Za-z0-9_]{3,31})?)/gu;
 const MENTION = /(?:^|[^\p{L}\p{N}_@/.])@([A-Za-z][A-Za-z0-9_]{3,31})\b/gu;
 const TRACKING = /^(utm_\w+|fbclid|gclid|yclid|igshid|mc_cid|mc_eid|_ga|ref_src|si)$/i;
 const NOT_CHANNELS = new Set([

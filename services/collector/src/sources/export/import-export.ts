@@ -5,6 +5,7 @@ import type { CollectedPostInput } from '@cw/domain';
 import { JSONParser } from '@streamparser/json';
 import type { Clock } from '../../clock.ts';
 import { MAX_BATCH, type Publisher } from '../../publish/publisher.ts';
+import { joinAlbum, sameExportAlbum } from '../albums.ts';
 import {
   type ExportChat,
   ExportError,
@@ -27,6 +28,8 @@ export type ImportProgress = {
   skipped: number;
   /** Messages without a usable id or date, sent on to be filed in rejects by the pipeline. */
   malformed: number;
+  /** Messages folded into the album post of the message before them (one post, N media). */
+  albumMembers: number;
   /** Messages whose time came from the wall-clock `date` (no `date_unixtime`), read in `zone`. */
   wallClock: number;
   zone: string;
@@ -120,6 +123,7 @@ export async function importExport(path: string, options: ImportOptions): Promis
     skipped: 0,
     malformed: 0,
     wallClock: 0,
+    albumMembers: 0,
     zone,
     jobIds: [],
   };
@@ -164,6 +168,7 @@ export async function importExport(path: string, options: ImportOptions): Promis
       const post = exportMessageToPost(message, chat, collectedAt, zone);
       if (!post && message.type === 'message') {
         progress.malformed += 1;
+        await release();
         // Not a valid post by design: the pipeline validates each post and files this one in rejects.
         batch.push(malformedExportMessage(message, chat.channel, collectedAt, zone) as CollectedPostInput);
         if (batch.length >= size) await flush();
@@ -174,9 +179,22 @@ export async function importExport(path: string, options: ImportOptions): Promis
         continue;
       }
       if (!message.date_unixtime) progress.wallClock += 1;
-      batch.push(post);
-      if (batch.length >= size) await flush();
+      // Album members (consecutive, same second, media only) are held until the album is complete.
+      if (held && sameExportAlbum(held, post)) {
+        held = joinAlbum(held, post);
+        progress.albumMembers += 1;
+        continue;
+      }
+      await release();
+      held = post;
     }
+  };
+  let held: CollectedPostInput | undefined;
+  const release = async () => {
+    if (!held) return;
+    batch.push(held);
+    held = undefined;
+    if (batch.length >= size) await flush();
   };
 
   const broken = (err: unknown): ExportError => {
@@ -204,12 +222,14 @@ export async function importExport(path: string, options: ImportOptions): Promis
       if (header.id === undefined && progress.messages === 0) {
         throw new ExportError(`export: ${path} holds no chat (no "id" and no "messages")`);
       }
+      await release();
       await flush();
       options.onProgress?.({ ...progress });
     }
   } catch (err) {
     // What was parsed before the break is still sent: nothing read is lost.
     await drainQuietly(drain);
+    await release();
     await flush();
     throw broken(err);
   } finally {

@@ -68,7 +68,7 @@ describe('real Telegram Desktop exports', () => {
     expect(almaty.posts.map((p) => p.postedAt)).toEqual(newYork.posts.map((p) => p.postedAt));
     // Read as UTC unless told: "2020-11-12T12:54:07" is that instant in UTC.
     expect(almaty.posts.find((p) => p.messageId === 2)?.postedAt).toBe('2020-11-12T12:54:07.000Z');
-    expect(almaty.result).toMatchObject({ zone: 'UTC', wallClock: almaty.result.published });
+    expect(almaty.result).toMatchObject({ zone: 'UTC', wallClock: 18, published: 16 });
   });
 
   it('--tz reads wall-clock times in the exporting machine zone, DST included', async () => {
@@ -91,6 +91,18 @@ describe('real Telegram Desktop exports', () => {
       `${p.channel.id}_${p.messageId} ${p.postedAt} ${p.editedAt ?? ''} ${p.text}`;
     const recentKeys = new Set(recent.posts.map(key));
     for (const post of old.posts) expect(recentKeys.has(key(post))).toBe(true);
+  });
+
+  it('folds the real album (three photos sent in one second, one caption) into one post with three media', async () => {
+    const { result, posts } = await importToQueue(real('tg2md-2021-private-channel.json'));
+    expect(result.albumMembers).toBe(2);
+    expect(posts.find((p) => p.messageId === 23)).toMatchObject({
+      text: 'multiple photos',
+      media: [{ kind: 'photo' }, { kind: 'photo' }, { kind: 'photo' }],
+    });
+    expect(posts.map((p) => p.messageId)).not.toContain(24);
+    // Photos a few seconds apart are separate posts.
+    expect(posts.filter((p) => p.messageId === 3 || p.messageId === 4)).toHaveLength(2);
   });
 
   it('a basic group keeps its own id form and names each sender as the author', async () => {

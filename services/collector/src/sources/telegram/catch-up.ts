@@ -3,6 +3,7 @@ import type { Logger } from '@cw/logging';
 import type { ChannelEntry, ChannelRegistry } from '../../channels/registry.ts';
 import type { Clock } from '../../clock.ts';
 import type { Publisher, QueueItem } from '../../publish/publisher.ts';
+import { foldAlbums } from '../albums.ts';
 import type { TelegramAccount } from './adapter.ts';
 import type { EngagementRefresh } from './engagement-refresh.ts';
 import type { AccountGate } from './flood-gate.ts';
@@ -71,11 +72,10 @@ export async function catchUpChannel(deps: CatchUpDeps, entry: ChannelEntry): Pr
         ...((known?.title ?? entry.title) ? { title: known?.title ?? entry.title } : {}),
       };
       const items: QueueItem[] = [];
-      for (const message of [...diff.messages, ...diff.edited]) {
-        const post = mapMessage(message, { channel, collectedAt, chats });
-        if (!post || deps.recent.isKnown(post)) continue;
-        items.push(post);
-      }
+      const mapped = [...diff.messages, ...diff.edited]
+        .flatMap((message) => mapMessage(message, { channel, collectedAt, chats }) ?? [])
+        .sort((a, b) => a.messageId - b.messageId);
+      for (const post of foldAlbums(mapped)) if (!deps.recent.isKnown(post)) items.push(post);
       for (const messageId of diff.deleted) {
         const deletion: PostPatchInput = {
           kind: 'deletion',

@@ -2,6 +2,7 @@ import type { Logger } from '@cw/logging';
 import type { ChannelEntry, ChannelRegistry } from '../../channels/registry.ts';
 import type { Clock } from '../../clock.ts';
 import type { Publisher } from '../../publish/publisher.ts';
+import { foldAlbums } from '../albums.ts';
 import type { TelegramAccount } from './adapter.ts';
 import type { EngagementRefresh } from './engagement-refresh.ts';
 import type { AccountGate } from './flood-gate.ts';
@@ -62,10 +63,10 @@ export async function collectHistory(
       ...((info?.title ?? entry.title) ? { title: info?.title ?? entry.title } : {}),
     };
     const collectedAt = new Date(deps.clock.now()).toISOString();
-    const posts = page.messages.flatMap((m) => {
-      const post = mapMessage(m, { channel, collectedAt, chats });
-      return post && !deps.recent.isKnown(post) ? [post] : [];
-    });
+    // An album's messages become one post (the first id, every member's media), as on the web.
+    const posts = foldAlbums(
+      page.messages.flatMap((m) => mapMessage(m, { channel, collectedAt, chats }) ?? []),
+    ).filter((post) => !deps.recent.isKnown(post));
     await deps.publisher.publish('telegram', posts, { moveCursor: true });
     for (const post of posts) deps.recent.remember(post);
     await deps.refresh?.schedule(posts, deps.clock.now());

@@ -46,7 +46,12 @@ describe('web preview parser', () => {
       author: 'Jane Doe',
       media: [{ kind: 'photo' }, { kind: 'photo' }],
     });
-    expect(poll).toMatchObject({ text: '', media: [{ kind: 'poll' }], views: 850 });
+    expect(poll).toMatchObject({
+      text: '',
+      attachedText: 'Which one?',
+      media: [{ kind: 'poll' }],
+      views: 850,
+    });
     expect(reply).toMatchObject({ text: 'Listen to this', replyTo: 100, media: [{ kind: 'voice' }] });
     expect(reply?.forward).toBeUndefined();
   });
@@ -56,5 +61,26 @@ describe('web preview parser', () => {
     expect(parseCount('1.3M')).toBe(1_300_000);
     expect(parseCount('987')).toBe(987);
     expect(parseCount('')).toBeUndefined();
+  });
+
+  it('keeps what a poll offers and a document is called, as text', () => {
+    const block = (inner: string) =>
+      `<div class="tgme_widget_message js-widget_message" data-post="tchantest/7"><div class="tgme_widget_message_bubble">${inner}<div class="tgme_widget_message_footer"><span class="tgme_widget_message_meta"><a class="tgme_widget_message_date"><time datetime="2024-03-01T10:00:00+00:00"></time></a></span></div></div></div>`;
+    const poll = parsePage(
+      block(
+        '<div class="tgme_widget_message_poll js-poll"><div class="tgme_widget_message_poll_question">Поедете?</div><div class="tgme_widget_message_poll_type">Anonymous poll</div><div class="tgme_widget_message_poll_options"><div class="tgme_widget_message_poll_option"><div class="tgme_widget_message_poll_option_percent">60%</div><div class="tgme_widget_message_poll_option_value"><div class="tgme_widget_message_poll_option_text">Да</div></div></div><div class="tgme_widget_message_poll_option"><div class="tgme_widget_message_poll_option_percent">40%</div><div class="tgme_widget_message_poll_option_value"><div class="tgme_widget_message_poll_option_text">Нет</div></div></div></div></div>',
+      ),
+    ).messages[0];
+    expect(poll?.attachedText).toBe('Поедете?\n- Да\n- Нет');
+    const doc = parsePage(
+      block(
+        '<a class="tgme_widget_message_document_wrap" href="https://t.me/tchantest/7?single"><div class="tgme_widget_message_document"><div class="tgme_widget_message_document_title accent_color" dir="auto">Приказ №45.pdf</div><div class="tgme_widget_message_document_extra">1.2 MB</div></div></a><div class="tgme_widget_message_text js-message_text">См. документ</div>',
+      ),
+    ).messages[0];
+    expect(doc).toMatchObject({
+      text: 'См. документ',
+      attachedText: 'Приказ №45.pdf',
+      media: [{ kind: 'document' }],
+    });
   });
 });

@@ -24,6 +24,8 @@ export type WebMessage = {
   forward?: { fromName?: string; fromUsername?: string; fromMessageId?: number };
   media: { kind: MediaKind }[];
   replyTo?: number;
+  /** What a poll asks and offers, and a document's title: searched and tagged like text. */
+  attachedText?: string;
 };
 
 export type WebPage = {
@@ -128,6 +130,25 @@ function parseMessage(block: Element): WebMessage | undefined {
       if (from.messageId) message.forward.fromMessageId = from.messageId;
     }
   }
+
+  const outside = (el: Element) => !(reply && isInside(el, reply));
+  const question = findAll(hasClass('tgme_widget_message_poll_question'), block.children).filter(outside)[0];
+  const attached: string[] = [];
+  if (question) {
+    attached.push(clean(textContent(question)));
+    for (const option of findAll(hasClass('tgme_widget_message_poll_option_text'), block.children).filter(
+      outside,
+    )) {
+      attached.push(`- ${clean(textContent(option))}`);
+    }
+  }
+  for (const title of findAll(hasClass('tgme_widget_message_document_title'), block.children).filter(
+    outside,
+  )) {
+    const name = clean(textContent(title));
+    if (name) attached.push(name);
+  }
+  if (attached.length > 0) message.attachedText = attached.join('\n');
 
   for (const [marker, kind] of MEDIA) {
     const found = findAll(hasClass(marker), block.children).filter((el) => !(reply && isInside(el, reply)));

@@ -131,11 +131,14 @@ export function webMessageToPost(
     messageId: m.messageId,
     postedAt: m.postedAt,
     collectedAt,
-    text: m.text,
+    text: [m.text, m.attachedText].filter(Boolean).join('\n\n'),
     media: m.media,
     metrics: m.views !== undefined ? { views: m.views } : {},
     source: 'web',
   };
+  // The preview says "edited" but not when: the time it was seen edited is the version (an upper
+  // bound); the writer keeps an earlier, exact edit time from Telegram when the text is the same.
+  if (m.edited) post.editedAt = collectedAt;
   if (m.links.length > 0) post.links = m.links;
   if (m.replyTo) post.replyTo = m.replyTo;
   if (m.author) post.author = m.author;

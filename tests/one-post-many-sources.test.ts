@@ -1,0 +1,196 @@
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { IndexedPost } from '@cw/domain';
+import { compileNarratives, DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
+import { indexNames, installIndices } from '@cw/es';
+import { processBatch } from '@cw/pipeline';
+import { createQueue } from '@cw/queues';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChannelRegistry } from '../services/collector/src/channels/registry.ts';
+import { fakeClock } from '../services/collector/src/clock.ts';
+import { createPublisher } from '../services/collector/src/publish/publisher.ts';
+import { importExport } from '../services/collector/src/sources/export/import-export.ts';
+import { Api, floodWaitSeconds, toLong } from '../services/collector/src/sources/telegram/adapter.ts';
+import { fakeAccount } from '../services/collector/src/sources/telegram/fake-account.ts';
+import { AccountGate } from '../services/collector/src/sources/telegram/flood-gate.ts';
+import { collectHistory } from '../services/collector/src/sources/telegram/history.ts';
+import { RecentPosts } from '../services/collector/src/sources/telegram/recent-posts.ts';
+import { parsePage } from '../services/collector/src/sources/web/parse-page.ts';
+import { webMessageToPost } from '../services/collector/src/sources/web/web-source.ts';
+import { ready, silentLog } from '../services/collector/src/test/helpers.ts';
+import { isolatedServers } from './support/servers.ts';
+import { testTempDir } from './support/temp-dir.ts';
+
+// One post however many sources saw it: the album of tme-s-page.html (message 101, two photos,
+// "Album caption") seen by the web preview, by gramjs (two messages with a groupedId) and by a
+// Desktop export (two consecutive messages in the same second) ends as ONE document.
+
+const ctx = isolatedServers();
+const names = indexNames(ctx.prefix);
+const narratives = compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR));
+const BARE = '1591537674';
+const ID = `-100${BARE}`;
+const POSTED = Date.UTC(2024, 2, 1, 11, 30) / 1000;
+const queue = createQueue('posts', { connection: ctx.redis, prefix: `${ctx.prefix}-sources` });
+
+beforeAll(async () => {
+  await ready(ctx.redis);
+  await installIndices(ctx.es, ctx.prefix);
+});
+afterAll(async () => {
+  await queue.obliterate({ force: true });
+  await queue.close();
+});
+
+async function index(posts: unknown[], source: string) {
+  const result = await processBatch(posts, {
+    es: ctx.es,
+    prefix: ctx.prefix,
+    enrich: { narratives },
+    source,
+  });
+  await ctx.es.indices.refresh({ index: `${ctx.prefix}-*` });
+  return result;
+}
+
+async function drainQueue(source: string) {
+  const jobs = (await queue.getJobs(['waiting'])).sort((a, b) => a.timestamp - b.timestamp);
+  const posts = jobs.flatMap((j) => (j.data as { posts: unknown[] }).posts);
+  for (const job of jobs) await job.remove();
+  return { posts, result: await index(posts, source) };
+}
+
+describe('an album seen by every source', () => {
+  it('is one post with two media and the caption, whoever saw it first', async () => {
+    const clock = fakeClock(Date.UTC(2024, 2, 2));
+    // gramjs: two messages sharing a groupedId, the caption on the first.
+    const photo = () =>
+      new Api.MessageMediaPhoto({
+        photo: new Api.Photo({
+          id: toLong('1'),
+          accessHash: toLong('1'),
+          fileReference: Buffer.alloc(0),
+          date: POSTED,
+          sizes: [],
+          dcId: 2,
+        }),
+      });
+    const member = (id: number, text: string) =>
+      new Api.Message({
+        id,
+        peerId: new Api.PeerChannel({ channelId: toLong(BARE) }),
+        date: POSTED,
+        message: text,
+        media: photo(),
+        groupedId: toLong('13579'),
+        views: 1_300_500,
+      });
+    const account = fakeAccount([
+      {
+        bareId: BARE,
+        username: 'tchantest',
+        title: "tchan's test channel",
+        messages: [member(101, 'Album caption'), member(102, '')],
+      },
+    ]);
+    const registry = new ChannelRegistry(ctx.redis, `${ctx.prefix}-sources`);
+    await registry.initCursor(ID, 100);
+    const gate = new AccountGate({
+      clock,
+      log: silentLog,
+      intervalMs: 0,
+      resolvesPerMinute: 20,
+      floodWaitSeconds,
+    });
+    await collectHistory(
+      {
+        account,
+        gate,
+        registry,
+        publisher: createPublisher({ queue, registry, log: silentLog, clock }),
+        recent: new RecentPosts(),
+        clock,
+        log: silentLog,
+        since: new Date(0),
+      },
+      {
+        username: 'tchantest',
+        source: 'telegram',
+        id: ID,
+        access: { [account.accountId]: '1' },
+        status: 'ok',
+        addedAt: new Date().toISOString(),
+      },
+    );
+    const live = await drainQueue('telegram');
+    expect(live.posts).toHaveLength(1);
+    expect(live.result).toMatchObject({ created: 1 });
+
+    // The web preview: one block, two photos.
+    const page = parsePage(
+      readFileSync(
+        new URL('../services/collector/src/sources/web/fixtures/tme-s-page.html', import.meta.url),
+        'utf8',
+      ),
+    );
+    const webAlbum = page.messages.find((m) => m.messageId === 101);
+    const webPost =
+      webAlbum && webMessageToPost(webAlbum, { id: ID, username: 'tchantest' }, '2024-03-02T01:00:00.000Z');
+    expect(webPost?.media).toHaveLength(2);
+    expect(await index([webPost], 'web')).toMatchObject({ created: 0 });
+
+    // A Desktop export: two consecutive messages in the same second.
+    const path = join(testTempDir('albums'), 'result.json');
+    const exported = (id: number, text: string) => ({
+      id,
+      type: 'message',
+      date: '2024-03-01T13:30:00',
+      date_unixtime: String(POSTED),
+      from: "tchan's test channel",
+      from_id: `channel${BARE}`,
+      photo: '(File not included. Change data exporting settings to download.)',
+      width: 1280,
+      height: 720,
+      text,
+    });
+    await writeFile(
+      path,
+      JSON.stringify({
+        name: "tchan's test channel",
+        type: 'public_channel',
+        id: Number(BARE),
+        messages: [exported(101, 'Album caption'), exported(102, '')],
+      }),
+    );
+    const imported = await importExport(path, {
+      publisher: createPublisher({ queue, log: silentLog, clock }),
+      clock,
+    });
+    expect(imported).toMatchObject({ messages: 2, published: 1, albumMembers: 1 });
+    expect((await drainQueue('export')).result).toMatchObject({ created: 0 });
+
+    const docs = await ctx.es.search<IndexedPost>({
+      index: names.posts,
+      query: { term: { 'channel.id': ID } },
+    });
+    expect(docs.hits.hits.map((h) => h._id)).toEqual([`${ID}_101`]);
+    const album = docs.hits.hits[0]?._source as IndexedPost;
+    expect(album).toMatchObject({
+      text: 'Album caption',
+      media: [{ kind: 'photo' }, { kind: 'photo' }],
+      groupedId: '13579',
+      url: 'https://t.me/tchantest/101',
+      metrics: { views: 1_300_500 },
+    });
+    expect(album.sources?.sort()).toEqual(['export', 'telegram', 'web']);
+    // The web saw it edited (the text was the same): the post is edited, with no second text version.
+    const history = await ctx.es.search({
+      index: names.versionsPattern,
+      query: { term: { postId: `${ID}_101` } },
+      ignore_unavailable: true,
+      allow_no_indices: true,
+    });
+    expect(history.hits.hits).toHaveLength(0);
+  });
+});
