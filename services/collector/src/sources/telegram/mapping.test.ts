@@ -161,4 +161,50 @@ describe('gramjs message mapping', () => {
     });
     expect(mapMessage(service, ctx)).toBeUndefined();
   });
+
+  it('turns a poll question and its answers, and a document file name, into text', () => {
+    const poll = mapMessage(
+      message({
+        message: '',
+        media: new Api.MessageMediaPoll({
+          poll: new Api.Poll({
+            id: toLong('1'),
+            question: new Api.TextWithEntities({ text: 'Поедете на контракт?', entities: [] }),
+            answers: [
+              new Api.PollAnswer({
+                text: new Api.TextWithEntities({ text: 'Да', entities: [] }),
+                option: Buffer.from('0'),
+              }),
+              new Api.PollAnswer({
+                text: new Api.TextWithEntities({ text: 'Нет', entities: [] }),
+                option: Buffer.from('1'),
+              }),
+            ],
+          }),
+          results: new Api.PollResults({}),
+        }),
+      }),
+      ctx,
+    );
+    expect(poll).toMatchObject({ text: 'Поедете на контракт?\n- Да\n- Нет', media: [{ kind: 'poll' }] });
+    const doc = mapMessage(
+      message({
+        message: 'Приказ',
+        media: new Api.MessageMediaDocument({
+          document: new Api.Document({
+            id: toLong('2'),
+            accessHash: toLong('2'),
+            fileReference: Buffer.alloc(0),
+            date,
+            mimeType: 'application/pdf',
+            size: toLong('100'),
+            dcId: 2,
+            attributes: [new Api.DocumentAttributeFilename({ fileName: 'prikaz_45.pdf' })],
+          }),
+        }),
+      }),
+      ctx,
+    );
+    expect(doc).toMatchObject({ text: 'Приказ\n\nprikaz_45.pdf', media: [{ kind: 'document' }] });
+  });
 });

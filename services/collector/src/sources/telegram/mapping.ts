@@ -82,6 +82,21 @@ function forwardOrigin(
   return forward;
 }
 
+/** What a poll asks and offers, and a document's file name, as text (searched and tagged). */
+export function attachedText(media: Api.TypeMessageMedia | undefined): string {
+  if (media instanceof Api.MessageMediaPoll) {
+    const poll = media.poll;
+    const answers = poll.answers.map((a) => `- ${a.text.text}`);
+    return [poll.question.text, ...answers].filter(Boolean).join('\n');
+  }
+  if (media instanceof Api.MessageMediaDocument && media.document instanceof Api.Document) {
+    for (const attribute of media.document.attributes) {
+      if (attribute instanceof Api.DocumentAttributeFilename) return attribute.fileName;
+    }
+  }
+  return '';
+}
+
 /** undefined for service messages and empty ones: they are not posts. */
 export function mapMessage(message: Api.TypeMessage, ctx: MappingContext): CollectedPostInput | undefined {
   if (!(message instanceof Api.Message)) return undefined;
@@ -95,7 +110,7 @@ export function mapMessage(message: Api.TypeMessage, ctx: MappingContext): Colle
     messageId: message.id,
     postedAt: iso(message.date),
     collectedAt: ctx.collectedAt,
-    text,
+    text: [text, attachedText(message.media)].filter(Boolean).join('\n\n'),
     media: kind ? [{ kind }] : [],
     metrics: {},
     source: 'telegram',
