@@ -35,6 +35,8 @@ describe('cw demo', () => {
         expect.stringMatching(/^rules-[0-9a-f]{8}\+e5-small-int8-L6-T64\//),
       ]);
       expect(report.rejects).toBe(0);
+      // Every deletion lands, also one that reaches Elasticsearch before its post's creation.
+      expect(report.deleted).toBe(report.expectedDeleted);
 
       expect(report.alerts.map((a) => a.narrative)).toEqual([report.spikeTruth.narrative]);
       expect(report.alerts[0]?.windowEnd).toBe(report.spikeTruth.windowEnd);

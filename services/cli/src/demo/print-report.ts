@@ -17,7 +17,7 @@ export function formatReport(r: Report): string {
     '',
     `channelwatch demo report (index prefix ${r.prefix})`,
     '',
-    `posts indexed: ${r.posts} (sample data: ${r.expectedPosts}); edited ${r.edited}, deleted ${r.deleted}, forwards ${r.forwards}, rejects ${r.rejects}`,
+    `posts indexed: ${r.posts} (sample data: ${r.expectedPosts}); edited ${r.edited}, deleted ${r.deleted} (sample data: ${r.expectedDeleted}), forwards ${r.forwards}, rejects ${r.rejects}`,
     '',
     'posts per language',
     table(

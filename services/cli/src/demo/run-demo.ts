@@ -191,6 +191,7 @@ export async function runDemo(config: CliConfig, options: DemoOptions, err: Out)
     expectedByNarrative: sample.truth.byNarrative,
     edited: counts.edited,
     deleted: counts.deleted,
+    expectedDeleted: sample.truth.deletions,
     forwards: counts.forwards,
     rejects: counts.rejects,
     alerts: evaluation.opened.map((a) => ({
