@@ -6,6 +6,7 @@ import { createQueue } from '@cw/queues';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelRegistry } from '../services/collector/src/channels/registry.ts';
 import { fakeClock } from '../services/collector/src/clock.ts';
+import { runCollector } from '../services/collector/src/collector.ts';
 import { Batcher } from '../services/collector/src/publish/batcher.ts';
 import { createPublisher } from '../services/collector/src/publish/publisher.ts';
 import { Api, floodWaitSeconds, toLong } from '../services/collector/src/sources/telegram/adapter.ts';
@@ -333,5 +334,78 @@ describe('engagement refresh', () => {
     // Next due in the following hourly step, still on the schedule.
     const score = await ctx.redis.zscore(refresh.key, (await ctx.redis.zrange(refresh.key, 0, -1))[0] ?? '');
     expect(Number(score)).toBe((posted + 2 * 3600) * 1000);
+  });
+});
+
+describe('the collector loop', () => {
+  it('catches every joined channel up at start-up and again after each reconnect', async () => {
+    const channel: FakeChannel = {
+      bareId: BARE,
+      username: 'loop_news',
+      title: 'Loop news',
+      messages: [fakeMessage(BARE, 1, T0 + 60, 'first')],
+      updates: [{ pts: 70, update: new Api.UpdateChannel({ channelId: toLong(BARE) }) }],
+    };
+    const { registry, account, gate, publisher } = setup(channel);
+    const clock = fakeClock(Date.UTC(2026, 10, 21));
+    await registry.add(['loop_news'], 'telegram');
+    const entry = (await registry.get('loop_news'))!;
+    await registry.update({
+      ...entry,
+      id: ID,
+      status: 'ok',
+      joined: true,
+      access: { [account.accountId]: '1' },
+    });
+    const controller = new AbortController();
+    const batcher = new Batcher(
+      async (items) => {
+        await publisher.publish('telegram', items, { moveCursor: false });
+      },
+      { maxWaitMs: 10 },
+    );
+    const until = async (what: string) => {
+      for (let i = 0; i < 200 && !account.calls.includes(what); i += 1)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(account.calls).toContain(what);
+    };
+    const running = runCollector({
+      registry,
+      publisher,
+      recent: new RecentPosts(),
+      accounts: [{ account, gate }],
+      clock,
+      log: silentLog,
+      since: new Date(0),
+      web: { fetchPage: async () => ({ status: 404, body: '' }), intervalMs: 0, maxPages: 1 },
+      poll: { minS: 60, maxS: 1800 },
+      batcher,
+      live: true,
+      signal: controller.signal,
+    });
+    try {
+      // Start-up is a reconnect after downtime: the channel's position is taken.
+      await until(`pts ${ID}`);
+      expect(await registry.pts(ID)).toBe(70);
+      channel.updates?.push({
+        pts: 71,
+        update: new Api.UpdateDeleteChannelMessages({
+          channelId: toLong(BARE),
+          messages: [1],
+          pts: 71,
+          ptsCount: 1,
+        }),
+      });
+      account.reconnect();
+      await until(`difference ${ID} 70`);
+      for (let i = 0; i < 200 && (await registry.pts(ID)) < 71; i += 1)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(await registry.pts(ID)).toBe(71);
+    } finally {
+      controller.abort();
+      await running;
+      await batcher.stop();
+    }
+    await runPipeline();
   });
 });
