@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type CollectedPostInput, collectedPost } from '@cw/domain';
 import { createQueue } from '@cw/queues';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isolatedServers } from '../../../../../tests/support/servers.ts';
 import { testTempDir } from '../../../../../tests/support/temp-dir.ts';
 import { fakeClock } from '../../clock.ts';
