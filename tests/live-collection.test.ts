@@ -303,6 +303,12 @@ describe('engagement refresh', () => {
       views: 4800,
       forwards: 31,
       replies: new Api.MessageReplies({ replies: 9, repliesPts: 1 }),
+      reactions: new Api.MessageReactions({
+        results: [
+          new Api.ReactionCount({ reaction: new Api.ReactionEmoji({ emoticon: '👍' }), count: 40 }),
+          new Api.ReactionCount({ reaction: new Api.ReactionEmoji({ emoticon: '🔥' }), count: 2 }),
+        ],
+      }),
     });
     await clock.sleep(2400_000);
     const holder = { account, gate, accessHash: '1' };
@@ -320,10 +326,19 @@ describe('engagement refresh', () => {
     await runPipeline();
 
     const after = await doc(5, posted);
-    expect(after.metrics).toEqual({ views: 4800, forwards: 31, replies: 9 });
+    expect(after.metrics).toEqual({
+      views: 4800,
+      forwards: 31,
+      replies: 9,
+      reactions: { total: 42, byEmoji: { '👍': 40, '🔥': 2 } },
+    });
+    expect(account.calls).toContain(`reactions ${ID} 1`);
     expect(after.version).toBe(first.version);
     expect(after.text).toBe('counting views');
-    expect(after.engagement?.map((p) => p.views)).toEqual([120, 4800]);
+    expect(after.engagement?.map((p) => [p.views, p.reactions])).toEqual([
+      [120, undefined],
+      [4800, 42],
+    ]);
     const versions = await ctx.es.search({
       index: names.versionsPattern,
       query: { term: { postId: `${ID}_5` } },

@@ -81,6 +81,23 @@ export function viewsById(
   return out;
 }
 
+/** `messages.getMessagesReactions` answers with updates: the reactions of each message asked. Pure. */
+export function reactionsById(result: Api.TypeUpdates): Map<number, Api.MessageReactions> {
+  const out = new Map<number, Api.MessageReactions>();
+  const updates =
+    result instanceof Api.Updates || result instanceof Api.UpdatesCombined
+      ? result.updates
+      : result instanceof Api.UpdateShort
+        ? [result.update]
+        : [];
+  for (const update of updates) {
+    if (update instanceof Api.UpdateMessageReactions && update.reactions instanceof Api.MessageReactions) {
+      out.set(update.msgId, update.reactions);
+    }
+  }
+  return out;
+}
+
 /** What happened in a channel since a pts, from `updates.getChannelDifference`. */
 export type ChannelDifference = {
   /** The pts to ask from next time. */
@@ -156,6 +173,8 @@ export type TelegramAccount = {
   channelPts(channel: ChannelRef): Promise<number>;
   /** Current views, forwards and replies of up to 100 messages (`messages.getMessagesViews`). */
   messageViews(channel: ChannelRef, ids: number[]): Promise<Map<number, EngagementFigures>>;
+  /** Current reactions of up to 100 messages (`messages.getMessagesReactions`). */
+  messageReactions(channel: ChannelRef, ids: number[]): Promise<Map<number, Api.MessageReactions>>;
   /** Edits, deletions and new messages since `pts` (gramjs's own catch-up is a TODO). */
   channelDifference(channel: ChannelRef, pts: number, limit: number): Promise<ChannelDifference>;
   /** Drops the client and its unbounded entity cache (gramjs #816), reconnects, keeps handlers. */
@@ -337,6 +356,11 @@ export async function connectAccount(options: AccountOptions): Promise<TelegramA
         new Api.messages.GetMessagesViews({ peer: inputPeer(channel), id: ids, increment: false }),
       );
       return viewsById(ids, result);
+    },
+    async messageReactions(channel, ids) {
+      return reactionsById(
+        await client.invoke(new Api.messages.GetMessagesReactions({ peer: inputPeer(channel), id: ids })),
+      );
     },
     async channelPts(channel) {
       const full = await client.invoke(new Api.channels.GetFullChannel({ channel: inputChannel(channel) }));

@@ -3,12 +3,14 @@ import type { Logger } from '@cw/logging';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../../clock.ts';
 import type { Publisher } from '../../publish/publisher.ts';
-import type { TelegramAccount } from './adapter.ts';
+import type { Api, TelegramAccount } from './adapter.ts';
 import type { AccountGate } from './flood-gate.ts';
+import { reactionsSummary } from './mapping.ts';
 
 // Engagement keeps counting after a post is collected: views, forwards and replies are re-read on
 // a schedule after posting (default hourly for a day, then daily for a week) with
-// `messages.getMessagesViews`, up to 100 posts of a channel per request, and sent as metrics
+// `messages.getMessagesViews` (and reactions with `messages.getMessagesReactions`), up to 100 posts
+// of a channel per request, and sent as metrics
 // patches: the post is updated in place (no new text version) and its engagement history grows.
 // Due refreshes live in one Redis sorted set (score: when due), so they survive restarts.
 
@@ -128,11 +130,22 @@ export class EngagementRefresh {
           const ref = { id: channelId, accessHash: owner.accessHash };
           const ids = chunk.map((c) => c.member.messageId);
           const figures = await owner.gate.call(() => owner.account.messageViews(ref, ids), 'views');
+          // Reactions come from another method; a failure there keeps the views refresh.
+          const reactions = await owner.gate
+            .call(() => owner.account.messageReactions(ref, ids), 'views')
+            .catch((err: unknown) => {
+              deps.log.warn({ err, channelId }, 'reactions could not be re-read; views refreshed alone');
+              return new Map<number, Api.MessageReactions>();
+            });
           const collectedAt = new Date(deps.clock.now()).toISOString();
           const patches: PostPatchInput[] = [];
           for (const { member } of chunk) {
-            const metrics = figures.get(member.messageId);
-            if (!metrics) continue;
+            const counted = reactions.get(member.messageId);
+            const metrics: Extract<PostPatchInput, { kind: 'metrics' }>['metrics'] = {
+              ...(figures.get(member.messageId) ?? {}),
+              ...(counted ? { reactions: reactionsSummary(counted) } : {}),
+            };
+            if (Object.keys(metrics).length === 0) continue;
             patches.push({
               kind: 'metrics',
               channel: { id: channelId, ...(member.username ? { username: member.username } : {}) },

@@ -6,6 +6,7 @@ import {
   markedChannelId,
   normaliseDifference,
   type ResolveResult,
+  reactionsById,
   type TelegramAccount,
   toLong,
   viewsById,
@@ -126,6 +127,19 @@ export function fakeAccount(
           users: [],
         }),
       );
+    },
+    async messageReactions(ref, ids) {
+      call(`reactions ${ref.id} ${ids.length}`);
+      const channel = byId(ref.id);
+      if (!channel) throw new Error('CHANNEL_INVALID');
+      const peer = new Api.PeerChannel({ channelId: toLong(channel.bareId) });
+      const updates = ids.flatMap((id) => {
+        const m = channel.messages.find((x) => x.id === id);
+        return m instanceof Api.Message && m.reactions
+          ? [new Api.UpdateMessageReactions({ peer, msgId: id, reactions: m.reactions })]
+          : [];
+      });
+      return reactionsById(new Api.Updates({ updates, users: [], chats: [], date: 0, seq: 0 }));
     },
     async channelPts(ref) {
       call(`pts ${ref.id}`);

@@ -65,6 +65,21 @@ function reactionKey(reaction: Api.TypeReaction): string {
   return 'other';
 }
 
+/** Reactions as the post keeps them: the total and the count per emoji (custom ones by id). */
+export function reactionsSummary(reactions: Api.MessageReactions): {
+  total: number;
+  byEmoji: Record<string, number>;
+} {
+  const byEmoji: Record<string, number> = {};
+  let total = 0;
+  for (const result of reactions.results) {
+    const key = reactionKey(result.reaction);
+    byEmoji[key] = (byEmoji[key] ?? 0) + result.count;
+    total += result.count;
+  }
+  return { total, byEmoji };
+}
+
 function forwardOrigin(
   fwd: Api.MessageFwdHeader,
   chats: ReadonlyMap<string, ChannelInfo> | undefined,
@@ -128,16 +143,7 @@ export function mapMessage(message: Api.TypeMessage, ctx: MappingContext): Colle
   if (typeof message.views === 'number') metrics.views = message.views;
   if (typeof message.forwards === 'number') metrics.forwards = message.forwards;
   if (message.replies) metrics.replies = message.replies.replies;
-  if (message.reactions) {
-    const byEmoji: Record<string, number> = {};
-    let total = 0;
-    for (const result of message.reactions.results) {
-      const key = reactionKey(result.reaction);
-      byEmoji[key] = (byEmoji[key] ?? 0) + result.count;
-      total += result.count;
-    }
-    metrics.reactions = { total, byEmoji };
-  }
+  if (message.reactions) metrics.reactions = reactionsSummary(message.reactions);
   post.metrics = metrics;
   return post;
 }
