@@ -72,7 +72,10 @@ export function filterClauses(filters: PostFilters, options: { withNarratives?: 
       bool: {
         should: [
           { terms: { 'channel.id': filters.channels } },
-          { terms: { 'channel.username': filters.channels } },
+          // Telegram usernames ignore case: SHYMKENT_SHADOW_14 is shymkent_shadow_14.
+          ...filters.channels
+            .filter((c) => !/^-?\d+$/.test(c))
+            .map((c) => ({ term: { 'channel.username': { value: c, case_insensitive: true } } })),
         ],
         minimum_should_match: 1,
       },
