@@ -159,8 +159,9 @@ export class ZoneWindow {
 
   /**
    * Start of the local hour, day or ISO week (Monday) holding t: the first instant of it. When a
-   * transition falls inside the period, its first instant may lie in an earlier stretch; a period
-   * whose local start was skipped (a midnight that never happened) starts at the transition.
+   * transition falls inside a day or week, its first instant may lie in an earlier stretch; a period
+   * whose local start was skipped (a midnight that never happened) starts at the transition. An
+   * hour cut by a change of 30 minutes is cut into two buckets, each labelled with its own offset.
    */
   bucketStart(t: number, period: Period): number {
     let s = this.stretchAt(t);
@@ -171,6 +172,8 @@ export class ZoneWindow {
     for (;;) {
       const candidate = localStart - s.offset * 60_000;
       if (candidate >= s.from) return candidate;
+      // A local hour met twice (a change by 30 minutes) is two buckets, one per offset.
+      if (period === 'hour') return s.from;
       const previous = this.stretchAt(s.from - 1);
       // Does the period still run in the previous stretch? Its last instant, in local time:
       if (previous === s || s.from - 1 + previous.offset * 60_000 < localStart) return s.from;
