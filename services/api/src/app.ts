@@ -67,6 +67,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { strict: false } },
   });
   app.setValidatorCompiler(() => () => true);
+  // Response schemas are the published contract (checked by the schemathesis test), not a
+  // serializer: fast-json-stringify would drop fields the schema leaves open.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.decorateRequest('apiKey', undefined);
   installErrorHandler(app);
 

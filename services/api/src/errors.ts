@@ -72,9 +72,13 @@ export function installErrorHandler(app: FastifyInstance) {
     const status = (error as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) {
       // Fastify's own client errors (bad content type, body too large, rate limit): safe messages.
-      return reply
-        .code(status)
-        .send({ error: (error as FastifyError).code ?? 'client_error', message: error.message });
+      const code =
+        status === 400
+          ? 'bad_request'
+          : status === 429
+            ? 'rate_limited'
+            : ((error as FastifyError).code ?? 'client_error');
+      return reply.code(status).send({ error: code, message: error.message });
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'internal error', requestId: request.id });
@@ -85,6 +89,17 @@ export function installErrorHandler(app: FastifyInstance) {
     const set = methods.get(route.url) ?? new Set<string>();
     for (const m of [route.method].flat()) set.add(m);
     methods.set(route.url, set);
+  });
+  // Before any body is read: a QUERY or POST without a content type would otherwise be a 400.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.url) return;
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = methods.get(path);
+    if (!allowed) return;
+    return reply
+      .code(405)
+      .header('allow', [...allowed].sort().join(', '))
+      .send({ error: 'method_not_allowed', message: `${request.method} is not allowed on ${path}` });
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';

@@ -1,8 +1,9 @@
 import { listAlerts } from '@cw/es';
 import type { FastifyInstance } from 'fastify';
 import { parseQuery, queryJsonSchema, schemas } from '../params.ts';
+import { responses } from '../responses.ts';
 import { resolveWindow } from '../window.ts';
-import type { RouteContext } from './context.ts';
+import { narrativeIds, type RouteContext } from './context.ts';
 
 export function registerAlerts(app: FastifyInstance, ctx: RouteContext) {
   app.get(
@@ -13,7 +14,8 @@ export function registerAlerts(app: FastifyInstance, ctx: RouteContext) {
         summary: 'Alerts raised, newest first',
         description:
           'Filters: narrative, status, from/to (on firstSeenAt). Pagination with cursor/nextCursor as for posts.',
-        querystring: queryJsonSchema(schemas.alerts),
+        querystring: queryJsonSchema(schemas.alerts, narrativeIds(ctx)),
+        response: responses('alerts'),
       },
     },
     async (request) => {
