@@ -24,6 +24,7 @@ import {
   trends,
 } from '@cw/es';
 import { stackUp } from '@cw/stack';
+import { newestProfile, summariseCpuProfile } from './cpu-profile.ts';
 import { startService } from './service.ts';
 
 const PREFIX = 'cwbench';
@@ -239,13 +240,13 @@ function definitionYaml(id: string): string {
 }
 
 /** The real API service (`services/api/src/main.ts`) in a child process, ready to answer. */
-async function startApi(env: Record<string, string>) {
+async function startApi(env: Record<string, string>, extraNodeArgs: string[] = []) {
   const base = `http://127.0.0.1:${env['CW_API_PORT']}`;
   const service = await startService({
     main: 'services/api/src/main.ts',
     env,
     healthUrl: `${base}/healthz`,
-    nodeArgs: (process.env['BENCH_API_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
+    nodeArgs: [...(process.env['BENCH_API_NODE_ARGS'] ?? '').split(' ').filter(Boolean), ...extraNodeArgs],
   });
   return { base, stop: service.stop };
 }
@@ -429,7 +430,15 @@ export async function run(): Promise<void> {
     CW_LOG_LEVEL: 'warn',
     CW_ES_URL: esUrl,
   };
-  const server = await startApi({ ...env, CW_API_PORT: '19280', CW_API_TRENDS_CACHE_SECONDS: '60' });
+  // CW_BENCH_API_CPU_PROFILE=1: the service (day cache on) writes a CPU profile, summarised at the end.
+  const profileDir =
+    process.env['CW_BENCH_API_CPU_PROFILE'] === '1'
+      ? mkdtempSync(join(tmpdir(), 'cw-bench-prof-'))
+      : undefined;
+  const server = await startApi(
+    { ...env, CW_API_PORT: '19280', CW_API_TRENDS_CACHE_SECONDS: '60' },
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
   const uncached = await startApi({ ...env, CW_API_PORT: '19281', CW_API_TRENDS_CACHE_SECONDS: '0' });
   const rounds = Number(process.env['CW_BENCH_API_ROUNDS'] ?? 5);
   process.stdout.write(
@@ -474,6 +483,10 @@ export async function run(): Promise<void> {
     await Promise.all([server.stop(), uncached.stop()]);
     await direct.close();
     rmSync(narrativesDir, { recursive: true, force: true });
+    const written = profileDir ? newestProfile(profileDir) : undefined;
+    if (written) {
+      process.stdout.write(`service CPU profile (${written}):\n${summariseCpuProfile(written).join('\n')}\n`);
+    }
   }
   // The index is large: removed unless kept for another run (CW_BENCH_API_KEEP=1, then REUSE=1).
   if (process.env['CW_BENCH_API_KEEP'] !== '1') {

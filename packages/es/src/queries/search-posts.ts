@@ -112,7 +112,7 @@ export async function searchPosts(
     ...indexNames(prefix).postsWindow(params.filters.from, params.filters.to),
     // One more than asked: whether a next page exists is known without an empty last page.
     size: size + 1,
-    query: postsQuery(params.filters),
+    query: postsQuery(params.filters, { scored: sort === 'relevance' }),
     sort: sortClause(sort, order),
     ...(after ? { search_after: after as estypes.SortResults } : {}),
     track_total_hits: params.trackTotalUpTo ?? 10_000,
