@@ -24,7 +24,7 @@ import {
   trends,
 } from '@cw/es';
 import { stackUp } from '@cw/stack';
-import { newestProfile, summariseCpuProfile } from './cpu-profile.ts';
+import { mainProfile, summariseCpuProfile } from './cpu-profile.ts';
 import { startService } from './service.ts';
 
 const PREFIX = 'cwbench';
@@ -483,7 +483,7 @@ export async function run(): Promise<void> {
     await Promise.all([server.stop(), uncached.stop()]);
     await direct.close();
     rmSync(narrativesDir, { recursive: true, force: true });
-    const written = profileDir ? newestProfile(profileDir) : undefined;
+    const written = profileDir ? mainProfile(profileDir) : undefined;
     if (written) {
       process.stdout.write(`service CPU profile (${written}):\n${summariseCpuProfile(written).join('\n')}\n`);
     }

@@ -1,6 +1,6 @@
 // Where a process's CPU went, from the .cpuprofile that `node --cpu-prof` writes on exit: self time
 // per function (and per package), the figure that says which code to look at first.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 type Node = {
@@ -56,11 +56,11 @@ export function summariseCpuProfile(file: string, limit = 12): string[] {
   ];
 }
 
-/** The newest .cpuprofile in a folder. */
-export function newestProfile(dir: string): string | undefined {
+/** The largest .cpuprofile in a folder: the main thread's (tsx's loader thread writes a small one too). */
+export function mainProfile(dir: string): string | undefined {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
-    .sort();
-  const last = files[files.length - 1];
-  return last ? join(dir, last) : undefined;
+    .map((f) => join(dir, f))
+    .sort((a, b) => statSync(b).size - statSync(a).size);
+  return files[0];
 }
