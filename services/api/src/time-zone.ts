@@ -128,6 +128,9 @@ export function stretches(timeZone: string, from: number, to: number): Stretch[]
   return out;
 }
 
+const labels = new Map<number, Map<number, string>>();
+let labelCount = 0;
+
 /** A zone's offsets over a window, with bucket starts and labels computed from them. */
 export class ZoneWindow {
   readonly stretches: Stretch[];
@@ -184,7 +187,20 @@ export class ZoneWindow {
   /** The instant as Elasticsearch formats bucket keys: 2026-03-01T00:00:00+05:00 (Z for UTC). */
   label(t: number): string {
     const off = this.offset(t);
-    return `${new Date(t + off * 60_000).toISOString().slice(0, 19)}${offsetLabel(off)}`;
+    // The same few thousand hourly labels are asked by request after request (the service's CPU
+    // profile showed them): kept per offset and instant, bounded.
+    let byInstant = labels.get(off);
+    const known = byInstant?.get(t);
+    if (known !== undefined) return known;
+    const label = `${new Date(t + off * 60_000).toISOString().slice(0, 19)}${offsetLabel(off)}`;
+    if (++labelCount > 200_000) {
+      labels.clear();
+      labelCount = 1;
+      byInstant = undefined;
+    }
+    if (!byInstant) labels.set(off, (byInstant = new Map()));
+    byInstant.set(t, label);
+    return label;
   }
 }
 
