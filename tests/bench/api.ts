@@ -464,7 +464,9 @@ export async function run(): Promise<void> {
         const r = await measure((scenario.uncached ? uncached : server).base, key, scenario, requests, round);
         process.stdout.write(line(scenario.name, r));
         if (!scenario.direct) continue;
-        (p95s[scenario.name] ??= []).push(r.p95);
+        const list = p95s[scenario.name] ?? [];
+        list.push(r.p95);
+        p95s[scenario.name] = list;
         const d = await measureDirect(direct, took, scenario, requests, round);
         process.stdout.write(line(`  direct to Elasticsearch`, d));
         process.stdout.write(

@@ -23,7 +23,9 @@ export function summariseCpuProfile(file: string, limit = 12): string[] {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) => {
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const total = (profile.endTime - profile.startTime) / 1000;
   const fns = new Map<string, number>();
   const pkgs = new Map<string, number>();

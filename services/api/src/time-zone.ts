@@ -198,7 +198,10 @@ export class ZoneWindow {
       labelCount = 1;
       byInstant = undefined;
     }
-    if (!byInstant) labels.set(off, (byInstant = new Map()));
+    if (!byInstant) {
+      byInstant = new Map();
+      labels.set(off, byInstant);
+    }
     byInstant.set(t, label);
     return label;
   }
