@@ -6,7 +6,7 @@ export default defineConfig({
     globalSetup: ['tests/setup/global-setup.ts'],
     // Two cores and one shared Elasticsearch: files run in parallel but isolated by prefixes.
     pool: 'forks',
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },

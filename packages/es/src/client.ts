@@ -35,11 +35,15 @@ class BulkBufferSerializer extends Serializer {
   }
 }
 
-export function createEsClient(url: string, options: { requestTimeoutMs?: number } = {}): Client {
+export function createEsClient(
+  url: string,
+  options: { requestTimeoutMs?: number; maxRetries?: number } = {},
+): Client {
   return new Client({
     node: url,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
-    maxRetries: 3,
+    // Writers retry; the API's reads do not (maxRetries 0): a refused connection is answered at once.
+    maxRetries: options.maxRetries ?? 3,
     // One loopback node or a load balancer in front of a cluster: no sniffing.
     sniffOnStart: false,
     Serializer: BulkBufferSerializer,

@@ -12,6 +12,7 @@ export {
 export { type IndexNames, indexNames } from './names.ts';
 export { type RejectDoc, RetryableBulkError, type WriteResult, writePosts } from './post-writer.ts';
 export * from './queries/clusters.ts';
+export * from './queries/complete.ts';
 export * from './queries/emerging-terms.ts';
 export * from './queries/filters.ts';
 export * from './queries/list-alerts.ts';

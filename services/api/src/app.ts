@@ -1,10 +1,12 @@
 import type { Client } from '@cw/es';
 import type { Logger } from '@cw/logging';
+import type { Redis } from '@cw/redis';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { type ApiKey, authenticate } from './auth.ts';
+import { type Breaker, createBreaker, watchClient } from './breaker.ts';
 import { installErrorHandler } from './errors.ts';
 import { type ApiMetrics, createApiMetrics } from './metrics.ts';
 import { registerAlerts } from './routes/alerts.ts';
@@ -27,6 +29,14 @@ export type AppDeps = {
   /** Hashed keys; `'off'` only when CW_API_AUTH=off was set on purpose. */
   auth: ApiKey[] | 'off';
   rateLimitPerMinute: number;
+  /** Failed sign-ins allowed per address and minute; beyond, every request from it gets 429. */
+  signInFailuresPerMinute?: number;
+  /** Shared counters for several replicas (`@fastify/rate-limit`'s Redis store); else in-process. */
+  redis?: Redis | undefined;
+  /** Prefix of the rate limit keys in Redis. */
+  redisPrefix?: string;
+  /** Opens after this many unreachable answers in a row (default 3) for openMs (default 5 s). */
+  breaker?: Breaker;
   limits: Limits;
   definitions: () => NarrativeSummary[];
   stem: Stemmer;
@@ -57,6 +67,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { strict: false } },
   });
   app.setValidatorCompiler(() => () => true);
+  // Response schemas are the published contract (checked by the schemathesis test), not a
+  // serializer: fast-json-stringify would drop fields the schema leaves open.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.decorateRequest('apiKey', undefined);
   installErrorHandler(app);
 
@@ -77,16 +90,56 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  const breaker = deps.breaker ?? createBreaker({ failures: 3, openMs: 5000 });
+  watchClient(deps.es, breaker);
+
+  const keyPrefix = `${deps.redisPrefix ?? deps.prefix}:api-rate:`;
+  await app.register(rateLimit, {
+    global: true,
+    max: deps.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    // After authentication, so the limit is per key, not per address behind a shared proxy.
+    hook: 'preHandler',
+    keyGenerator: (request) => `key:${request.apiKey ?? request.ip}`,
+    allowList: (request) => isPublic(request.routeOptions.url),
+    ...(deps.redis ? { redis: deps.redis, nameSpace: keyPrefix } : {}),
+    // Redis away: serve without counting rather than fail every request.
+    skipOnError: true,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: context.statusCode,
+      error: 'rate_limited',
+      message: `rate limit exceeded, retry in ${context.after}`,
+    }),
+  });
+  // Failed sign-ins per address, counted before any key is checked: guessing keys is slowed down,
+  // and a blocked address gets 429 even for a right key (else the 200 would confirm a guess).
+  const signIns = app.createRateLimit({
+    max: deps.signInFailuresPerMinute ?? 20,
+    timeWindow: '1 minute',
+    keyGenerator: (request) => `signin:${request.ip}`,
+  });
+
   app.addHook('onRequest', async (request, reply) => {
-    if (isPublic(request.routeOptions.url)) return;
+    if (isPublic(request.routeOptions.url) || !request.routeOptions.url) return;
     if (deps.auth === 'off') {
       request.apiKey = 'anonymous';
       return;
     }
+    const tooMany = (ttlInSeconds: number) => {
+      metrics.authFailures.inc({ reason: 'rate_limited' });
+      return reply
+        .code(429)
+        .header('retry-after', String(Math.max(1, ttlInSeconds)))
+        .send({ error: 'rate_limited', message: 'too many failed sign-ins from this address; retry later' });
+    };
+    const status = await signIns(request, { increment: false });
+    if (!status.isAllowed && status.isExceeded) return tooMany(status.ttlInSeconds);
     const header = request.headers.authorization;
     const name = authenticate(header, deps.auth);
     if (!name) {
       metrics.authFailures.inc({ reason: header ? 'wrong' : 'missing' });
+      const counted = await signIns(request);
+      if (!counted.isAllowed && counted.isExceeded) return tooMany(counted.ttlInSeconds);
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer')
@@ -98,14 +151,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     request.apiKey = name;
     request.log = request.log.child({ key: name });
   });
-  await app.register(rateLimit, {
-    global: true,
-    max: deps.rateLimitPerMinute,
-    timeWindow: '1 minute',
-    // After authentication, so the limit is per key, not per address behind a shared proxy.
-    hook: 'preHandler',
-    keyGenerator: (request) => request.apiKey ?? request.ip,
-    allowList: (request) => isPublic(request.routeOptions.url),
+  // Elasticsearch known to be unreachable: answer 503 at once (after the rate limit, before the query).
+  app.addHook('preHandler', async (request) => {
+    if (request.routeOptions.url?.startsWith('/v1/')) breaker.admit();
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -127,7 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     stem: deps.stem,
     normalise: deps.normalise,
   };
-  registerHealth(app, { es: deps.es, registry: metrics.registry });
+  registerHealth(app, { es: deps.es, registry: metrics.registry, breaker });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerTrends(app, ctx);
   registerPosts(app, ctx);

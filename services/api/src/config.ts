@@ -15,6 +15,7 @@ export const apiSchema = z.object({
     .optional(),
   CW_API_AUTH: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   CW_API_RATE_LIMIT: positiveInt(300, 'a number of requests per minute per key'),
+  CW_API_SIGNIN_FAILURES: positiveInt(20, 'a number of failed sign-ins per minute per address'),
   CW_API_MAX_RANGE_DAYS: positiveInt(400, 'a number of days'),
   CW_API_MAX_BUCKETS: positiveInt(2200, 'a number of time buckets (e.g. 2200 = about 90 days hourly)'),
   CW_API_TRENDS_CACHE_SECONDS: z.coerce

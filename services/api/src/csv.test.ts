@@ -19,4 +19,10 @@ describe('toCsv', () => {
       't\r\n"\'=HYPERLINK(""x"")"\r\n\'@SUM(1)\r\n-5\r\n\'+7 news\r\n',
     );
   });
+
+  it('keeps post ids as in the JSON (a channel id starts with -), but defuses look-alikes', () => {
+    expect(toCsv(['id'], [['-1001000000010_42'], ['-100_1+cmd'], ['-1_2_3']])).toBe(
+      "id\r\n-1001000000010_42\r\n'-100_1+cmd\r\n'-1_2_3\r\n",
+    );
+  });
 });

@@ -1,6 +1,7 @@
-import { InvalidCursorError } from '@cw/es';
+import { IncompleteResultsError, InvalidCursorError } from '@cw/es';
 import { errors as esErrors } from '@elastic/elasticsearch';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { BreakerOpenError, isUnreachable } from './breaker.ts';
 
 // One error handler: a client gets what it can act on (which parameter, what value, what was
 // expected), never a stack trace or an Elasticsearch message; those go to the log.
@@ -31,11 +32,23 @@ export function installErrorHandler(app: FastifyInstance) {
       ];
       return reply.code(400).send({ error: 'bad_request', message: 'invalid parameters', problems });
     }
-    if (
-      error instanceof esErrors.ConnectionError ||
-      error instanceof esErrors.TimeoutError ||
-      error instanceof esErrors.NoLivingConnectionsError
-    ) {
+    if (error instanceof BreakerOpenError) {
+      return reply.code(503).header('retry-after', String(error.retryAfterSeconds)).send({
+        error: 'unavailable',
+        message: 'the search backend is unavailable; try again later',
+        requestId: request.id,
+      });
+    }
+    if (error instanceof IncompleteResultsError) {
+      // A partial answer would read as a real one (too few posts): none is given.
+      request.log.error({ err: error, failures: error.failures }, 'elasticsearch shards failed');
+      return reply.code(503).send({
+        error: 'unavailable',
+        message: 'the search backend answered in part only; try again later',
+        requestId: request.id,
+      });
+    }
+    if (isUnreachable(error)) {
       request.log.error({ err: error }, 'elasticsearch unreachable');
       return reply.code(503).send({
         error: 'unavailable',
@@ -59,18 +72,46 @@ export function installErrorHandler(app: FastifyInstance) {
     const status = (error as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) {
       // Fastify's own client errors (bad content type, body too large, rate limit): safe messages.
-      return reply
-        .code(status)
-        .send({ error: (error as FastifyError).code ?? 'client_error', message: error.message });
+      const code =
+        status === 400
+          ? 'bad_request'
+          : status === 429
+            ? 'rate_limited'
+            : ((error as FastifyError).code ?? 'client_error');
+      return reply.code(status).send({ error: code, message: error.message });
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'internal error', requestId: request.id });
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
-  );
+  // A known path asked with another method (TRACE, POST, …) is 405 with Allow, not 404.
+  const methods = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    const set = methods.get(route.url) ?? new Set<string>();
+    for (const m of [route.method].flat()) set.add(m);
+    methods.set(route.url, set);
+  });
+  // Before any body is read: a QUERY or POST without a content type would otherwise be a 400.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.url) return;
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = methods.get(path);
+    if (!allowed) return;
+    return reply
+      .code(405)
+      .header('allow', [...allowed].sort().join(', '))
+      .send({ error: 'method_not_allowed', message: `${request.method} is not allowed on ${path}` });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = methods.get(path);
+    if (allowed) {
+      return reply
+        .code(405)
+        .header('allow', [...allowed].sort().join(', '))
+        .send({ error: 'method_not_allowed', message: `${request.method} is not allowed on ${path}` });
+    }
+    return reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${path}` });
+  });
 }
 
 export function shorten(value: unknown): unknown {

@@ -161,7 +161,7 @@ describe('errors', () => {
       },
     });
     const log = createLogger({ service: 'api-test', level: 'error', destination: sink });
-    const dead = createEsClient('http://127.0.0.1:9', { requestTimeoutMs: 2000 });
+    const dead = createEsClient('http://127.0.0.1:9', { requestTimeoutMs: 2000, maxRetries: 0 });
     const broken = await testApp(dead, ctx.prefix, { log });
     const res = await broken.inject({ url: '/v1/trends', headers: auth });
     expect(res.statusCode).toBe(503);

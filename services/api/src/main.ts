@@ -11,6 +11,7 @@ import {
 import { createEsClient, installIndices } from '@cw/es';
 import { registerShutdown } from '@cw/lifecycle';
 import { createLogger } from '@cw/logging';
+import { createRedis } from '@cw/redis';
 import { buildApp } from './app.ts';
 import { parseApiKeys } from './auth.ts';
 import { apiConfig } from './config.ts';
@@ -30,8 +31,13 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   }
   const log = createLogger({ service: 'api', level: config.CW_LOG_LEVEL, pretty: config.CW_LOG_PRETTY });
   if (config.CW_API_AUTH === 'off') log.warn('API authentication is OFF (CW_API_AUTH=off): local use only');
-  const { esUrl } = serverUrls(config);
-  const es = createEsClient(esUrl, { requestTimeoutMs: 15_000 });
+  const { esUrl, redisUrl } = serverUrls(config);
+  // No retries: with Elasticsearch down a read is answered 503 at once, not after three backoffs.
+  const es = createEsClient(esUrl, { requestTimeoutMs: 15_000, maxRetries: 0 });
+  // Rate limit counters shared by every replica; commands fail at once while Redis is away (and
+  // the limit is skipped then) instead of queueing behind the requests.
+  const redis = createRedis(redisUrl, 'client', { maxRetriesPerRequest: 1, connectTimeout: 1000 });
+  redis.on('error', (err) => log.warn({ err }, 'redis (rate limits) unavailable'));
   // Idempotent; the read alias exists only once an index joined it, so a fresh cluster answers too.
   await installIndices(es, config.CW_INDEX_PREFIX);
   const narratives = createNarrativeRegistry(config.CW_NARRATIVES_DIR ?? DEFAULT_NARRATIVES_DIR, {
@@ -48,6 +54,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
     log,
     auth: config.CW_API_AUTH === 'off' ? 'off' : keys,
     rateLimitPerMinute: config.CW_API_RATE_LIMIT,
+    signInFailuresPerMinute: config.CW_API_SIGNIN_FAILURES,
+    redis,
+    redisPrefix: config.CW_QUEUE_PREFIX,
     limits: { maxRangeDays: config.CW_API_MAX_RANGE_DAYS, maxBuckets: config.CW_API_MAX_BUCKETS },
     trendsCacheSeconds: config.CW_API_TRENDS_CACHE_SECONDS,
     definitions: () => narratives.definitions(),
@@ -69,6 +78,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
       },
     },
     { name: 'elasticsearch', run: () => es.close() },
+    { name: 'redis', run: async () => redis.disconnect() },
   ];
   if (options.embedded) {
     return async () => {

@@ -1,71 +1,120 @@
 import { DEFAULT_MAX_DISTANCE } from '@cw/es';
 import { z } from 'zod';
 import { BadRequestError, type Problem, shorten } from './errors.ts';
+import { canonicalTimeZone, knownTimeZones } from './time-zone.ts';
 
 // Every endpoint's query parameters, in one place. Each schema's error message says what is
 // expected; `parseQuery` turns zod issues into {parameter, value, expected}. Unknown parameters
 // are refused too: a misspelt filter silently ignored would give wrong numbers.
 
-const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-const isoDate = z
-  .string({ error: 'expected an ISO-8601 date (2026-01-31) or date-time with offset (2026-01-31T10:00:00Z)' })
-  .regex(ISO, 'expected an ISO-8601 date (2026-01-31) or date-time with offset (2026-01-31T10:00:00Z)')
-  .refine((v) => !Number.isNaN(Date.parse(v)), 'expected a real calendar date')
-  .transform((v) => new Date(Date.parse(v)).toISOString());
+// Years 2000–2999: no post is older, and a later year with an offset would leave four-digit years.
+const ISO =
+  /^(2\d{3})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2})))?$/;
+const ISO_EXPECTED =
+  'expected an ISO-8601 date (2026-01-31) or date-time with offset (2026-01-31T10:00:00Z), year 2000–2999';
 
-const list = (item: z.ZodString, what: string) =>
+/** The instant of a strict ISO-8601 date or date-time, or undefined (2026-02-30 is not March 2). */
+export function parseIsoInstant(value: string): number | undefined {
+  const m = ISO.exec(value);
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) {
+    return undefined;
+  }
+  let offset = 0;
+  if (m[9]) {
+    const [oh, om] = [Number(m[10]), Number(m[11])];
+    if (oh > 14 || om > 59 || (oh === 14 && om > 0)) return undefined;
+    offset = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const ms = Math.floor(Number(`0.${m[7] ?? '0'}`) * 1000);
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset * 60_000;
+}
+
+// The same rules as a pattern, for the OpenAPI document: days per month, 29 February in leap years.
+const DAY_OF_YEAR =
+  '(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)';
+const LEAP_YEAR = '(?:2[0-9](?:[02468][48]|[13579][26]|[2468]0)|2[048]00)';
+const TIME =
+  '(?:T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,9})?)?(?:Z|[+-](?:0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00))?';
+export const ISO_PATTERN = `^(?:2[0-9]{3}-${DAY_OF_YEAR}|${LEAP_YEAR}-02-29)${TIME}$`;
+
+const isoDate = z
+  .string({ error: ISO_EXPECTED })
+  .refine((v) => parseIsoInstant(v) !== undefined, ISO_EXPECTED)
+  .transform((v) => new Date(parseIsoInstant(v) as number).toISOString())
+  .meta({ openapi: { type: 'string', pattern: ISO_PATTERN } });
+
+const list = (item: z.ZodString, what: string, pattern: string) =>
   z
     .union([z.string(), z.array(z.string())], { error: `expected ${what}` })
-    .transform((v) =>
-      (Array.isArray(v) ? v : [v])
-        .flatMap((s) => s.split(','))
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(item).max(50, `expected at most 50 ${what}`));
+    // Strict: an empty item (`narrative=`, `a,,b`) or one with spaces is refused, as the document says.
+    .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')))
+    .pipe(z.array(item).max(50, `expected at most 50 ${what}`))
+    .meta({ openapi: { type: 'array', items: { type: 'string', pattern }, minItems: 1, maxItems: 50 } });
 
 const narrativeIds = list(
   z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'expected narrative ids (snake_case)'),
   'narrative ids',
+  '^[a-z][a-z0-9_]{0,63}$',
 );
 const channelIds = list(
-  z.string().regex(/^(-?\d{1,20}|[A-Za-z][A-Za-z0-9_]{3,31})$/, 'expected channel ids or usernames'),
+  z.string().regex(/^(-?[0-9]{1,20}|[A-Za-z][A-Za-z0-9_]{3,31})$/, 'expected channel ids or usernames'),
   'channel ids or usernames',
+  '^(-?[0-9]{1,20}|[A-Za-z][A-Za-z0-9_]{3,31})$',
 );
 const langs = list(
   z.string().regex(/^([a-z]{2}|und)$/, 'expected ISO 639-1 language codes (ru, kk, en, uk) or und'),
   'language codes',
+  '^([a-z]{2}|und)$',
 );
 const bool = z.enum(['true', 'false'], { error: 'expected true or false' }).transform((v) => v === 'true');
 const only = z.enum(['true'], { error: 'expected true (or leave it out)' }).transform(() => true);
+/** Whole numbers written as plain digits: `1e2`, `0x10`, `10.0` and an empty value are refused. */
 const int = (min: number, max: number, fallback?: number) => {
-  const n = z.coerce
-    .number({ error: `expected a whole number from ${min} to ${max}` })
-    .int(`expected a whole number from ${min} to ${max}`)
-    .min(min, `expected a whole number from ${min} to ${max}`)
-    .max(max, `expected a whole number from ${min} to ${max}`);
-  return fallback === undefined ? n.optional() : n.default(fallback);
+  const expected = `expected a whole number from ${min} to ${max}`;
+  const n = z
+    .string({ error: expected })
+    .regex(/^\d{1,12}$/, expected)
+    .transform(Number)
+    .pipe(z.number().int(expected).min(min, expected).max(max, expected));
+  const openapi = {
+    type: 'integer',
+    minimum: min,
+    maximum: max,
+    ...(fallback === undefined ? {} : { default: fallback }),
+  };
+  return (fallback === undefined ? n.optional() : n.default(fallback)).meta({ openapi });
 };
 
-/** Zones already accepted: building an Intl formatter per request to check one was measurable. */
-const knownZones = new Set<string>();
-
-function validTimeZone(tz: string): boolean {
-  if (/^[+-](0\d|1[0-4]):[0-5]\d$/.test(tz) || knownZones.has(tz)) return true;
-  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/.test(tz)) return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-  } catch {
-    return false;
-  }
-  if (knownZones.size < 1000) knownZones.add(tz);
-  return true;
-}
+const TZ_EXPECTED =
+  'expected an IANA time zone such as Asia/Almaty or UTC (any case), or an offset from -14:00 to +14:00';
+/** Canonical names (`utc` → UTC); the buckets are computed from Node's tz data, not Elasticsearch's. */
 const timeZone = z
   .string()
-  .refine(validTimeZone, 'expected an IANA time zone such as Asia/Almaty or UTC, or an offset such as +05:00')
-  .default('UTC');
+  .transform((tz, ctx) => {
+    const name = canonicalTimeZone(tz);
+    if (!name) ctx.addIssue({ code: 'custom', message: TZ_EXPECTED });
+    return name ?? 'UTC';
+  })
+  .default('UTC')
+  .meta({
+    openapi: {
+      anyOf: [
+        { type: 'string', enum: knownTimeZones() },
+        { type: 'string', pattern: '^[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00)$' },
+      ],
+      default: 'UTC',
+    },
+  });
 
+const cursor = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,2000}$/, 'expected a cursor returned by this API (nextCursor)')
+  .optional()
+  .meta({ openapi: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,2000}$' } });
 const format = z.enum(['json', 'csv'], { error: 'expected json or csv' }).optional();
 const q = z.string().max(500, 'expected a search text of at most 500 characters').optional();
 
@@ -110,7 +159,7 @@ export const schemas = {
         .optional(),
       order: z.enum(['asc', 'desc'], { error: 'expected asc or desc' }).default('desc'),
       limit: int(1, 500, 50),
-      cursor: z.string().max(2000, 'expected a cursor returned by this API').optional(),
+      cursor,
       format,
     })
     .meta(meta('Post search: simple query syntax (+ | - "phrase" prefix*), filters, cursor pagination.')),
@@ -135,9 +184,13 @@ export const schemas = {
     from: isoDate.optional(),
     to: isoDate.optional(),
     narrative: narrativeIds.optional(),
-    status: list(z.string().regex(/^[a-z_]{1,32}$/, 'expected alert statuses'), 'alert statuses').optional(),
+    status: list(
+      z.string().regex(/^[a-z_]{1,32}$/, 'expected alert statuses'),
+      'alert statuses',
+      '^[a-z_]{1,32}$',
+    ).optional(),
     limit: int(1, 500, 50),
-    cursor: z.string().max(2000, 'expected a cursor returned by this API').optional(),
+    cursor,
   }),
 } as const;
 
@@ -210,16 +263,25 @@ const DESCRIPTIONS: Record<string, string> = {
   status: 'Alert statuses (repeat or comma-separate)',
 };
 
-/** The JSON schema of a query schema, for the OpenAPI document. */
-export function queryJsonSchema(schema: z.ZodType): Record<string, unknown> {
+/**
+ * The JSON schema of a query schema, for the OpenAPI document: each parameter as a client sends
+ * it (integers, repeated lists, dates by pattern), and the narrative ids loaded at start.
+ */
+export function queryJsonSchema(schema: z.ZodType, narratives: string[] = []): Record<string, unknown> {
   const { $schema: _ignored, ...json } = z.toJSONSchema(schema, {
     io: 'input',
     unrepresentable: 'any',
   }) as Record<string, unknown>;
   const properties = (json['properties'] ?? {}) as Record<string, Record<string, unknown>>;
   for (const [name, property] of Object.entries(properties)) {
+    const openapi = property['openapi'] as Record<string, unknown> | undefined;
+    const out: Record<string, unknown> = openapi ? { ...openapi } : { ...property };
+    if (name === 'narrative' && narratives.length > 0) {
+      out['items'] = { type: 'string', enum: [...narratives].sort() };
+    }
     const description = DESCRIPTIONS[name];
-    if (description) property['description'] = description;
+    if (description) out['description'] = description;
+    properties[name] = out;
   }
   return json;
 }

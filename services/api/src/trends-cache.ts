@@ -6,7 +6,7 @@ import {
   type TrendsResult,
   trends,
 } from '@cw/es';
-import { localLabel, localPeriodStart, offsetMinutes } from './time-zone.ts';
+import { fixedOffset, ZoneWindow } from './time-zone.ts';
 
 // Trends over long windows re-count the same past days again and again (a 30-day hourly view
 // slid by an hour scans 29 identical days). Whole past UTC days are kept as hourly counts for a
@@ -36,8 +36,18 @@ export function createTrendsService(
     const tz = params.timeZone ?? 'UTC';
     const from = Date.parse(params.from);
     const to = Date.parse(params.to);
-    if (options.ttlMs <= 0 || split === 'channel' || !wholeHours(tz, from, to))
-      return trends(es, prefix, params);
+    const zone = new ZoneWindow(tz, from, to);
+    const wholeHours = zone.stretches.every((s) => s.offset % 60 === 0);
+    if (options.ttlMs <= 0 || split === 'channel' || !wholeHours) {
+      return trends(es, prefix, {
+        ...params,
+        zone: {
+          stretches: zone.stretches.map((s) => ({ ...s, offset: fixedOffset(s.offset) })),
+          bucketStart: (t, interval) => zone.bucketStart(t, interval),
+          label: (t) => zone.label(t),
+        },
+      });
+    }
 
     const now = options.now().getTime();
     const filterKey = JSON.stringify([split, params.filters ?? {}]);
@@ -97,26 +107,19 @@ export function createTrendsService(
       for (const [hour, row] of hours) if (hour >= hoursFrom && hour < hoursTo) cut.set(hour, row);
       parts.push(cut);
     }
-    return assemble(params, split, tz, parts);
+    return assemble(params, split, zone, parts);
   };
-}
-
-function wholeHours(tz: string, from: number, to: number): boolean {
-  for (let t = from; t < to + DAY; t += 7 * DAY)
-    if (offsetMinutes(tz, Math.min(t, to)) % 60 !== 0) return false;
-  return true;
 }
 
 function assemble(
   params: TrendsParams,
   split: 'narrative' | 'lang',
-  tz: string,
+  zone: ZoneWindow,
   parts: HourlyCounts[],
 ): TrendsResult {
   const from = Date.parse(params.from);
   const to = Date.parse(params.to);
-  const bucketOf = (hour: number) =>
-    params.interval === 'hour' ? hour : localPeriodStart(tz, hour, params.interval);
+  const bucketOf = (hour: number) => zone.bucketStart(hour, params.interval);
   // Every bucket from the one holding `from` to the one holding the last instant (extended bounds).
   const buckets = new Map<number, { total: number; counts: Record<string, number> }>();
   for (let hour = Math.floor(from / HOUR) * HOUR; hour < to; hour += HOUR) {
@@ -155,7 +158,7 @@ function assemble(
         counts[key] = row.counts[key] ?? 0;
         shares[key] = row.total > 0 ? (counts[key] ?? 0) / row.total : 0;
       }
-      return { start: localLabel(tz, start), total: row.total, counts, shares };
+      return { start: zone.label(start), total: row.total, counts, shares };
     });
   const kept: Record<string, number> = {};
   for (const key of keys) kept[key] = totals[key] ?? 0;
@@ -163,7 +166,7 @@ function assemble(
     from: params.from,
     to: params.to,
     interval: params.interval,
-    timeZone: tz,
+    timeZone: zone.timeZone,
     split,
     keys,
     buckets: rows,

@@ -1,5 +1,6 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { indexNames } from '../names.ts';
+import { assertAllComplete, assertComplete } from './complete.ts';
 import { filterClauses, type PostFilters } from './filters.ts';
 
 // Copy-paste clusters: near-duplicate posts across channels in a window. Candidates come from the
@@ -127,6 +128,7 @@ export async function clusters(es: Client, prefix: string, params: ClustersParam
       },
     },
   });
+  assertComplete(response);
   type Band = { key: string; fps: { buckets: FpBucket[] } };
   const bands = (response.aggregations?.['bands'] as { buckets: Band[] } | undefined)?.buckets ?? [];
 
@@ -168,6 +170,7 @@ export async function clusters(es: Client, prefix: string, params: ClustersParam
             ]),
           })
         ).responses;
+  assertAllComplete(firsts);
   const result: Cluster[] = [];
   top.forEach((c, i) => {
     const response = firsts[i];

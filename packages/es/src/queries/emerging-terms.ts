@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { indexNames } from '../names.ts';
+import { assertComplete } from './complete.ts';
 import { filterClauses, type PostFilters, textClause } from './filters.ts';
 
 // Terms that rise in a window against a background window, with significant_text over a sample of
@@ -73,6 +74,7 @@ export async function emergingTerms(
       },
     },
   });
+  assertComplete(response);
   const sample = response.aggregations?.['sample'] as
     | { doc_count: number; terms: { doc_count?: number; bg_count?: number; buckets: SigBucket[] } }
     | undefined;

@@ -72,7 +72,10 @@ export function filterClauses(filters: PostFilters, options: { withNarratives?: 
       bool: {
         should: [
           { terms: { 'channel.id': filters.channels } },
-          { terms: { 'channel.username': filters.channels } },
+          // Telegram usernames ignore case: SHYMKENT_SHADOW_14 is shymkent_shadow_14.
+          ...filters.channels
+            .filter((c) => !/^-?\d+$/.test(c))
+            .map((c) => ({ term: { 'channel.username': { value: c, case_insensitive: true } } })),
         ],
         minimum_should_match: 1,
       },
@@ -86,10 +89,19 @@ export function filterClauses(filters: PostFilters, options: { withNarratives?: 
   return clauses;
 }
 
-/** The whole query: filters, plus the text query as a scoring clause when there is one. */
-export function postsQuery(filters: PostFilters, options: { withNarratives?: boolean } = {}): Clause {
+/**
+ * The whole query: filters, plus the text query as a scoring clause when there is one and the
+ * hits are ranked by it; sorted by anything else, the text is one more filter (no scores computed,
+ * and the clause can be cached).
+ */
+export function postsQuery(
+  filters: PostFilters,
+  options: { withNarratives?: boolean; scored?: boolean } = {},
+): Clause {
   const filter = filterClauses(filters, options);
-  const must = filters.text ? [textClause(filters.text)] : [];
-  if (filter.length === 0 && must.length === 0) return { match_all: {} };
-  return { bool: { filter, must } };
+  const text = filters.text ? [textClause(filters.text)] : [];
+  if (filter.length === 0 && text.length === 0) return { match_all: {} };
+  return options.scored === false
+    ? { bool: { filter: [...filter, ...text] } }
+    : { bool: { filter, must: text } };
 }

@@ -1,5 +1,6 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { indexNames } from '../names.ts';
+import { assertComplete } from './complete.ts';
 import { decodeCursor, encodeCursor } from './search-posts.ts';
 
 // Alerts raised by the spike evaluation, newest first, with the same opaque cursor as posts.
@@ -34,7 +35,7 @@ export async function listAlerts(
       },
     });
   }
-  const after = params.cursor ? decodeCursor('alerts', params.cursor) : undefined;
+  const after = params.cursor ? decodeCursor('alerts', params.cursor, { value: 'time' }) : undefined;
   const response = await es.search<AlertDoc>({
     index: indexNames(prefix).alerts,
     size: size + 1,
@@ -43,6 +44,7 @@ export async function listAlerts(
     ...(after ? { search_after: after as estypes.SortResults } : {}),
     ignore_unavailable: true,
   });
+  assertComplete(response);
   const raw = response.hits.hits;
   const page = raw.slice(0, size);
   const last = page[page.length - 1];

@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { indexNames } from '../names.ts';
+import { assertComplete } from './complete.ts';
 
 // Posts per narrative in the last 24 hours and the last 7 days, in one request. The window ends are
 // explicit times rather than `now` date math, which keeps the request cacheable.
@@ -26,6 +27,7 @@ export async function narrativeVolume(
       week: { filter: { match_all: {} }, aggs: { n: terms } },
     },
   });
+  assertComplete(response);
   type Terms = { n: { buckets: { key: string; doc_count: number }[] } };
   const aggs = response.aggregations as { day?: Terms; week?: Terms } | undefined;
   const out: Record<string, NarrativeVolume> = {};

@@ -1,6 +1,7 @@
 import type { IndexedPost } from '@cw/domain';
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { indexNames } from '../names.ts';
+import { assertComplete } from './complete.ts';
 import { type PostFilters, postsQuery } from './filters.ts';
 
 // Post search with cursor pagination: search_after over (sort field, id), the id breaking ties so
@@ -41,7 +42,27 @@ export function encodeCursor(sortKey: string, values: SortValue[]): string {
   return Buffer.from(JSON.stringify({ s: sortKey, v: values })).toString('base64url');
 }
 
-export function decodeCursor(sortKey: string, cursor: string): SortValue[] {
+/** What the first sort value of a cursor must be: an epoch-millis time, a count, or a score. */
+export type CursorValue = 'time' | 'count' | 'score';
+
+const POST_ID = /^-?\d{1,20}_\d{1,20}$/;
+const CURSOR_VALUES: Record<CursorValue, (x: unknown) => boolean> = {
+  // A time within years 1970–5138: anything else cannot come from our sort, and Elasticsearch
+  // would fail the shard on it.
+  time: (x) => Number.isSafeInteger(x) && (x as number) >= 0 && (x as number) < 1e14,
+  count: (x) => Number.isSafeInteger(x) && (x as number) >= 0,
+  score: (x) => typeof x === 'number' && Number.isFinite(x) && x >= 0,
+};
+
+/**
+ * The sort values of a cursor, checked against what that sort hands out (a tampered cursor used to
+ * reach Elasticsearch, fail a shard and answer an empty page).
+ */
+export function decodeCursor(
+  sortKey: string,
+  cursor: string,
+  shape: { value: CursorValue; id?: RegExp } = { value: 'time', id: POST_ID },
+): SortValue[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -50,10 +71,13 @@ export function decodeCursor(sortKey: string, cursor: string): SortValue[] {
   }
   const { s, v } = (parsed ?? {}) as { s?: unknown; v?: unknown };
   if (s !== sortKey) throw new InvalidCursorError('it belongs to another sort order; start again without it');
+  const id = shape.id ?? /^[^\u0000-\u001f]{1,200}$/;
   const ok =
     Array.isArray(v) &&
     v.length === 2 &&
-    v.every((x) => x === null || typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)));
+    CURSOR_VALUES[shape.value](v[0]) &&
+    typeof v[1] === 'string' &&
+    id.test(v[1]);
   if (!ok) throw new InvalidCursorError('not a cursor returned by this API');
   return v as SortValue[];
 }
@@ -78,17 +102,23 @@ export async function searchPosts(
   const order = params.order ?? 'desc';
   const size = params.size ?? 50;
   const sortKey = `${sort}:${order}`;
-  const after = params.cursor ? decodeCursor(sortKey, params.cursor) : undefined;
+  const after = params.cursor
+    ? decodeCursor(sortKey, params.cursor, {
+        value: sort === 'time' ? 'time' : sort === 'relevance' ? 'score' : 'count',
+        id: POST_ID,
+      })
+    : undefined;
   const response = await es.search<PostHit>({
     ...indexNames(prefix).postsWindow(params.filters.from, params.filters.to),
     // One more than asked: whether a next page exists is known without an empty last page.
     size: size + 1,
-    query: postsQuery(params.filters),
+    query: postsQuery(params.filters, { scored: sort === 'relevance' }),
     sort: sortClause(sort, order),
     ...(after ? { search_after: after as estypes.SortResults } : {}),
     track_total_hits: params.trackTotalUpTo ?? 10_000,
     _source: { excludes: ['textStems', 'fingerprintBands', 'textOriginal', 'version'] },
   });
+  assertComplete(response);
   const raw = response.hits.hits;
   const page = raw.slice(0, size);
   const last = page[page.length - 1];

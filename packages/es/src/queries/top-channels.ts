@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { indexNames } from '../names.ts';
+import { assertComplete } from './complete.ts';
 import { filterClauses, type PostFilters, textClause } from './filters.ts';
 
 // Channels ranked by the posts carrying a narrative (any narrative when none is named) in a window,
@@ -73,6 +74,7 @@ export async function topChannels(
       },
     },
   });
+  assertComplete(response);
   const total = response.hits.total;
   const narrativePosts = typeof total === 'number' ? total : (total?.value ?? 0);
   const buckets =
@@ -86,6 +88,7 @@ export async function topChannels(
       query: { bool: { filter: [...base, { terms: { 'channel.id': ids } }] } },
       aggs: { channels: { terms: { field: 'channel.id', size: ids.length } } },
     });
+    assertComplete(all);
     const rows =
       (all.aggregations?.['channels'] as { buckets?: { key: string; doc_count: number }[] } | undefined)
         ?.buckets ?? [];

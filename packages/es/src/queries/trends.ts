@@ -1,5 +1,6 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { indexNames } from '../names.ts';
+import { assertAllComplete, assertComplete } from './complete.ts';
 import { filterClauses, type PostFilters, type TimeRange, textClause } from './filters.ts';
 
 // Counts per interval, split by narrative (or channel, or language), with every bucket's total of
@@ -18,6 +19,30 @@ export type TrendsParams = {
   filters?: Omit<PostFilters, 'from' | 'to'> | undefined;
   /** Most series kept (channels are ranked over the whole window first). */
   maxSeries?: number | undefined;
+  /** How the zone's local buckets fall; UTC when left out. */
+  zone?: TrendsZone | undefined;
+};
+
+/**
+ * A time zone as the caller knows it: stretches of constant offset (Elasticsearch only gets fixed
+ * offsets, whatever its own tz data says), the local bucket holding an instant, and its label.
+ */
+export type TrendsZone = {
+  stretches: { from: number; to: number; offset: string }[];
+  bucketStart(t: number, interval: TrendsInterval): number;
+  label(t: number): string;
+};
+
+const UNIT: Record<TrendsInterval, number> = { hour: 3600_000, day: 86_400_000, week: 7 * 86_400_000 };
+
+/** UTC: buckets by arithmetic (weeks start on Monday; 1970-01-01 was a Thursday). */
+export const UTC_ZONE: TrendsZone = {
+  stretches: [{ from: -8.64e15, to: 8.64e15, offset: '+00:00' }],
+  bucketStart: (t, interval) => {
+    const shift = interval === 'week' ? 3 * 86_400_000 : 0;
+    return Math.floor((t + shift) / UNIT[interval]) * UNIT[interval] - shift;
+  },
+  label: (t) => `${new Date(t).toISOString().slice(0, 19)}Z`,
 };
 
 export type TrendsBucket = {
@@ -50,6 +75,8 @@ type TermsBucket = { key: string; doc_count: number };
 export async function trends(es: Client, prefix: string, params: TrendsParams): Promise<TrendsResult> {
   const split = params.split ?? 'narrative';
   const timeZone = params.timeZone ?? 'UTC';
+  if (timeZone !== 'UTC' && !params.zone)
+    throw new Error(`trends: time zone ${timeZone} needs its zone stretches`);
   const maxSeries = params.maxSeries ?? 50;
   const filters = params.filters ?? {};
   const narratives = filters.narratives?.length ? filters.narratives : undefined;
@@ -74,61 +101,86 @@ export async function trends(es: Client, prefix: string, params: TrendsParams): 
       query: narratives ? { bool: { filter: [...base, { terms: { narratives } }] } } : query,
       aggs: { top: { terms: { field: FIELD.channel, size: maxSeries } } },
     });
+    assertComplete(top);
     include = ((top.aggregations?.['top'] as { buckets?: TermsBucket[] })?.buckets ?? []).map((b) => b.key);
     if (include.length === 0) include = ['\u0000none'];
   }
-  const histogram: Agg = {
-    date_histogram: {
-      field: 'postedAt',
-      calendar_interval: CALENDAR[params.interval] as estypes.AggregationsCalendarInterval,
-      time_zone: timeZone,
-      format: "yyyy-MM-dd'T'HH:mm:ssXXX",
-      min_doc_count: 0,
-      extended_bounds: { min: Date.parse(params.from), max: Date.parse(params.to) - 1 },
-    },
+  const zone = params.zone ?? UTC_ZONE;
+  const from = Date.parse(params.from);
+  const to = Date.parse(params.to);
+  const segments = zone.stretches
+    .filter((s) => s.to > from && s.from < to)
+    .map((s) => ({ from: Math.max(s.from, from), to: Math.min(s.to, to), offset: s.offset }));
+  // One histogram per stretch of constant offset; both histograms of a stretch share bounds, so
+  // their buckets line up. Series first, a histogram inside each: about twice as fast as a terms
+  // aggregation inside every one of hundreds of hourly buckets.
+  const segmentAggs = (segment: { from: number; to: number; offset: string }): Record<string, Agg> => {
+    const histogram: Agg = {
+      date_histogram: {
+        field: 'postedAt',
+        calendar_interval: CALENDAR[params.interval] as estypes.AggregationsCalendarInterval,
+        time_zone: segment.offset,
+        min_doc_count: 0,
+        extended_bounds: { min: segment.from, max: segment.to - 1 },
+      },
+    };
+    const terms: Agg = {
+      terms: {
+        field: FIELD[split],
+        size: include ? include.length : maxSeries,
+        ...(include ? { include } : {}),
+      },
+      aggs: { over: histogram },
+    };
+    return { over: histogram, series: narrowed(terms) };
   };
-  // Series first, a histogram inside each: about twice as fast as a terms aggregation inside every
-  // one of hundreds of hourly buckets. Both histograms share bounds, so their buckets line up.
-  const terms: Agg = {
-    terms: {
-      field: FIELD[split],
-      size: include ? include.length : maxSeries,
-      ...(include ? { include } : {}),
-    },
-    aggs: { over: histogram },
-  };
-  const response = await es.search({
-    ...target,
-    size: 0,
-    track_total_hits: true,
-    query,
-    aggs: { over: histogram, series: narrowed(terms) },
-  });
+  const aggs: Record<string, Agg> =
+    segments.length === 1 && segments[0]
+      ? segmentAggs(segments[0])
+      : Object.fromEntries(
+          segments.map((segment, i) => [
+            `s${i}`,
+            {
+              filter: { range: { postedAt: { gte: segment.from, lt: segment.to, format: 'epoch_millis' } } },
+              aggs: segmentAggs(segment),
+            },
+          ]),
+        );
+  const response = await es.search({ ...target, size: 0, track_total_hits: true, query, aggs });
+  assertComplete(response);
 
-  type HistogramBucket = { key_as_string: string; doc_count: number };
+  type HistogramBucket = { key: number; doc_count: number };
   type SeriesBucket = { key: string; doc_count: number; over: { buckets: HistogramBucket[] } };
-  const aggs = response.aggregations as
-    | {
-        over?: { buckets: HistogramBucket[] };
-        series?: { buckets?: SeriesBucket[]; series?: { buckets: SeriesBucket[] } };
-      }
-    | undefined;
-  const raw = aggs?.over?.buckets ?? [];
-  const series = aggs?.series?.series?.buckets ?? aggs?.series?.buckets ?? [];
+  type SegmentResult = {
+    over?: { buckets: HistogramBucket[] };
+    series?: { buckets?: SeriesBucket[]; series?: { buckets: SeriesBucket[] } };
+  };
+  const all = (response.aggregations ?? {}) as Record<string, SegmentResult>;
+  const results: SegmentResult[] =
+    segments.length === 1 ? [all as SegmentResult] : segments.map((_, i) => all[`s${i}`] ?? {});
   const totals: Record<string, number> = {};
-  const byStart = new Map<string, Record<string, number>>(raw.map((b) => [b.key_as_string, {}]));
-  for (const s of series) {
-    totals[s.key] = s.doc_count;
-    for (const b of s.over.buckets) {
-      const counts = byStart.get(b.key_as_string);
-      if (counts) counts[s.key] = b.doc_count;
+  // Buckets by their true local start: a bucket cut by a transition comes from two stretches.
+  const rowsByStart = new Map<number, { total: number; counts: Record<string, number> }>();
+  results.forEach((result, i) => {
+    const segment = segments[i] as { from: number };
+    const startOf = (key: number) => zone.bucketStart(Math.max(key, segment.from), params.interval);
+    for (const b of result.over?.buckets ?? []) {
+      const start = startOf(b.key);
+      const row = rowsByStart.get(start) ?? { total: 0, counts: {} };
+      row.total += b.doc_count;
+      rowsByStart.set(start, row);
     }
-  }
-  const rows = raw.map((bucket) => ({
-    start: bucket.key_as_string,
-    total: bucket.doc_count,
-    counts: byStart.get(bucket.key_as_string) ?? {},
-  }));
+    for (const s of result.series?.series?.buckets ?? result.series?.buckets ?? []) {
+      totals[s.key] = (totals[s.key] ?? 0) + s.doc_count;
+      for (const b of s.over.buckets) {
+        const row = rowsByStart.get(startOf(b.key));
+        if (row) row.counts[s.key] = (row.counts[s.key] ?? 0) + b.doc_count;
+      }
+    }
+  });
+  const rows = [...rowsByStart.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([start, row]) => ({ start: zone.label(start), total: row.total, counts: row.counts }));
   const keys = Object.keys(totals).sort((a, b) => (totals[b] ?? 0) - (totals[a] ?? 0) || a.localeCompare(b));
   // Requested narratives with no post at all still get their (zero) series.
   for (const key of split === 'narrative' ? (narratives ?? []) : []) {
@@ -208,10 +260,11 @@ export async function hourlyTrendCounts(
     },
   ]);
   const response = await es.msearch({ searches });
+  assertAllComplete(response.responses);
   type H = { key: number; doc_count: number };
   type S = { key: string; over: { buckets: H[] } };
   return response.responses.map((r) => {
-    if ('error' in r) throw new Error(`hourly trend counts failed: ${r.error.type}`);
+    if ('error' in r) return new Map();
     const aggs = r.aggregations as
       | { over?: { buckets: H[] }; series?: { buckets?: S[]; series?: { buckets: S[] } } }
       | undefined;

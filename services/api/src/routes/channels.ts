@@ -1,8 +1,9 @@
 import { topChannels } from '@cw/es';
 import type { FastifyInstance } from 'fastify';
 import { parseQuery, queryJsonSchema, schemas } from '../params.ts';
+import { responses } from '../responses.ts';
 import { resolveWindow } from '../window.ts';
-import { filterDocs, type RouteContext, toFilters } from './context.ts';
+import { filterDocs, narrativeIds, type RouteContext, toFilters } from './context.ts';
 
 export function registerChannels(app: FastifyInstance, ctx: RouteContext) {
   app.get(
@@ -16,7 +17,8 @@ export function registerChannels(app: FastifyInstance, ctx: RouteContext) {
           'share (of all those posts in the window), forwards (of them, forwarded from other channels), ' +
           'forwardShare and channelPosts (all its posts in the window). Default window: last 7 days. ' +
           filterDocs,
-        querystring: queryJsonSchema(schemas.channelsTop),
+        querystring: queryJsonSchema(schemas.channelsTop, narrativeIds(ctx)),
+        response: responses('channelsTop'),
       },
     },
     async (request) => {

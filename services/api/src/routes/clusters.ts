@@ -1,8 +1,9 @@
 import { clusters } from '@cw/es';
 import type { FastifyInstance } from 'fastify';
 import { parseQuery, queryJsonSchema, schemas } from '../params.ts';
+import { responses } from '../responses.ts';
 import { resolveWindow } from '../window.ts';
-import { filterDocs, type RouteContext, toFilters } from './context.ts';
+import { filterDocs, narrativeIds, type RouteContext, toFilters } from './context.ts';
 
 export function registerClusters(app: FastifyInstance, ctx: RouteContext) {
   app.get(
@@ -16,7 +17,8 @@ export function registerClusters(app: FastifyInstance, ctx: RouteContext) {
           'keys), posted in at least minChannels channels, largest first, with the channels and the first ' +
           'post. Empty texts are left out. Default window: last 7 days. ' +
           filterDocs,
-        querystring: queryJsonSchema(schemas.clusters),
+        querystring: queryJsonSchema(schemas.clusters, narrativeIds(ctx)),
+        response: responses('clusters'),
       },
     },
     async (request) => {

@@ -19,6 +19,9 @@ export type RouteContext = {
   trends: TrendsService;
 };
 
+/** Narrative ids loaded now, for the OpenAPI document (listed at start). */
+export const narrativeIds = (ctx: RouteContext) => ctx.definitions().map((d) => d.id);
+
 /** The filters of a request for the query builders; narrative ids must be loaded definitions. */
 export function toFilters(params: FilterParams, ctx: RouteContext): Omit<PostFilters, 'from' | 'to'> {
   const known = new Set(ctx.definitions().map((d) => d.id));

@@ -1,7 +1,8 @@
 import { narrativeVolume } from '@cw/es';
 import type { FastifyInstance } from 'fastify';
 import { parseQuery, queryJsonSchema, schemas } from '../params.ts';
-import type { RouteContext } from './context.ts';
+import { responses } from '../responses.ts';
+import { narrativeIds, type RouteContext } from './context.ts';
 
 export function registerNarratives(app: FastifyInstance, ctx: RouteContext) {
   app.get(
@@ -10,7 +11,8 @@ export function registerNarratives(app: FastifyInstance, ctx: RouteContext) {
       schema: {
         tags: ['narratives'],
         summary: 'Loaded narrative definitions with their volume in the last 24 hours and 7 days',
-        querystring: queryJsonSchema(schemas.narratives),
+        querystring: queryJsonSchema(schemas.narratives, narrativeIds(ctx)),
+        response: responses('narratives'),
       },
     },
     async (request) => {

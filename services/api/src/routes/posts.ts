@@ -2,8 +2,9 @@ import { searchPosts } from '@cw/es';
 import type { FastifyInstance } from 'fastify';
 import { toCsv } from '../csv.ts';
 import { parseQuery, queryJsonSchema, schemas } from '../params.ts';
+import { responses } from '../responses.ts';
 import { resolveWindow } from '../window.ts';
-import { filterDocs, type RouteContext, sendCsv, toFilters, wantsCsv } from './context.ts';
+import { filterDocs, narrativeIds, type RouteContext, sendCsv, toFilters, wantsCsv } from './context.ts';
 
 const CSV_HEADER = [
   'id',
@@ -35,7 +36,8 @@ export function registerPosts(app: FastifyInstance, ctx: RouteContext) {
           'page. `total` is exact up to 1,000 (`exact: false` beyond). Default window: last 30 days. ' +
           filterDocs +
           ' Each hit carries its url and narrativeEvidence (matched signals).',
-        querystring: queryJsonSchema(schemas.posts),
+        querystring: queryJsonSchema(schemas.posts, narrativeIds(ctx)),
+        response: responses('posts', { csv: true }),
       },
     },
     async (request, reply) => {

@@ -2,8 +2,9 @@ import { emergingTerms } from '@cw/es';
 import type { FastifyInstance } from 'fastify';
 import { BadRequestError } from '../errors.ts';
 import { parseQuery, queryJsonSchema, schemas } from '../params.ts';
+import { responses } from '../responses.ts';
 import { resolveWindow } from '../window.ts';
-import { filterDocs, type RouteContext, toFilters } from './context.ts';
+import { filterDocs, narrativeIds, type RouteContext, toFilters } from './context.ts';
 
 export function registerTerms(app: FastifyInstance, ctx: RouteContext) {
   app.get(
@@ -18,7 +19,8 @@ export function registerTerms(app: FastifyInstance, ctx: RouteContext) {
           'field=stems merges word forms. With narrative: within that narrative. sample: posts per shard ' +
           'analysed (best matches first; more is slower and steadier). ' +
           filterDocs,
-        querystring: queryJsonSchema(schemas.termsEmerging),
+        querystring: queryJsonSchema(schemas.termsEmerging, narrativeIds(ctx)),
+        response: responses('termsEmerging'),
       },
     },
     async (request) => {

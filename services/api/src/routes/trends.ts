@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { toCsv } from '../csv.ts';
 import { parseQuery, queryJsonSchema, schemas } from '../params.ts';
+import { responses } from '../responses.ts';
 import { resolveWindow } from '../window.ts';
-import { filterDocs, type RouteContext, sendCsv, toFilters, wantsCsv } from './context.ts';
+import { filterDocs, narrativeIds, type RouteContext, sendCsv, toFilters, wantsCsv } from './context.ts';
 
 export function registerTrends(app: FastifyInstance, ctx: RouteContext) {
   app.get(
@@ -17,7 +18,8 @@ export function registerTrends(app: FastifyInstance, ctx: RouteContext) {
           'rise. Defaults: last 7 days, interval=day, tz=UTC, split=narrative. ' +
           filterDocs +
           ' CSV (format=csv or Accept: text/csv): one row per bucket and series.',
-        querystring: queryJsonSchema(schemas.trends),
+        querystring: queryJsonSchema(schemas.trends, narrativeIds(ctx)),
+        response: responses('trends', { csv: true }),
       },
     },
     async (request, reply) => {
