@@ -43,11 +43,24 @@ const compactTime = (d: Date) =>
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
 
-async function latestAlerts(es: Client, prefix: string, since: Date): Promise<Map<string, SpikeAlert>> {
+/** The latest alert per narrative that existed at `now` (a replay of a past time sees no later one). */
+async function latestAlerts(
+  es: Client,
+  prefix: string,
+  since: Date,
+  now: Date,
+): Promise<Map<string, SpikeAlert>> {
   const response = await es.search<SpikeAlert>({
     index: indexNames(prefix).alerts,
     size: 1000,
-    query: { bool: { filter: [{ range: { lastFiredAt: { gte: since.toISOString() } } }] } },
+    query: {
+      bool: {
+        filter: [
+          { range: { lastFiredAt: { gte: since.toISOString() } } },
+          { range: { firstSeenAt: { lte: now.toISOString() } } },
+        ],
+      },
+    },
     sort: [{ lastFiredAt: { order: 'desc' } }],
     ignore_unavailable: true,
   });
@@ -80,6 +93,7 @@ export async function evaluateSpikes(deps: SpikeDeps): Promise<SpikeEvaluation> 
     es,
     prefix,
     new Date(now.getTime() - Math.max(cooldownMs, 2 * windowMs)),
+    now,
   );
   const index = indexNames(prefix).alerts;
   const result: SpikeEvaluation = {
@@ -104,24 +118,26 @@ export async function evaluateSpikes(deps: SpikeDeps): Promise<SpikeEvaluation> 
       params,
     );
     const prev = previous.get(narrative);
-    const decision = decideAlert(prev, verdict.fired, verdict.observed, now.getTime(), {
-      cooldownMs,
-      windowMs,
-    });
+    // An alert already written at or after this time knows more than this evaluation: a replay
+    // (`cw alerts check --at` a past time, a late or retried tick) reports but never rewrites it.
+    const replay = prev !== undefined && Date.parse(prev.updatedAt) >= now.getTime();
+    const decision = replay
+      ? ({ action: 'none' } as const)
+      : decideAlert(prev, verdict.fired, verdict.observed, now.getTime(), { cooldownMs, windowMs });
     result.verdicts.push({
       ...verdict,
       narrative,
-      action: decision.action,
+      action: replay ? 'unchanged (replay: the alert was written later)' : decision.action,
       ...(prev ? { alertId: prev.id } : {}),
     });
     if (decision.action === 'none') continue;
     if (decision.action === 'resolve' && prev) {
-      await es.update({
-        index,
-        id: prev.id,
-        doc: { status: 'resolved', updatedAt: now.toISOString() },
-        refresh: 'wait_for',
-      });
+      const resolved: SpikeAlert = { ...prev, status: 'resolved', updatedAt: now.toISOString() };
+      await deps.notify?.(
+        `alert_${prev.id}_resolved_${compactTime(now)}`,
+        alertEvent(resolved, 'alert.resolved', now),
+      );
+      await es.index({ index, id: prev.id, document: resolved, refresh: 'wait_for' });
       result.resolved.push(prev.id);
       continue;
     }
@@ -153,7 +169,7 @@ export async function evaluateSpikes(deps: SpikeDeps): Promise<SpikeEvaluation> 
         revision: 1,
         ...measured,
       };
-      await deps.notify?.(`alert_${alert.id}_r1`, alertEvent(alert, true, now));
+      await deps.notify?.(`alert_${alert.id}_r1`, alertEvent(alert, 'alert.opened', now));
       // `create`: a second evaluation racing on the same window finds it taken (409) and stops.
       const created = await es
         .index({ index, id: alert.id, document: alert, op_type: 'create', refresh: 'wait_for' })
@@ -178,7 +194,7 @@ export async function evaluateSpikes(deps: SpikeDeps): Promise<SpikeEvaluation> 
         revision: decision.notify ? prev.revision + 1 : prev.revision,
       };
       if (decision.notify)
-        await deps.notify?.(`alert_${alert.id}_r${alert.revision}`, alertEvent(alert, false, now));
+        await deps.notify?.(`alert_${alert.id}_r${alert.revision}`, alertEvent(alert, 'alert.updated', now));
       await es.index({ index, id: alert.id, document: alert, refresh: 'wait_for' });
       result.updated.push(alert);
     }

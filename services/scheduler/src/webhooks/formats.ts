@@ -8,7 +8,10 @@ const num = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 function alertLines(event: AlertEvent): { title: string; lines: string[]; links: string[] } {
   const a = event.data;
   const scope = a.channelId ? ` in channel ${a.channelId}` : '';
-  const title = `${event.type === 'alert.opened' ? 'Spike' : 'Spike growing'}: ${a.narrative}${scope}`;
+  const what = { 'alert.opened': 'Spike', 'alert.updated': 'Spike growing', 'alert.resolved': 'Spike over' }[
+    event.type
+  ];
+  const title = `${what}: ${a.narrative}${scope}`;
   const lines = [
     `${a.observed} posts between ${a.windowStart} and ${a.windowEnd}; expected ${num(a.expected)} (×${num(a.ratio)}, score ${num(a.score)})`,
     `Top channels: ${a.topChannels.map((c) => `${c.username ? `@${c.username}` : c.id} (${c.count})`).join(', ') || '—'}`,
