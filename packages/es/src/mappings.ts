@@ -141,6 +141,16 @@ export const alertsMapping: estypes.MappingTypeMapping = {
     ratio: { type: 'float' },
     share: { type: 'float' },
     expectedShare: { type: 'float' },
+    kind: keyword,
+    title: keyword,
+    windowMinutes: long,
+    baseline: { type: 'text', index: false },
+    local: { properties: { timeZone: keyword, windowStart: keyword, windowEnd: keyword } },
+    distinctChannels: long,
+    topChannelShare: { type: 'float' },
+    distinctTexts: long,
+    topTextShare: { type: 'float' },
+    postsQuery: { type: 'keyword', index: false },
     topChannels: { properties: { id: keyword, username: keyword, title: keyword, count: long } },
     topPosts: {
       properties: {

@@ -99,6 +99,13 @@ export const schedulerSchema = z.object({
     .positive('expected how many hours a delivery is retried (> 0)')
     .default(24),
   CW_WEBHOOK_DRAIN_SECONDS: positiveInt(5, 'seconds between sends of due webhook messages'),
+  CW_NARRATIVES_DIR: z.string().optional(),
+  CW_API_PUBLIC_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'expected the API address analysts open, e.g. https://cw.example.org',
+    })
+    .optional(),
   CW_LOG_PRETTY: flag(false),
 });
 

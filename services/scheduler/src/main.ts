@@ -2,6 +2,7 @@
 // job schedulers for spike evaluation and the daily digest.
 import { pathToFileURL } from 'node:url';
 import { serverUrls } from '@cw/config';
+import { DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
 import { createEsClient, installIndices } from '@cw/es';
 import { registerShutdown } from '@cw/lifecycle';
 import { createLogger } from '@cw/logging';
@@ -23,7 +24,21 @@ export function spikeSettings(config: SchedulerConfig): SpikeSettings {
     minRatio: config.CW_SPIKE_MIN_RATIO,
     minScore: config.CW_SPIKE_MIN_SCORE,
     minShareRatio: config.CW_SPIKE_MIN_SHARE_RATIO,
+    timeZone: config.CW_DIGEST_TZ,
+    ...(config.CW_API_PUBLIC_URL ? { apiBaseUrl: config.CW_API_PUBLIC_URL } : {}),
   };
+}
+
+/** Narrative titles for alerts. A broken definition is the pipeline's to report: alerts then carry ids only. */
+export function narrativeTitles(config: SchedulerConfig): { titles: Map<string, string>; error?: unknown } {
+  const titles = new Map<string, string>();
+  try {
+    for (const d of loadNarrativeDefinitions(config.CW_NARRATIVES_DIR ?? DEFAULT_NARRATIVES_DIR))
+      titles.set(d.id, d.title);
+    return { titles };
+  } catch (error) {
+    return { titles, error };
+  }
 }
 
 export async function main(env: NodeJS.ProcessEnv = process.env, options: { embedded?: boolean } = {}) {
@@ -42,6 +57,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   const workerConnection = createRedis(redisUrl, 'worker');
   for (const c of [client, workerConnection]) c.on('error', (err) => log.error({ err }, 'redis error'));
   const targets = config.CW_WEBHOOKS;
+  const { titles, error: titlesError } = narrativeTitles(config);
+  if (titlesError)
+    log.warn({ err: titlesError }, 'narrative definitions unreadable; alerts carry narrative ids only');
   const store = { redis: client, prefix: config.CW_QUEUE_PREFIX };
   const deliveryDeps = {
     es,
@@ -75,7 +93,14 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
       // Wall time, not the tick's due time: a retry is due by the clock, however late the tick.
       outbox: () => drainOutbox(deliveryDeps, new Date()),
       spikes: async (at, jobLog) => {
-        const result = await evaluateSpikes({ es, prefix, now: at, settings: spikeSettings(config), notify });
+        const result = await evaluateSpikes({
+          es,
+          prefix,
+          now: at,
+          settings: spikeSettings(config),
+          notify,
+          titles,
+        });
         jobLog.info(
           {
             narratives: result.verdicts.length,

@@ -2,7 +2,13 @@ import { parseArgs } from 'node:util';
 import { serverUrls } from '@cw/config';
 import { createEsClient, installIndices } from '@cw/es';
 import { createRedis } from '@cw/redis';
-import { enqueueDeliveries, evaluateSpikes, schedulerConfig, spikeSettings } from '@cw/scheduler';
+import {
+  enqueueDeliveries,
+  evaluateSpikes,
+  narrativeTitles,
+  schedulerConfig,
+  spikeSettings,
+} from '@cw/scheduler';
 import { describeEnqueued } from '../delivery-report.ts';
 import type { CommandIo } from '../main.ts';
 
@@ -53,6 +59,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       prefix: config.CW_INDEX_PREFIX,
       now,
       settings: spikeSettings(config),
+      titles: narrativeTitles(config).titles,
       ...(outbox
         ? {
             notify: async (id, event) =>

@@ -4,6 +4,7 @@ import { type Client, indexNames } from '@cw/es';
 import { type AlertEvent, alertEvent } from '../webhooks/events.ts';
 import type { SpikeAlert } from './alert.ts';
 import { alertDetails } from './alert-details.ts';
+import { explain, localTime } from './alert-explain.ts';
 import { decideAlert } from './alert-state.ts';
 import { DEFAULT_SPIKE_PARAMS, detectSpike, type SpikeParams, type SpikeVerdict } from './detector.ts';
 import { fetchSpikeCounts } from './spike-counts.ts';
@@ -15,6 +16,10 @@ export type SpikeSettings = {
   minRatio: number;
   minScore: number;
   minShareRatio: number;
+  /** Analysts' time zone for the alert's local times (CW_DIGEST_TZ). */
+  timeZone?: string;
+  /** Public address of the API, put in front of the alert's posts query (CW_API_PUBLIC_URL). */
+  apiBaseUrl?: string;
 };
 
 export type SpikeEvaluation = {
@@ -35,6 +40,8 @@ export type SpikeDeps = {
   /** Called for every message receivers should get, before the alert is stored: message ids are
    * deterministic, so a retried evaluation re-enqueues the same id (a no-op) instead of losing it. */
   notify?: (messageId: string, event: AlertEvent) => Promise<unknown>;
+  /** Narrative titles by id, from the definitions. */
+  titles?: ReadonlyMap<string, string>;
 };
 
 const compactTime = (d: Date) =>
@@ -141,12 +148,20 @@ export async function evaluateSpikes(deps: SpikeDeps): Promise<SpikeEvaluation> 
       result.resolved.push(prev.id);
       continue;
     }
-    const details = await alertDetails(es, prefix, {
+    const { mix, ...details } = await alertDetails(es, prefix, {
       narrative,
       from: counts.windowStart,
       to: counts.windowEnd,
     });
     const measured = {
+      ...explain({
+        narrative,
+        title: deps.titles?.get(narrative),
+        from: counts.windowStart,
+        to: counts.windowEnd,
+        settings,
+        mix,
+      }),
       windowEnd: result.windowEnd,
       updatedAt: now.toISOString(),
       lastFiredAt: now.toISOString(),
@@ -193,6 +208,14 @@ export async function evaluateSpikes(deps: SpikeDeps): Promise<SpikeEvaluation> 
         notifiedObserved: decision.notify ? verdict.observed : prev.notifiedObserved,
         revision: decision.notify ? prev.revision + 1 : prev.revision,
       };
+      if (alert.local) {
+        const tz = alert.local.timeZone;
+        alert.local = {
+          timeZone: tz,
+          windowStart: localTime(alert.windowStart, tz),
+          windowEnd: localTime(alert.windowEnd, tz),
+        };
+      }
       if (decision.notify)
         await deps.notify?.(`alert_${alert.id}_r${alert.revision}`, alertEvent(alert, 'alert.updated', now));
       await es.index({ index, id: alert.id, document: alert, refresh: 'wait_for' });
