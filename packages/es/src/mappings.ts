@@ -135,6 +135,7 @@ export const alertsMapping: estypes.MappingTypeMapping = {
     observed: long,
     peakObserved: long,
     notifiedObserved: long,
+    notifiedWindows: long,
     revision: long,
     expected: { type: 'float' },
     score: { type: 'float' },

@@ -29,6 +29,8 @@ export type SpikeAlert = {
   share?: number;
   expectedShare?: number;
   notifiedObserved: number;
+  /** Windows `notifiedObserved` was counted over (absent: 1). */
+  notifiedWindows?: number;
   revision: number;
   /** Length of the window compared (a low-rate narrative is judged over several hours). */
   windowMinutes?: number;

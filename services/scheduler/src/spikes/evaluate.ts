@@ -130,7 +130,15 @@ export async function evaluateSpikes(deps: SpikeDeps): Promise<SpikeEvaluation> 
     const replay = prev !== undefined && Date.parse(prev.updatedAt) >= now.getTime();
     const decision = replay
       ? ({ action: 'none' } as const)
-      : decideAlert(prev, verdict.fired, verdict.observed, now.getTime(), { cooldownMs, windowMs });
+      : decideAlert(
+          // Growth is judged per window: a longer window's larger count is not a bigger spike.
+          prev && { ...prev, notifiedObserved: prev.notifiedObserved / (prev.notifiedWindows ?? 1) },
+          verdict.fired,
+          verdict.observed / verdict.windows,
+          now.getTime(),
+          { cooldownMs, windowMs },
+        );
+    const spanStart = new Date(counts.windowEnd.getTime() - verdict.windows * windowMs);
     result.verdicts.push({
       ...verdict,
       narrative,
@@ -150,17 +158,17 @@ export async function evaluateSpikes(deps: SpikeDeps): Promise<SpikeEvaluation> 
     }
     const { mix, ...details } = await alertDetails(es, prefix, {
       narrative,
-      from: counts.windowStart,
+      from: spanStart,
       to: counts.windowEnd,
     });
     const measured = {
       ...explain({
         narrative,
         title: deps.titles?.get(narrative),
-        from: counts.windowStart,
+        from: spanStart,
         to: counts.windowEnd,
         settings,
-        mix,
+        mix: { ...mix, expected: verdict.expected },
       }),
       windowEnd: result.windowEnd,
       updatedAt: now.toISOString(),
@@ -177,10 +185,11 @@ export async function evaluateSpikes(deps: SpikeDeps): Promise<SpikeEvaluation> 
         id: `${narrative}-${compactTime(counts.windowEnd)}`,
         narrative,
         status: 'open',
-        windowStart: result.windowStart,
+        windowStart: spanStart.toISOString(),
         firstSeenAt: now.toISOString(),
         peakObserved: verdict.observed,
         notifiedObserved: verdict.observed,
+        notifiedWindows: verdict.windows,
         revision: 1,
         ...measured,
       };
@@ -202,10 +211,11 @@ export async function evaluateSpikes(deps: SpikeDeps): Promise<SpikeEvaluation> 
         ...measured,
         status: 'open',
         // The window grows from the spike's first window to the latest one.
-        windowStart: prev.windowStart,
+        windowStart: new Date(Math.min(Date.parse(prev.windowStart), spanStart.getTime())).toISOString(),
         peakObserved: Math.max(prev.peakObserved, verdict.observed),
         score: Math.max(prev.score, verdict.score),
         notifiedObserved: decision.notify ? verdict.observed : prev.notifiedObserved,
+        notifiedWindows: decision.notify ? verdict.windows : (prev.notifiedWindows ?? 1),
         revision: decision.notify ? prev.revision + 1 : prev.revision,
       };
       if (alert.local) {

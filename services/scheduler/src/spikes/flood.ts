@@ -4,7 +4,9 @@ import { DEFAULT_MAX_DISTANCE, hamming } from '@cw/es';
 
 export type SpikeKind = 'narrative.spike' | 'narrative.flood';
 
-/** Share of a window's posts from one channel, or in one near-duplicate group, that makes a flood. */
+/** Share of a window's rise (posts beyond the expected) that one channel or one near-duplicate group
+ * must make for a flood: judged on the rise, not on all posts, so ten copies on top of a busy
+ * narrative's ordinary posts are still seen as the flood they are. */
 export const FLOOD_SHARE = 0.7;
 
 export type SourceMix = {
@@ -13,12 +15,15 @@ export type SourceMix = {
   topChannelCount: number;
   distinctTexts: number;
   topTextCount: number;
+  /** Posts the window would have held without the spike (the detector's expected count). */
+  expected?: number;
 };
 
 export function classifySpike(mix: SourceMix): SpikeKind {
   if (mix.posts === 0) return 'narrative.spike';
-  const channelShare = mix.topChannelCount / mix.posts;
-  const textShare = mix.topTextCount / mix.posts;
+  const rise = Math.max(1, mix.posts - (mix.expected ?? 0));
+  const channelShare = Math.min(mix.topChannelCount, rise) / rise;
+  const textShare = Math.min(mix.topTextCount, rise) / rise;
   return channelShare >= FLOOD_SHARE || textShare >= FLOOD_SHARE ? 'narrative.flood' : 'narrative.spike';
 }
 
