@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { seededRandom } from '@cw/sample-channels';
 import { type AlertState, decideAlert } from '../../services/scheduler/src/spikes/alert-state.ts';
 import { DEFAULT_SPIKE_PARAMS, detectSpike } from '../../services/scheduler/src/spikes/detector.ts';
+import { runLowRates } from './spikes-low-rate.ts';
 
 const DAYS = 60;
 const HOURS = DAYS * 24;
@@ -167,6 +168,7 @@ export async function run(): Promise<void> {
     `  false alerts per narrative per week, counting those during general rises too: ${withRises.toFixed(3)} ${withRises <= 0.5 ? 'PASS' : 'FAIL'}`,
   );
   process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`${runLowRates().lines.join('\n')}\n`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

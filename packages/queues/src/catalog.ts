@@ -43,11 +43,20 @@ export const QUEUES = {
   webhooks: {
     name: 'webhooks',
     payload: webhookDelivery,
-    // 2 s, 4 s, … about 4 min at the 8th attempt; jitter spreads retries of many targets after an outage.
+    // Only jobs from before the outbox: the worker moves each into its target's outbox.
     attempts: 8,
     backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
     concurrency: 4,
     keepCompleted: 1000,
+  },
+  // Ticks of the webhook outbox drain: the messages themselves wait in the outbox, not here.
+  outbox: {
+    name: 'outbox',
+    payload: scheduledTick,
+    attempts: 1,
+    backoff: { type: 'exponential', delay: 1_000 },
+    concurrency: 1,
+    keepCompleted: 100,
   },
   spikes: {
     name: 'spikes',

@@ -26,6 +26,7 @@ const COMMANDS: Record<string, string> = {
   narratives: 'train the narrative classifiers (train) or score them on the corpus test split (eval)',
   digest: 'build the daily digest on demand (--date YYYY-MM-DD)',
   alerts: 'evaluate spikes now (alerts check)',
+  deliveries: 'the webhook outbox: list messages per target, retry failed ones (list | retry)',
   telegram: 'interactive Telegram login that prints a session string (telegram login)',
 };
 

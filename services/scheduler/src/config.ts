@@ -92,10 +92,33 @@ export const schedulerSchema = z.object({
   CW_WEBHOOKS: webhookList,
   CW_WEBHOOK_ALLOW_PRIVATE: flag(false),
   CW_WEBHOOK_TIMEOUT_MS: positiveInt(10_000, 'a timeout in milliseconds'),
+  CW_WEBHOOK_RETRY_BASE_MS: positiveInt(2_000, 'the first retry delay in milliseconds'),
+  CW_WEBHOOK_RETRY_MAX_MS: positiveInt(3_600_000, 'the longest retry delay in milliseconds'),
+  CW_WEBHOOK_RETRY_HOURS: z.coerce
+    .number({ error: 'expected how many hours a delivery is retried (> 0)' })
+    .positive('expected how many hours a delivery is retried (> 0)')
+    .default(24),
+  CW_WEBHOOK_DRAIN_SECONDS: positiveInt(5, 'seconds between sends of due webhook messages'),
+  CW_NARRATIVES_DIR: z.string().optional(),
+  CW_API_PUBLIC_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'expected the API address analysts open, e.g. https://cw.example.org',
+    })
+    .optional(),
   CW_LOG_PRETTY: flag(false),
 });
 
 export type SchedulerConfig = z.infer<typeof schedulerSchema>;
+
+export function retryPolicy(config: SchedulerConfig) {
+  return {
+    baseDelayMs: config.CW_WEBHOOK_RETRY_BASE_MS,
+    maxDelayMs: Math.max(config.CW_WEBHOOK_RETRY_MAX_MS, config.CW_WEBHOOK_RETRY_BASE_MS),
+    retryForMs: config.CW_WEBHOOK_RETRY_HOURS * 3_600_000,
+    jitter: 0.5,
+  };
+}
 
 export function schedulerConfig(env: NodeJS.ProcessEnv = process.env): SchedulerConfig {
   return loadConfig(schedulerSchema, env);

@@ -1,15 +1,36 @@
-export { type SchedulerConfig, schedulerConfig, schedulerSchema, type WebhookTarget } from './config.ts';
+export {
+  retryPolicy,
+  type SchedulerConfig,
+  schedulerConfig,
+  schedulerSchema,
+  type WebhookTarget,
+} from './config.ts';
 export { buildDigest } from './digest/build-digest.ts';
 export { digestDay, previousDay } from './digest/digest-day.ts';
 export type { Digest, NarrativeDay } from './digest/digest-types.ts';
 export { type RenderedDigest, renderDigest } from './digest/render-digest.ts';
 export { runDigest, writeDigest } from './digest/run-digest.ts';
-export { main, spikeSettings } from './main.ts';
+export { main, narrativeTitles, spikeSettings } from './main.ts';
 export { startSchedules } from './schedules.ts';
 export type { SpikeAlert } from './spikes/alert.ts';
 export { DEFAULT_SPIKE_PARAMS, detectSpike, expectedCount, type SpikeParams } from './spikes/detector.ts';
 export { evaluateSpikes, type SpikeEvaluation, type SpikeSettings } from './spikes/evaluate.ts';
-export { deliveryHandler, enqueueDeliveries } from './webhooks/deliveries.ts';
+export {
+  type DeliveryDeps,
+  drainOutbox,
+  type EnqueueResult,
+  enqueueDeliveries,
+  legacyWebhookHandler,
+} from './webhooks/deliveries.ts';
 export type { AlertEvent, DigestEvent, WebhookEvent } from './webhooks/events.ts';
+export {
+  getEntry,
+  listEntries,
+  type OutboxEntry,
+  type OutboxState,
+  type OutboxStore,
+  outboxTargets,
+  retryEntry,
+} from './webhooks/outbox.ts';
 export { startWebhookReceiver, type WebhookReceiver } from './webhooks/receiver.ts';
 export { signedHeaders } from './webhooks/send.ts';

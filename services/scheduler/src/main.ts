@@ -2,17 +2,19 @@
 // job schedulers for spike evaluation and the daily digest.
 import { pathToFileURL } from 'node:url';
 import { serverUrls } from '@cw/config';
+import { DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
 import { createEsClient, installIndices } from '@cw/es';
 import { registerShutdown } from '@cw/lifecycle';
 import { createLogger } from '@cw/logging';
-import { createQueue, createWorker } from '@cw/queues';
+import { createWorker } from '@cw/queues';
 import { createRedis } from '@cw/redis';
-import { type SchedulerConfig, schedulerConfig } from './config.ts';
+import { retryPolicy, type SchedulerConfig, schedulerConfig } from './config.ts';
 import { previousDay } from './digest/digest-day.ts';
 import { runDigest } from './digest/run-digest.ts';
 import { startSchedules } from './schedules.ts';
 import { evaluateSpikes, type SpikeSettings } from './spikes/evaluate.ts';
-import { deliveryHandler, enqueueDeliveries } from './webhooks/deliveries.ts';
+import { drainOutbox, enqueueDeliveries, legacyWebhookHandler } from './webhooks/deliveries.ts';
+import type { WebhookEvent } from './webhooks/events.ts';
 
 export function spikeSettings(config: SchedulerConfig): SpikeSettings {
   return {
@@ -22,7 +24,21 @@ export function spikeSettings(config: SchedulerConfig): SpikeSettings {
     minRatio: config.CW_SPIKE_MIN_RATIO,
     minScore: config.CW_SPIKE_MIN_SCORE,
     minShareRatio: config.CW_SPIKE_MIN_SHARE_RATIO,
+    timeZone: config.CW_DIGEST_TZ,
+    ...(config.CW_API_PUBLIC_URL ? { apiBaseUrl: config.CW_API_PUBLIC_URL } : {}),
   };
+}
+
+/** Narrative titles for alerts. A broken definition is the pipeline's to report: alerts then carry ids only. */
+export function narrativeTitles(config: SchedulerConfig): { titles: Map<string, string>; error?: unknown } {
+  const titles = new Map<string, string>();
+  try {
+    for (const d of loadNarrativeDefinitions(config.CW_NARRATIVES_DIR ?? DEFAULT_NARRATIVES_DIR))
+      titles.set(d.id, d.title);
+    return { titles };
+  } catch (error) {
+    return { titles, error };
+  }
 }
 
 export async function main(env: NodeJS.ProcessEnv = process.env, options: { embedded?: boolean } = {}) {
@@ -40,23 +56,29 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   const client = createRedis(redisUrl, 'client');
   const workerConnection = createRedis(redisUrl, 'worker');
   for (const c of [client, workerConnection]) c.on('error', (err) => log.error({ err }, 'redis error'));
-  const ctx = { connection: client, prefix: config.CW_QUEUE_PREFIX };
-  const webhooks = createQueue('webhooks', ctx);
   const targets = config.CW_WEBHOOKS;
-
-  const deliveries = createWorker(
-    'webhooks',
-    deliveryHandler({
-      es,
-      prefix,
-      targets,
-      allowPrivate: config.CW_WEBHOOK_ALLOW_PRIVATE,
-      timeoutMs: config.CW_WEBHOOK_TIMEOUT_MS,
-    }),
-    { connection: workerConnection, prefix: config.CW_QUEUE_PREFIX, log },
-  );
-  const notify = (messageId: string, event: Parameters<typeof enqueueDeliveries>[3]) =>
-    enqueueDeliveries(webhooks, targets, messageId, event);
+  const { titles, error: titlesError } = narrativeTitles(config);
+  if (titlesError)
+    log.warn({ err: titlesError }, 'narrative definitions unreadable; alerts carry narrative ids only');
+  const store = { redis: client, prefix: config.CW_QUEUE_PREFIX };
+  const deliveryDeps = {
+    es,
+    prefix,
+    store,
+    targets,
+    allowPrivate: config.CW_WEBHOOK_ALLOW_PRIVATE,
+    timeoutMs: config.CW_WEBHOOK_TIMEOUT_MS,
+    retry: retryPolicy(config),
+    log,
+  };
+  // Jobs queued by a version before the outbox: moved into it.
+  const legacy = createWorker('webhooks', legacyWebhookHandler(store, targets), {
+    connection: workerConnection,
+    prefix: config.CW_QUEUE_PREFIX,
+    log,
+  });
+  const notify = (messageId: string, event: WebhookEvent) =>
+    enqueueDeliveries(store, targets, messageId, event);
 
   const schedules = await startSchedules({
     connection: client,
@@ -66,9 +88,19 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
     spikeEveryMs: config.CW_SPIKE_EVERY_MINUTES * 60_000,
     digestCron: config.CW_DIGEST_CRON,
     digestTz: config.CW_DIGEST_TZ,
+    outboxEveryMs: config.CW_WEBHOOK_DRAIN_SECONDS * 1000,
     handlers: {
+      // Wall time, not the tick's due time: a retry is due by the clock, however late the tick.
+      outbox: () => drainOutbox(deliveryDeps, new Date()),
       spikes: async (at, jobLog) => {
-        const result = await evaluateSpikes({ es, prefix, now: at, settings: spikeSettings(config), notify });
+        const result = await evaluateSpikes({
+          es,
+          prefix,
+          now: at,
+          settings: spikeSettings(config),
+          notify,
+          titles,
+        });
         jobLog.info(
           {
             narratives: result.verdicts.length,
@@ -107,8 +139,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
     [
       // Workers first: running evaluations and deliveries finish, waiting jobs stay in Redis.
       { name: 'schedules', run: () => schedules.close() },
-      { name: 'deliveries', run: () => deliveries.close() },
-      { name: 'webhooks queue', run: () => webhooks.close() },
+      { name: 'legacy webhooks', run: () => legacy.close() },
       { name: 'elasticsearch', run: () => es.close() },
       { name: 'redis', run: async () => Promise.all([client.quit(), workerConnection.quit()]) },
     ],

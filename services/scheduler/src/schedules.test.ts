@@ -21,12 +21,16 @@ describe('job schedulers', () => {
         // Every second, in a time zone: the cron path the daily digest uses.
         digestCron: '* * * * * *',
         digestTz: 'Asia/Almaty',
+        outboxEveryMs: 1000,
         handlers: {
           spikes: async (at) => {
             runs.push({ instance, kind: 'spikes', at: at.getTime() });
           },
           digest: async (at) => {
             runs.push({ instance, kind: 'digest', at: at.getTime() });
+          },
+          outbox: async (at) => {
+            runs.push({ instance, kind: 'outbox', at: at.getTime() });
           },
         },
       });
@@ -37,7 +41,7 @@ describe('job schedulers', () => {
       await Promise.all([a.close(), b.close()]);
       for (const c of connections) c.disconnect();
     }
-    for (const kind of ['spikes', 'digest']) {
+    for (const kind of ['spikes', 'digest', 'outbox']) {
       const times = runs.filter((r) => r.kind === kind).map((r) => r.at);
       // About one tick a second for 5.5 s, and never the same tick twice.
       expect(times.length, kind).toBeGreaterThanOrEqual(4);

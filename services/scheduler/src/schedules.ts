@@ -8,11 +8,14 @@ import type { Redis } from 'ioredis';
 
 export const SPIKE_SCHEDULER_ID = 'spike-evaluation';
 export const DIGEST_SCHEDULER_ID = 'daily-digest';
+export const OUTBOX_SCHEDULER_ID = 'webhook-outbox';
 
 export type ScheduleHandlers = {
   /** `at`: when the tick was due (not when a worker got to it), so a late job evaluates its own time. */
   spikes: (at: Date, log: Logger) => Promise<unknown>;
   digest: (at: Date, log: Logger) => Promise<unknown>;
+  /** Send the webhook messages that are due (first attempts and retries). */
+  outbox: (at: Date, log: Logger) => Promise<unknown>;
 };
 
 export type ScheduleOptions = {
@@ -24,6 +27,7 @@ export type ScheduleOptions = {
   spikeEveryMs: number;
   digestCron: string;
   digestTz: string;
+  outboxEveryMs: number;
   handlers: ScheduleHandlers;
 };
 
@@ -36,6 +40,7 @@ export async function startSchedules(options: ScheduleOptions) {
   const ctx = { connection: options.connection, prefix: options.prefix };
   const spikes: Queue = createQueue('spikes', ctx);
   const digests: Queue = createQueue('digests', ctx);
+  const outbox: Queue = createQueue('outbox', ctx);
   await spikes.upsertJobScheduler(
     SPIKE_SCHEDULER_ID,
     { every: options.spikeEveryMs },
@@ -45,6 +50,11 @@ export async function startSchedules(options: ScheduleOptions) {
     DIGEST_SCHEDULER_ID,
     { pattern: options.digestCron, tz: options.digestTz },
     { name: 'digests', data: {} },
+  );
+  await outbox.upsertJobScheduler(
+    OUTBOX_SCHEDULER_ID,
+    { every: options.outboxEveryMs },
+    { name: 'outbox', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
   );
   const workerOptions = { connection: options.workerConnection, prefix: options.prefix, log: options.log };
   const workers: Worker[] = [
@@ -58,14 +68,19 @@ export async function startSchedules(options: ScheduleOptions) {
       (_payload, { job, log }) => options.handlers.digest(dueAt(job), log),
       workerOptions,
     ),
+    createWorker(
+      'outbox',
+      (_payload, { job, log }) => options.handlers.outbox(dueAt(job), log),
+      workerOptions,
+    ),
   ];
   return {
-    queues: { spikes, digests },
+    queues: { spikes, digests, outbox },
     workers,
     /** Stop taking ticks; a running evaluation finishes first. The schedules stay in Redis. */
     async close() {
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all([spikes.close(), digests.close()]);
+      await Promise.all([spikes.close(), digests.close(), outbox.close()]);
     },
   };
 }

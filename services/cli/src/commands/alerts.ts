@@ -1,9 +1,15 @@
 import { parseArgs } from 'node:util';
 import { serverUrls } from '@cw/config';
 import { createEsClient, installIndices } from '@cw/es';
-import { createQueue } from '@cw/queues';
 import { createRedis } from '@cw/redis';
-import { enqueueDeliveries, evaluateSpikes, schedulerConfig, spikeSettings } from '@cw/scheduler';
+import {
+  enqueueDeliveries,
+  evaluateSpikes,
+  narrativeTitles,
+  schedulerConfig,
+  spikeSettings,
+} from '@cw/scheduler';
+import { describeEnqueued } from '../delivery-report.ts';
 import type { CommandIo } from '../main.ts';
 
 const USAGE = 'usage: pnpm -s cw alerts check [--at ISO-8601] [--no-deliver]\n';
@@ -44,9 +50,8 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   const es = createEsClient(esUrl);
   const deliver = !values['no-deliver'] && config.CW_WEBHOOKS.length > 0;
   const connection = deliver ? createRedis(redisUrl, 'client') : undefined;
-  const queue = connection
-    ? createQueue('webhooks', { connection, prefix: config.CW_QUEUE_PREFIX })
-    : undefined;
+  const outbox = connection ? { redis: connection, prefix: config.CW_QUEUE_PREFIX } : undefined;
+  const queued: string[] = [];
   try {
     await installIndices(es, config.CW_INDEX_PREFIX);
     const result = await evaluateSpikes({
@@ -54,7 +59,15 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       prefix: config.CW_INDEX_PREFIX,
       now,
       settings: spikeSettings(config),
-      ...(queue ? { notify: (id, event) => enqueueDeliveries(queue, config.CW_WEBHOOKS, id, event) } : {}),
+      titles: narrativeTitles(config).titles,
+      ...(outbox
+        ? {
+            notify: async (id, event) =>
+              queued.push(
+                ...describeEnqueued(id, await enqueueDeliveries(outbox, config.CW_WEBHOOKS, id, event)),
+              ),
+          }
+        : {}),
     });
     io.stdout.write(`spike check for ${result.windowStart} – ${result.windowEnd}\n`);
     io.stdout.write(`  ${'narrative'.padEnd(28)} observed  expected   ratio   score  result\n`);
@@ -70,12 +83,11 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       );
     }
     io.stdout.write(
-      `${result.opened.length} opened, ${result.updated.length} updated, ${result.resolved.length} resolved` +
-        `${queue ? '; messages queued for the running scheduler to deliver' : ''}\n`,
+      `${result.opened.length} opened, ${result.updated.length} updated, ${result.resolved.length} resolved\n`,
     );
+    for (const line of queued) io.stdout.write(`  ${line}\n`);
     return 0;
   } finally {
-    await queue?.close();
     connection?.disconnect();
     await es.close();
   }

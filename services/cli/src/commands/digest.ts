@@ -1,9 +1,15 @@
 import { parseArgs } from 'node:util';
 import { serverUrls } from '@cw/config';
 import { createEsClient, installIndices } from '@cw/es';
-import { createQueue } from '@cw/queues';
 import { createRedis } from '@cw/redis';
-import { enqueueDeliveries, previousDay, runDigest, schedulerConfig } from '@cw/scheduler';
+import {
+  type EnqueueResult,
+  enqueueDeliveries,
+  previousDay,
+  runDigest,
+  schedulerConfig,
+} from '@cw/scheduler';
+import { describeEnqueued } from '../delivery-report.ts';
 import type { CommandIo } from '../main.ts';
 
 const USAGE = 'usage: pnpm -s cw digest [--date YYYY-MM-DD] [--out DIR] [--tz ZONE] [--deliver]\n';
@@ -40,9 +46,8 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   const { redisUrl, esUrl } = serverUrls(config);
   const es = createEsClient(esUrl);
   const connection = values.deliver ? createRedis(redisUrl, 'client') : undefined;
-  const queue = connection
-    ? createQueue('webhooks', { connection, prefix: config.CW_QUEUE_PREFIX })
-    : undefined;
+  const outbox = connection ? { redis: connection, prefix: config.CW_QUEUE_PREFIX } : undefined;
+  const queued: { id: string; results: EnqueueResult[] }[] = [];
   try {
     await installIndices(es, config.CW_INDEX_PREFIX);
     io.stderr.write(`building the digest of ${date} (${timeZone})…\n`);
@@ -52,7 +57,12 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       date,
       timeZone,
       dir: values.out ?? config.CW_DIGEST_DIR,
-      ...(queue ? { notify: (id, event) => enqueueDeliveries(queue, config.CW_WEBHOOKS, id, event) } : {}),
+      ...(outbox
+        ? {
+            notify: async (id, event) =>
+              queued.push({ id, results: await enqueueDeliveries(outbox, config.CW_WEBHOOKS, id, event) }),
+          }
+        : {}),
     });
     io.stdout.write(
       `digest ${digest.date}: ${digest.totalPosts} posts, ${digest.taggedPosts} with a narrative, ` +
@@ -65,17 +75,14 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       );
     }
     for (const [kind, path] of Object.entries(files)) io.stdout.write(`${kind.padEnd(9)} ${path}\n`);
-    if (queue) {
-      const targets = config.CW_WEBHOOKS.filter((t) => t.kinds.includes('digest')).map((t) => t.name);
+    if (outbox) {
+      const lines = queued.flatMap((q) => describeEnqueued(q.id, q.results));
       io.stdout.write(
-        targets.length > 0
-          ? `queued for delivery to ${targets.join(', ')} (sent by the running scheduler)\n`
-          : 'no webhook targets configured (CW_WEBHOOKS)\n',
+        lines.length > 0 ? `${lines.join('\n')}\n` : 'no webhook target takes digests (CW_WEBHOOKS)\n',
       );
     }
     return 0;
   } finally {
-    await queue?.close();
     connection?.disconnect();
     await es.close();
   }

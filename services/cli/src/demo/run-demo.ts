@@ -135,14 +135,14 @@ export async function runDemo(config: CliConfig, options: DemoOptions, err: Out)
 
   // 5. Spike evaluation at the end of the sample month, delivered to the local receiver.
   const webhooksConnection = createRedis(redisUrl, 'client');
-  const webhooks = createQueue('webhooks', { connection: webhooksConnection, prefix });
+  const outbox = { redis: webhooksConnection, prefix };
   const sc = schedulerConfig(env);
   const evaluation = await evaluateSpikes({
     es,
     prefix,
     now: end,
     settings: spikeSettings(sc),
-    notify: (id, event) => enqueueDeliveries(webhooks, sc.CW_WEBHOOKS, id, event),
+    notify: (id, event) => enqueueDeliveries(outbox, sc.CW_WEBHOOKS, id, event),
   });
   const deadline = Date.now() + 30_000;
   while (receiver.received.length < evaluation.opened.length && Date.now() < deadline) {
@@ -229,7 +229,7 @@ export async function runDemo(config: CliConfig, options: DemoOptions, err: Out)
   const shutdown = async () => {
     for (const stop of stops.reverse()) await stop();
     await receiver.close();
-    await Promise.all([queue.close(), webhooks.close()]);
+    await queue.close();
     for (const connection of [redis, queueConnection, webhooksConnection]) connection.disconnect();
     await es.close();
     if (startedServers.length > 0)

@@ -159,7 +159,9 @@ export async function buildDigest(deps: {
       size: 10,
     }),
     newForwardSources(es, prefix, day),
-    clusters(es, prefix, { from, to, size: 10, minChannels: 2 }),
+    // Campaigns: the same text posted as each channel's own in ≥ 3 channels; a post and its
+    // forwards are open reposts, not copy-paste.
+    clusters(es, prefix, { from, to, size: 10, minChannels: 3, filters: { isForward: false } }),
     listAlerts(es, prefix, { from, to, size: 100 }),
   ]);
   return {

@@ -24,6 +24,8 @@ const dayStart = (k: number) => Date.parse('2026-11-04T19:00:00.000Z') - k * 24 
 const at = (k: number, localHour: number, minute = 0) =>
   new Date(dayStart(k) + localHour * HOUR + minute * 60_000);
 const CLUSTER_TEXT = 'Breaking: grainhoax shipment confirmed by insiders, share this before they delete it';
+const FORWARDED_TEXT = 'Official statement of the ministry on the harvest figures for the northern regions';
+const TWO_CHANNEL_TEXT = 'Weekend traffic closures announced for the central bridge and the river embankment';
 
 let digest: Digest;
 let dir: string;
@@ -55,6 +57,10 @@ beforeAll(async () => {
   posts.push(post(at(0, 16), { channel: 2, forwardFrom: 'fresh_source' }));
   posts.push(post(at(0, 16, 30), { channel: 2, forwardFrom: 'old_source' }));
   posts.push(post(at(0, 18), { channel: 2, forwardFrom: 'alpha_news' }));
+  // Not campaigns: one text forwarded into three channels, and one copied into only two.
+  for (let c = 0; c < 3; c += 1)
+    posts.push(post(at(0, 19, c * 5), { channel: c, forwardFrom: 'alpha_news', text: FORWARDED_TEXT }));
+  for (let c = 0; c < 2; c += 1) posts.push(post(at(0, 20, c * 5), { channel: c, text: TWO_CHANNEL_TEXT }));
   await loadPosts(ctx.es, ctx.prefix, posts);
 
   const alert: Partial<SpikeAlert> = {
@@ -93,7 +99,7 @@ afterAll(async () => {
 describe('daily digest', () => {
   it('has the counts the data implies, by local day in the digest time zone', () => {
     expect(digest.from).toBe('2026-11-04T19:00:00.000Z');
-    expect(digest.totalPosts).toBe(1 + 8 + 3 + 1 + 5 + 4);
+    expect(digest.totalPosts).toBe(1 + 8 + 3 + 1 + 5 + 4 + 5);
     expect(digest.taggedPosts).toBe(13);
     const grain = digest.narratives.find((n) => n.narrative === 'grain_hoax');
     expect(grain).toMatchObject({ count: 12, average7d: 3, ratio: 4 });
@@ -148,8 +154,8 @@ describe('daily digest', () => {
       notify: async (id, event) => sent.push(`${id} ${event.data.totalPosts}`),
     });
     for (const file of Object.values(files)) expect(existsSync(file), file).toBe(true);
-    expect(JSON.parse(await readFile(files.json, 'utf8')).totalPosts).toBe(22);
-    expect(sent).toEqual(['digest_2026-11-05 22']);
+    expect(JSON.parse(await readFile(files.json, 'utf8')).totalPosts).toBe(27);
+    expect(sent).toEqual(['digest_2026-11-05 27']);
   });
 
   it('renders the HTML digest in headless Chromium with the chart and the tables', async () => {

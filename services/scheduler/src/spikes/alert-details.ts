@@ -2,9 +2,11 @@
 // signals of this narrative (evidence comes from the posts, so it is exact per narrative).
 import { type Client, indexNames } from '@cw/es';
 import type { EvidenceCount, TopChannel, TopPost } from './alert.ts';
+import { type SourceMix, textGroups } from './flood.ts';
 
 type PostHit = {
   id: string;
+  fingerprint?: string;
   url: string;
   text?: string;
   channel: { id: string; username?: string; title?: string };
@@ -16,10 +18,17 @@ export async function alertDetails(
   es: Client,
   prefix: string,
   params: { narrative: string; from: Date; to: Date; channelId?: string },
-): Promise<{ topChannels: TopChannel[]; topPosts: TopPost[]; evidence: EvidenceCount[] }> {
+): Promise<{
+  topChannels: TopChannel[];
+  topPosts: TopPost[];
+  evidence: EvidenceCount[];
+  mix: SourceMix;
+}> {
   const response = await es.search<PostHit>({
     index: indexNames(prefix).posts,
-    size: 200,
+    // Every post of a spike window (hundreds at most) for the near-duplicate groups.
+    size: 1000,
+    track_total_hits: true,
     query: {
       bool: {
         filter: [
@@ -30,8 +39,9 @@ export async function alertDetails(
       },
     },
     sort: [{ 'metrics.views': { order: 'desc', missing: '_last' } }, { postedAt: { order: 'asc' } }],
-    _source: ['id', 'url', 'text', 'channel', 'metrics.views', 'narrativeEvidence'],
+    _source: ['id', 'url', 'text', 'channel', 'metrics.views', 'narrativeEvidence', 'fingerprint'],
     aggs: {
+      channelCount: { cardinality: { field: 'channel.id' } },
       channels: {
         terms: { field: 'channel.id', size: 5 },
         aggs: { info: { top_hits: { size: 1, _source: ['channel'] } } },
@@ -77,5 +87,15 @@ export async function alertDetails(
   const evidence = [...counts.values()]
     .sort((a, b) => b.count - a.count || a.term.localeCompare(b.term))
     .slice(0, 10);
-  return { topChannels, topPosts, evidence };
+  const groups = textGroups(hits.map((p) => p.fingerprint ?? ''));
+  const total = response.hits.total;
+  const mix: SourceMix = {
+    posts: typeof total === 'number' ? total : (total?.value ?? hits.length),
+    distinctChannels:
+      (response.aggregations?.['channelCount'] as { value: number } | undefined)?.value ?? topChannels.length,
+    topChannelCount: topChannels[0]?.count ?? 0,
+    distinctTexts: groups.length,
+    topTextCount: groups[0] ?? 0,
+  };
+  return { topChannels, topPosts, evidence, mix };
 }

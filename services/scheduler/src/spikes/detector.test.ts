@@ -35,7 +35,7 @@ describe('spike detector', () => {
     const totals = noon(100, 36);
     const general = detectSpike({ observed: 45, history, totalObserved: 450, totalHistory: totals });
     expect(general.fired).toBe(false);
-    expect(general.blockedBy).toEqual(['minShareRatio']);
+    expect(general.blockedBy).toEqual(['minShareRatio', 'generalRise']);
     expect(detectSpike({ observed: 45, history, totalObserved: 180, totalHistory: totals }).fired).toBe(true);
   });
 
@@ -53,6 +53,42 @@ describe('spike detector', () => {
     const verdict = detectSpike({ observed: 4, history });
     expect(verdict.fired).toBe(false);
     expect(verdict.blockedBy).toContain('minCount');
+  });
+
+  it('judges a low-rate narrative over longer windows: a 3× rise at 1 post an hour fires within hours', () => {
+    // Four weeks at exactly one post an hour, then twelve hours at three an hour.
+    const flat = new Array(29 * 24).fill(1);
+    const oneHour = detectSpike({ observed: 3, history: flat });
+    expect(oneHour.fired).toBe(false);
+    const risen = [...flat, ...new Array(11).fill(3)];
+    const verdict = detectSpike({ observed: 3, history: risen });
+    expect(verdict.fired).toBe(true);
+    expect(verdict.windows).toBeGreaterThan(1);
+    expect(verdict.observed).toBe(3 * verdict.windows);
+    expect(verdict.expected).toBeCloseTo(verdict.windows, 0);
+    // Longer windows only where they divide a day, and not at all when switched off.
+    expect(detectSpike({ observed: 3, history: risen }, { ...DEFAULT_SPIKE_PARAMS, scales: [1] }).fired).toBe(
+      false,
+    );
+  });
+
+  it('does not echo one burst over the longer windows after it', () => {
+    const flat = new Array(29 * 24).fill(1);
+    // A burst of 30 posts two hours ago: the hour itself fired then; the 3- to 24-hour windows
+    // holding it must not fire now that posting is back to normal.
+    const after = detectSpike({ observed: 1, history: [...flat, 30, 1] });
+    expect(after.fired).toBe(false);
+    expect(after.windows).toBe(1);
+  });
+
+  it('holds back a low-rate narrative that rises only as much as all posting does', () => {
+    const history = new Array(29 * 24).fill(2);
+    const totals = new Array(29 * 24).fill(60);
+    // All posting ×3: the narrative's 9 against its usual 2 is a general rise, not a spike.
+    const general = detectSpike({ observed: 9, history, totalObserved: 180, totalHistory: totals });
+    expect(general.fired).toBe(false);
+    expect(general.blockedBy).toContain('generalRise');
+    expect(detectSpike({ observed: 12, history, totalObserved: 70, totalHistory: totals }).fired).toBe(true);
   });
 
   it('computes Poisson and negative-binomial tails', () => {

@@ -17,6 +17,14 @@ export type SpikeParams = {
   minShareRatio: number;
   /** Over-dispersion of the negative binomial (variance = μ + α·μ²). */
   alpha: number;
+  /**
+   * Window multiples also judged (e.g. [1, 3, 6, 12, 24] hours): a narrative at one post an hour
+   * cannot show a 3× rise in one hour, but does over twelve. Multiples that do not divide a day
+   * are skipped.
+   */
+  scales: readonly number[];
+  /** minScore for the longer windows: they are fewer independent tests a week than hourly ones. */
+  longMinScore: number;
 };
 
 export const DEFAULT_SPIKE_PARAMS: SpikeParams = {
@@ -27,6 +35,8 @@ export const DEFAULT_SPIKE_PARAMS: SpikeParams = {
   minScore: 4,
   minShareRatio: 1.5,
   alpha: 0.04,
+  scales: [1, 3, 6, 12, 24],
+  longMinScore: 3,
 };
 
 export type SpikeInput = {
@@ -49,6 +59,8 @@ export type SpikeVerdict = {
   shareRatio?: number;
   /** Which guards held the alert back (empty when fired). */
   blockedBy: string[];
+  /** How many windows the verdict is about (1, or a longer multiple from `scales`). */
+  windows: number;
 };
 
 /** Never expect less than this: a narrative that was silent is not infinitely surprising. */
@@ -110,8 +122,13 @@ export function expectedCount(
   return Math.max(EXPECTED_FLOOR, expected);
 }
 
-/** Is the observed count a spike? Every guard must hold; `blockedBy` says which did not. */
-export function detectSpike(input: SpikeInput, params: SpikeParams = DEFAULT_SPIKE_PARAMS): SpikeVerdict {
+/** One window length: every guard must hold; `blockedBy` says which did not. */
+function detectAtScale(
+  input: SpikeInput,
+  params: SpikeParams,
+  windows: number,
+  minScore: number,
+): SpikeVerdict {
   const expected = expectedCount(input.history, params);
   const pValue = upperTail(input.observed, expected, params.alpha);
   const score = -Math.log10(Math.max(pValue, 1e-300));
@@ -124,6 +141,7 @@ export function detectSpike(input: SpikeInput, params: SpikeParams = DEFAULT_SPI
     pValue,
     score,
     blockedBy: [],
+    windows,
   };
   if (input.totalObserved !== undefined && input.totalHistory && input.totalObserved > 0) {
     // The relative view compares the narrative's rise with the rise of everything else: a general
@@ -137,10 +155,70 @@ export function detectSpike(input: SpikeInput, params: SpikeParams = DEFAULT_SPI
     verdict.expectedShare = Math.min(1, expected / Math.max(expectedTotal, EXPECTED_FLOOR));
     verdict.shareRatio = ratio / othersRise;
     if (verdict.shareRatio < params.minShareRatio) verdict.blockedBy.push('minShareRatio');
+    // And against the expected count lifted by the general rise: at a few posts an hour, counting
+    // noise alone makes the ratio above pass in one general rise out of several.
+    if (othersRise > 1) {
+      const lifted = -Math.log10(
+        Math.max(upperTail(input.observed, expected * othersRise, params.alpha), 1e-300),
+      );
+      if (lifted < minScore) verdict.blockedBy.push('generalRise');
+    }
   }
   if (input.observed < params.minCount) verdict.blockedBy.push('minCount');
   if (ratio < params.minRatio) verdict.blockedBy.push('minRatio');
-  if (score < params.minScore) verdict.blockedBy.push('minScore');
+  if (score < minScore) verdict.blockedBy.push('minScore');
   verdict.fired = verdict.blockedBy.length === 0;
   return verdict;
+}
+
+/** Sums of `k` consecutive windows, aligned so that the last block ends with `observed`. */
+function blocks(
+  history: readonly number[],
+  observed: number,
+  k: number,
+): { observed: number; history: number[] } {
+  const series = [...history, observed];
+  const out: number[] = [];
+  for (let end = series.length; end - k >= 0; end -= k) out.push(sum(series, end - k, end));
+  out.reverse();
+  return { observed: out.pop() ?? 0, history: out };
+}
+
+/**
+ * Is the observed count a spike? Judged over the last window and over each longer multiple of it
+ * in `scales`; the shortest window that fires is the verdict (the most precise place and time).
+ * A longer window fires only when the rise is spread over it: without its busiest quarter it must
+ * still reach the ratio, so one burst (which the short window judges) does not echo for a day.
+ */
+export function detectSpike(input: SpikeInput, params: SpikeParams = DEFAULT_SPIKE_PARAMS): SpikeVerdict {
+  const first = detectAtScale(input, params, 1, params.minScore);
+  if (first.fired) return first;
+  for (const k of params.scales) {
+    if (k <= 1 || params.slotsPerDay % k !== 0 || input.history.length < k) continue;
+    const counts = blocks(input.history, input.observed, k);
+    const totals =
+      input.totalHistory && input.totalObserved !== undefined
+        ? blocks(input.totalHistory, input.totalObserved, k)
+        : undefined;
+    const verdict = detectAtScale(
+      {
+        observed: counts.observed,
+        history: counts.history,
+        ...(totals ? { totalObserved: totals.observed, totalHistory: totals.history } : {}),
+      },
+      { ...params, slotsPerDay: params.slotsPerDay / k },
+      k,
+      params.longMinScore,
+    );
+    if (!verdict.fired) continue;
+    // Without its busiest quarter of windows the rest must still reach the ratio.
+    const drop = Math.ceil(k / 4);
+    const windows = [...input.history.slice(input.history.length - (k - 1)), input.observed].sort(
+      (a, b) => b - a,
+    );
+    const busiest = windows.slice(0, drop).reduce((a, b) => a + b, 0);
+    if (verdict.observed - busiest < params.minRatio * verdict.expected * ((k - drop) / k)) continue;
+    return verdict;
+  }
+  return first;
 }

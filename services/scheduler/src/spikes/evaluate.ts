@@ -4,6 +4,7 @@ import { type Client, indexNames } from '@cw/es';
 import { type AlertEvent, alertEvent } from '../webhooks/events.ts';
 import type { SpikeAlert } from './alert.ts';
 import { alertDetails } from './alert-details.ts';
+import { explain, localTime } from './alert-explain.ts';
 import { decideAlert } from './alert-state.ts';
 import { DEFAULT_SPIKE_PARAMS, detectSpike, type SpikeParams, type SpikeVerdict } from './detector.ts';
 import { fetchSpikeCounts } from './spike-counts.ts';
@@ -15,6 +16,10 @@ export type SpikeSettings = {
   minRatio: number;
   minScore: number;
   minShareRatio: number;
+  /** Analysts' time zone for the alert's local times (CW_DIGEST_TZ). */
+  timeZone?: string;
+  /** Public address of the API, put in front of the alert's posts query (CW_API_PUBLIC_URL). */
+  apiBaseUrl?: string;
 };
 
 export type SpikeEvaluation = {
@@ -35,6 +40,8 @@ export type SpikeDeps = {
   /** Called for every message receivers should get, before the alert is stored: message ids are
    * deterministic, so a retried evaluation re-enqueues the same id (a no-op) instead of losing it. */
   notify?: (messageId: string, event: AlertEvent) => Promise<unknown>;
+  /** Narrative titles by id, from the definitions. */
+  titles?: ReadonlyMap<string, string>;
 };
 
 const compactTime = (d: Date) =>
@@ -43,11 +50,24 @@ const compactTime = (d: Date) =>
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
 
-async function latestAlerts(es: Client, prefix: string, since: Date): Promise<Map<string, SpikeAlert>> {
+/** The latest alert per narrative that existed at `now` (a replay of a past time sees no later one). */
+async function latestAlerts(
+  es: Client,
+  prefix: string,
+  since: Date,
+  now: Date,
+): Promise<Map<string, SpikeAlert>> {
   const response = await es.search<SpikeAlert>({
     index: indexNames(prefix).alerts,
     size: 1000,
-    query: { bool: { filter: [{ range: { lastFiredAt: { gte: since.toISOString() } } }] } },
+    query: {
+      bool: {
+        filter: [
+          { range: { lastFiredAt: { gte: since.toISOString() } } },
+          { range: { firstSeenAt: { lte: now.toISOString() } } },
+        ],
+      },
+    },
     sort: [{ lastFiredAt: { order: 'desc' } }],
     ignore_unavailable: true,
   });
@@ -80,6 +100,7 @@ export async function evaluateSpikes(deps: SpikeDeps): Promise<SpikeEvaluation> 
     es,
     prefix,
     new Date(now.getTime() - Math.max(cooldownMs, 2 * windowMs)),
+    now,
   );
   const index = indexNames(prefix).alerts;
   const result: SpikeEvaluation = {
@@ -104,33 +125,51 @@ export async function evaluateSpikes(deps: SpikeDeps): Promise<SpikeEvaluation> 
       params,
     );
     const prev = previous.get(narrative);
-    const decision = decideAlert(prev, verdict.fired, verdict.observed, now.getTime(), {
-      cooldownMs,
-      windowMs,
-    });
+    // An alert already written at or after this time knows more than this evaluation: a replay
+    // (`cw alerts check --at` a past time, a late or retried tick) reports but never rewrites it.
+    const replay = prev !== undefined && Date.parse(prev.updatedAt) >= now.getTime();
+    const decision = replay
+      ? ({ action: 'none' } as const)
+      : decideAlert(
+          // Growth is judged per window: a longer window's larger count is not a bigger spike.
+          prev && { ...prev, notifiedObserved: prev.notifiedObserved / (prev.notifiedWindows ?? 1) },
+          verdict.fired,
+          verdict.observed / verdict.windows,
+          now.getTime(),
+          { cooldownMs, windowMs },
+        );
+    const spanStart = new Date(counts.windowEnd.getTime() - verdict.windows * windowMs);
     result.verdicts.push({
       ...verdict,
       narrative,
-      action: decision.action,
+      action: replay ? 'unchanged (replay: the alert was written later)' : decision.action,
       ...(prev ? { alertId: prev.id } : {}),
     });
     if (decision.action === 'none') continue;
     if (decision.action === 'resolve' && prev) {
-      await es.update({
-        index,
-        id: prev.id,
-        doc: { status: 'resolved', updatedAt: now.toISOString() },
-        refresh: 'wait_for',
-      });
+      const resolved: SpikeAlert = { ...prev, status: 'resolved', updatedAt: now.toISOString() };
+      await deps.notify?.(
+        `alert_${prev.id}_resolved_${compactTime(now)}`,
+        alertEvent(resolved, 'alert.resolved', now),
+      );
+      await es.index({ index, id: prev.id, document: resolved, refresh: 'wait_for' });
       result.resolved.push(prev.id);
       continue;
     }
-    const details = await alertDetails(es, prefix, {
+    const { mix, ...details } = await alertDetails(es, prefix, {
       narrative,
-      from: counts.windowStart,
+      from: spanStart,
       to: counts.windowEnd,
     });
     const measured = {
+      ...explain({
+        narrative,
+        title: deps.titles?.get(narrative),
+        from: spanStart,
+        to: counts.windowEnd,
+        settings,
+        mix: { ...mix, expected: verdict.expected },
+      }),
       windowEnd: result.windowEnd,
       updatedAt: now.toISOString(),
       lastFiredAt: now.toISOString(),
@@ -146,14 +185,15 @@ export async function evaluateSpikes(deps: SpikeDeps): Promise<SpikeEvaluation> 
         id: `${narrative}-${compactTime(counts.windowEnd)}`,
         narrative,
         status: 'open',
-        windowStart: result.windowStart,
+        windowStart: spanStart.toISOString(),
         firstSeenAt: now.toISOString(),
         peakObserved: verdict.observed,
         notifiedObserved: verdict.observed,
+        notifiedWindows: verdict.windows,
         revision: 1,
         ...measured,
       };
-      await deps.notify?.(`alert_${alert.id}_r1`, alertEvent(alert, true, now));
+      await deps.notify?.(`alert_${alert.id}_r1`, alertEvent(alert, 'alert.opened', now));
       // `create`: a second evaluation racing on the same window finds it taken (409) and stops.
       const created = await es
         .index({ index, id: alert.id, document: alert, op_type: 'create', refresh: 'wait_for' })
@@ -171,14 +211,23 @@ export async function evaluateSpikes(deps: SpikeDeps): Promise<SpikeEvaluation> 
         ...measured,
         status: 'open',
         // The window grows from the spike's first window to the latest one.
-        windowStart: prev.windowStart,
+        windowStart: new Date(Math.min(Date.parse(prev.windowStart), spanStart.getTime())).toISOString(),
         peakObserved: Math.max(prev.peakObserved, verdict.observed),
         score: Math.max(prev.score, verdict.score),
         notifiedObserved: decision.notify ? verdict.observed : prev.notifiedObserved,
+        notifiedWindows: decision.notify ? verdict.windows : (prev.notifiedWindows ?? 1),
         revision: decision.notify ? prev.revision + 1 : prev.revision,
       };
+      if (alert.local) {
+        const tz = alert.local.timeZone;
+        alert.local = {
+          timeZone: tz,
+          windowStart: localTime(alert.windowStart, tz),
+          windowEnd: localTime(alert.windowEnd, tz),
+        };
+      }
       if (decision.notify)
-        await deps.notify?.(`alert_${alert.id}_r${alert.revision}`, alertEvent(alert, false, now));
+        await deps.notify?.(`alert_${alert.id}_r${alert.revision}`, alertEvent(alert, 'alert.updated', now));
       await es.index({ index, id: alert.id, document: alert, refresh: 'wait_for' });
       result.updated.push(alert);
     }

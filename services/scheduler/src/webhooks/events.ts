@@ -5,7 +5,7 @@ import type { SpikeAlert } from '../spikes/alert.ts';
 export const EVENT_VERSION = '1';
 
 export type AlertEvent = {
-  type: 'alert.opened' | 'alert.updated';
+  type: 'alert.opened' | 'alert.updated' | 'alert.resolved';
   version: typeof EVENT_VERSION;
   timestamp: string;
   data: SpikeAlert;
@@ -32,9 +32,9 @@ export type DigestEvent = {
 
 export type WebhookEvent = AlertEvent | DigestEvent;
 
-export function alertEvent(alert: SpikeAlert, opened: boolean, now: Date): AlertEvent {
+export function alertEvent(alert: SpikeAlert, type: AlertEvent['type'], now: Date): AlertEvent {
   return {
-    type: opened ? 'alert.opened' : 'alert.updated',
+    type,
     version: EVENT_VERSION,
     timestamp: now.toISOString(),
     data: alert,

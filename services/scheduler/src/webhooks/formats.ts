@@ -8,9 +8,27 @@ const num = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 function alertLines(event: AlertEvent): { title: string; lines: string[]; links: string[] } {
   const a = event.data;
   const scope = a.channelId ? ` in channel ${a.channelId}` : '';
-  const title = `${event.type === 'alert.opened' ? 'Spike' : 'Spike growing'}: ${a.narrative}${scope}`;
+  const flood = a.kind === 'narrative.flood';
+  const what = {
+    'alert.opened': flood ? 'Flood' : 'Spike',
+    'alert.updated': flood ? 'Flood growing' : 'Spike growing',
+    'alert.resolved': flood ? 'Flood over' : 'Spike over',
+  }[event.type];
+  const title = `${what}: ${a.title ?? a.narrative}${scope}`;
+  const pct = (x: number | undefined) => (x === undefined ? '?' : `${Math.round(x * 100)}%`);
+  const when = a.local
+    ? `${a.local.windowStart} – ${a.local.windowEnd} (${a.local.timeZone}; UTC ${a.windowStart} – ${a.windowEnd})`
+    : `${a.windowStart} – ${a.windowEnd} UTC`;
   const lines = [
-    `${a.observed} posts between ${a.windowStart} and ${a.windowEnd}; expected ${num(a.expected)} (×${num(a.ratio)}, score ${num(a.score)})`,
+    `${a.observed} posts ${when}; expected ${num(a.expected)} (×${num(a.ratio)}, score ${num(a.score)})`,
+    ...(a.baseline ? [`Expected from ${a.baseline}`] : []),
+    ...(a.distinctChannels !== undefined
+      ? [
+          `${a.distinctChannels} channel(s), top channel ${pct(a.topChannelShare)} of posts; ` +
+            `${a.distinctTexts ?? '?'} distinct text(s), largest copy group ${pct(a.topTextShare)}` +
+            (flood ? ' — one source or one copied text drives it' : ''),
+        ]
+      : []),
     `Top channels: ${a.topChannels.map((c) => `${c.username ? `@${c.username}` : c.id} (${c.count})`).join(', ') || '—'}`,
     `Signals: ${
       a.evidence
@@ -19,7 +37,8 @@ function alertLines(event: AlertEvent): { title: string; lines: string[]; links:
         .join(', ') || '—'
     }`,
   ];
-  return { title, lines, links: a.topPosts.slice(0, 5).map((p) => p.url) };
+  const links = [...(a.postsQuery ? [a.postsQuery] : []), ...a.topPosts.slice(0, 5).map((p) => p.url)];
+  return { title, lines, links };
 }
 
 function digestLines(event: DigestEvent): { title: string; lines: string[]; links: string[] } {
