@@ -2,6 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import {
   alertsMapping,
   deliveriesMapping,
+  feedbackMapping,
   postsMapping,
   rejectsMapping,
   versionsMapping,
@@ -34,6 +35,7 @@ export async function installIndices(es: Client, prefix: string, options: { repl
     [names.rejects, rejectsMapping],
     [names.alerts, alertsMapping],
     [names.deliveries, deliveriesMapping],
+    [names.feedback, feedbackMapping],
   ] as const;
   for (const [index, mappings] of singles) {
     const exists = await es.indices.exists({ index });

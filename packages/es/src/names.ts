@@ -48,5 +48,7 @@ export function indexNames(prefix: string) {
     rejects: `${prefix}-rejects`,
     alerts: `${prefix}-alerts`,
     deliveries: `${prefix}-deliveries`,
+    /** Analysts' verdicts on narrative tags (the workbench). */
+    feedback: `${prefix}-feedback`,
   };
 }

@@ -9,15 +9,21 @@ import { installErrorHandler } from './errors.ts';
 import { type ApiMetrics, createApiMetrics } from './metrics.ts';
 import { registerAlerts } from './routes/alerts.ts';
 import { registerChannels } from './routes/channels.ts';
+import { registerClusterPosts } from './routes/cluster-posts.ts';
 import { registerClusters } from './routes/clusters.ts';
 import type { NarrativeSummary, RouteContext } from './routes/context.ts';
 import { registerHealth } from './routes/health.ts';
+import { registerFeedback } from './routes/feedback.ts';
 import { registerNarratives } from './routes/narratives.ts';
+import { registerPostDetail } from './routes/post-detail.ts';
 import { registerPosts } from './routes/posts.ts';
 import { registerTerms } from './routes/terms.ts';
 import { registerTrends } from './routes/trends.ts';
 import type { Normaliser, Stemmer } from './search-text.ts';
 import { createTrendsService } from './trends-cache.ts';
+import type { WorkbenchAssets } from './workbench/build.ts';
+import { registerSessions, registerWorkbench } from './workbench/routes.ts';
+import { createSessionStore, type SessionStore } from './workbench/sessions.ts';
 import type { Limits } from './window.ts';
 
 export type AppDeps = {
@@ -35,6 +41,10 @@ export type AppDeps = {
   /** How long whole past days of trends are reused; 0 asks Elasticsearch every time. */
   trendsCacheSeconds?: number;
   metrics?: ApiMetrics;
+  /** The analysts' page at `/`; without it (most tests) the API serves no page. */
+  workbench?: WorkbenchAssets;
+  /** Workbench sign-in links and sessions (in memory). */
+  sessions?: SessionStore;
 };
 
 declare module 'fastify' {
@@ -43,12 +53,15 @@ declare module 'fastify' {
   }
 }
 
-const PUBLIC = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json']);
+const PUBLIC = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/', '/assets/:name']);
 const isPublic = (url: string | undefined) =>
   !!url && (PUBLIC.has(url) || url === '/docs' || url.startsWith('/docs/'));
+// Trading a sign-in token needs no key, but stays rate-limited (per address).
+const needsNoKey = (url: string | undefined) => isPublic(url) || url === '/v1/sessions';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const metrics = deps.metrics ?? createApiMetrics();
+  const sessions = deps.sessions ?? createSessionStore();
   const app: FastifyInstance = Fastify({
     // Our pino instance: request.log is its child per request, with the request id.
     loggerInstance: deps.log as FastifyBaseLogger,
@@ -78,13 +91,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.addHook('onRequest', async (request, reply) => {
-    if (isPublic(request.routeOptions.url)) return;
+    if (needsNoKey(request.routeOptions.url)) return;
     if (deps.auth === 'off') {
       request.apiKey = 'anonymous';
       return;
     }
     const header = request.headers.authorization;
-    const name = authenticate(header, deps.auth);
+    const name = authenticate(header, deps.auth) ?? sessions.authenticate(header);
     if (!name) {
       metrics.authFailures.inc({ reason: header ? 'wrong' : 'missing' });
       return reply
@@ -136,6 +149,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerClusters(app, ctx);
   registerNarratives(app, ctx);
   registerAlerts(app, ctx);
+  registerPostDetail(app, ctx);
+  registerClusterPosts(app, ctx);
+  registerFeedback(app, ctx);
+  registerSessions(app, sessions);
+  if (deps.workbench) registerWorkbench(app, deps.workbench);
   await app.ready();
   return app;
 }

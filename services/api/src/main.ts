@@ -15,6 +15,7 @@ import { buildApp } from './app.ts';
 import { parseApiKeys } from './auth.ts';
 import { apiConfig } from './config.ts';
 import { createApiMetrics } from './metrics.ts';
+import { DEFAULT_CACHE_DIR, prepareWorkbench } from './workbench/build.ts';
 
 /**
  * Starts the API and returns its shutdown function. `embedded` (the demo, tests): no signal
@@ -42,6 +43,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   const onHup = () => narratives.reload();
   if (!options.embedded) process.on('SIGHUP', onHup);
 
+  const workbench = await prepareWorkbench(config.CW_CACHE_DIR ?? DEFAULT_CACHE_DIR);
+  log.info({ dir: workbench.dir, built: workbench.built }, 'workbench ready');
   const app = await buildApp({
     es,
     prefix: config.CW_INDEX_PREFIX,
@@ -54,6 +57,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
     stem: stemText,
     normalise: normaliseForMatching,
     metrics: createApiMetrics({ defaults: true }),
+    workbench,
   });
   const address = await app.listen({ port: config.CW_API_PORT, host: config.CW_API_HOST });
   log.info({ address, keys: keys.map((k) => k.name), prefix: config.CW_INDEX_PREFIX }, 'api listening');
