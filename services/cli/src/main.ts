@@ -26,6 +26,7 @@ const COMMANDS: Record<string, string> = {
   narratives: 'train the narrative classifiers (train) or score them on the corpus test split (eval)',
   digest: 'build the daily digest on demand (--date YYYY-MM-DD)',
   alerts: 'evaluate spikes now (alerts check)',
+  feedback: "export analysts' verdicts on narrative tags as corpus passages (feedback export)",
   telegram: 'interactive Telegram login that prints a session string (telegram login)',
 };
 

@@ -50,6 +50,8 @@ export function sourcesHash(webDir = WEB_DIR): string {
     };
     hash.update(`${name}@${pkg.version}\n`);
   }
+  // This file too: the page template and the build options are part of what is built.
+  hash.update(readFileSync(fileURLToPath(import.meta.url)));
   for (const file of sourceFiles(join(webDir, 'src'))) {
     hash.update(relative(webDir, file));
     hash.update(readFileSync(file));
@@ -65,6 +67,7 @@ function page(script: string, style: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>channelwatch workbench</title>
 <link rel="stylesheet" href="/assets/${style}">
 <script type="module" src="/assets/${script}"></script>

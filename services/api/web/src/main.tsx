@@ -1,3 +1,5 @@
+// First: the Trusted Types policy must exist before any library touches the DOM.
+import './trusted-types.ts';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, type Narrative, post } from './api.ts';

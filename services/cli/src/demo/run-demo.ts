@@ -223,6 +223,8 @@ export async function runDemo(config: CliConfig, options: DemoOptions, err: Out)
     spikeTruth: sample.truth.spike,
     campaignTruth: sample.truth.campaign,
     elapsedSeconds: phases,
+    /** The workbench with a one-time sign-in link (the key stays out of the URL); set when served. */
+    workbenchUrl: undefined as string | undefined,
   };
 
   const shutdown = async () => {
@@ -240,8 +242,20 @@ export async function runDemo(config: CliConfig, options: DemoOptions, err: Out)
     const { main: apiMain } = await import('@cw/api');
     const stopApi = await apiMain(env, { embedded: true });
     api = { close: async () => stopApi(), url: `http://127.0.0.1:${env['CW_API_PORT']}` };
+    report.workbenchUrl = await signInLink(api.url, apiKey);
   }
   return { report, receiver, apiKey, api, shutdown };
+}
+
+/** A one-time workbench sign-in link, asked of the API as any key holder would. */
+async function signInLink(url: string, apiKey: string): Promise<string> {
+  const response = await fetch(`${url}/v1/sign-in-links`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  if (response.status !== 201) throw new Error(`sign-in link: the API answered ${response.status}`);
+  const { path } = (await response.json()) as { path: string };
+  return `${url}${path}`;
 }
 
 async function deleteKeys(redis: ReturnType<typeof createRedis>, pattern: string) {

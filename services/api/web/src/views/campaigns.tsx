@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { type Cluster, type ClusterPost, get } from '../api.ts';
 import { daysAgo, formatTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
@@ -43,12 +44,25 @@ function Members({ cluster, from, to, tz }: { cluster: Cluster; from: string; to
   );
 }
 
+/** The member posts are asked for when the analyst opens the list, not for every cluster up front. */
+function MembersBox(props: { cluster: Cluster; from: string; to: string; tz: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Every post of it ({props.cluster.posts})</summary>
+      {open && <Members {...props} />}
+    </details>
+  );
+}
+
 export function Campaigns({ route, tz }: { route: Route; tz: string }) {
   const p = paramsOf(route);
   const from = p['from'] ?? daysAgo(30, tz);
-  const to = p['to'] ?? new Date(Date.now() + 3600_000).toISOString();
-  const query = { from, to, minChannels: p['minChannels'] ?? '3', forward: 'false', limit: 20 };
-  const found = useLoad(JSON.stringify(query), () => get<{ clusters: Cluster[] }>('/v1/clusters', query));
+  // No default `to`: the API's is now, and a moving value here would make a new query each render.
+  const query = { from, to: p['to'], minChannels: p['minChannels'] ?? '3', forward: 'false', limit: 20 };
+  const found = useLoad(JSON.stringify(query), () =>
+    get<{ from: string; to: string; clusters: Cluster[] }>('/v1/clusters', query),
+  );
   return (
     <section aria-labelledby="view-title">
       <ViewTitle>Copy-paste campaigns</ViewTitle>
@@ -77,10 +91,7 @@ export function Campaigns({ route, tz }: { route: Route; tz: string }) {
                 {formatTime(c.first.postedAt, tz)}
               </p>
               <blockquote dir="auto">{visible(c.first.text)}</blockquote>
-              <details>
-                <summary>Every post of it</summary>
-                <Members cluster={c} from={from} to={to} tz={tz} />
-              </details>
+              <MembersBox cluster={c} from={found.data?.from ?? from} to={found.data?.to ?? ''} tz={tz} />
             </article>
           </li>
         ))}
