@@ -2,7 +2,7 @@
 import './trusted-types.ts';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get, type Narrative, post } from './api.ts';
+import { get, type Narrative, post } from './api.ts';
 import { credential, onAuthChange, signIn, signOut, takeSignInToken } from './auth.ts';
 import { setTimeZone, TIME_ZONES, timeZone } from './format.ts';
 import { useLoad } from './hooks.ts';
@@ -37,15 +37,12 @@ function SignIn({ message }: { message?: string | undefined }) {
           e.preventDefault();
           const key = String(new FormData(e.currentTarget).get('key') ?? '').trim();
           if (!key) return setError('Enter an API key.');
-          signIn(key);
-          try {
-            await get('/v1/narratives');
-          } catch (err) {
-            signOut();
-            setError(
-              err instanceof ApiError && err.status === 401 ? 'This key is not accepted.' : String(err),
-            );
-          }
+          // Checked before it is kept: a wrong key must not count as a signed-in tab.
+          const response = await fetch('/v1/narratives', {
+            headers: { authorization: `Bearer ${key}` },
+          }).catch(() => undefined);
+          if (response?.ok) return signIn(key);
+          setError(response?.status === 401 ? 'This key is not accepted.' : 'The API cannot be reached.');
         }}
       >
         <label class="field">
