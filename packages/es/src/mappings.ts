@@ -184,6 +184,8 @@ export const feedbackMapping: estypes.MappingTypeMapping = {
     verdict: keyword,
     /** Whether the post carried the narrative when it was judged. */
     tagged: { type: 'boolean' },
+    /** Every narrative the post carried then (the export keeps the unjudged ones). */
+    postNarratives: keyword,
     note: { type: 'text', index: false },
     key: keyword,
     at: date,

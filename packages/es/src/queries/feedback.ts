@@ -11,6 +11,7 @@ export type FeedbackDoc = {
   narrative: string;
   verdict: Verdict;
   tagged: boolean;
+  postNarratives: string[];
   note?: string | undefined;
   key: string;
   at: string;

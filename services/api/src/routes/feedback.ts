@@ -114,6 +114,7 @@ export function registerFeedback(app: FastifyInstance, ctx: RouteContext) {
         narrative: body.narrative,
         verdict: body.verdict as Verdict,
         tagged,
+        postNarratives: post.narratives,
         ...(body.note?.trim() ? { note: body.note.trim() } : {}),
         key: request.apiKey ?? 'anonymous',
         at: ctx.now().toISOString(),

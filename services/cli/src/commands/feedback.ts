@@ -32,8 +32,7 @@ export function toCorpusLines(verdicts: Iterable<FeedbackDoc>): CorpusLine[] {
     const latest = docs[docs.length - 1] as FeedbackDoc;
     const decided = new Map<string, FeedbackDoc>();
     for (const d of docs) decided.set(d.narrative, d);
-    const labels = new Set<string>();
-    for (const d of docs) if (d.tagged) labels.add(d.narrative);
+    const labels = new Set<string>(latest.postNarratives ?? []);
     for (const [narrative, d] of decided) {
       if (d.verdict === 'reject') labels.delete(narrative);
       else labels.add(narrative);
