@@ -12,8 +12,8 @@ import { registerChannels } from './routes/channels.ts';
 import { registerClusterPosts } from './routes/cluster-posts.ts';
 import { registerClusters } from './routes/clusters.ts';
 import type { NarrativeSummary, RouteContext } from './routes/context.ts';
-import { registerHealth } from './routes/health.ts';
 import { registerFeedback } from './routes/feedback.ts';
+import { registerHealth } from './routes/health.ts';
 import { registerNarratives } from './routes/narratives.ts';
 import { registerPostDetail } from './routes/post-detail.ts';
 import { registerPosts } from './routes/posts.ts';
@@ -21,10 +21,10 @@ import { registerTerms } from './routes/terms.ts';
 import { registerTrends } from './routes/trends.ts';
 import type { Normaliser, Stemmer } from './search-text.ts';
 import { createTrendsService } from './trends-cache.ts';
+import type { Limits } from './window.ts';
 import type { WorkbenchAssets } from './workbench/build.ts';
 import { registerSessions, registerWorkbench } from './workbench/routes.ts';
 import { createSessionStore, type SessionStore } from './workbench/sessions.ts';
-import type { Limits } from './window.ts';
 
 export type AppDeps = {
   es: Client;

@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedServers } from '../../../../tests/support/servers.ts';
-import { loadWorkbenchData, XSS_CHANNEL, type WorkbenchData } from './testing/data.ts';
+import { loadWorkbenchData, type WorkbenchData, XSS_CHANNEL } from './testing/data.ts';
 import { launchChromium, startApi } from './testing/serve.ts';
 
 // The workbench in a real browser (Debian's Chromium through playwright-core) against the API as
@@ -30,7 +30,6 @@ const pageErrors: string[] = [];
 const dialogs: string[] = [];
 
 type Trends = { keys: string[]; buckets: { start: string; total: number; counts: Record<string, number> }[] };
-type PostsPage = { total: { value: number }; hits: { id: string; narratives: string[] }[] };
 
 /** Tabs until the focused element matches `selector`; fails after `max` presses. */
 async function tabTo(p: Page, selector: string, max = 120) {
@@ -99,6 +98,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  await context?.close();
   await browser?.close();
   await server?.stop();
   rmSync(cacheDir, { recursive: true, force: true });
