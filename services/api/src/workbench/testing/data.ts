@@ -53,13 +53,12 @@ export async function loadWorkbenchData(
   });
   const enrich = { narratives: compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR)) };
   const all: unknown[] = [...events, ...xssPosts(end)];
-  let posts = 0;
   // In order and in the pipeline's batch size: an edit comes after the post it edits.
   for (let i = 0; i < all.length; i += 500) {
-    const result = await processBatch(all.slice(i, i + 500), { es, prefix, enrich, source: 'test' });
-    posts += result.indexed;
+    await processBatch(all.slice(i, i + 500), { es, prefix, enrich, source: 'test' });
   }
   await es.indices.refresh({ index: `${prefix}-*` });
+  const { count: posts } = await es.count({ index: `${prefix}-posts` });
   const evaluation = await evaluateSpikes({
     es,
     prefix,
