@@ -394,7 +394,9 @@ describe('workbench in Chromium', () => {
     await page.goto(`${server.url}/#/channels`);
     await page.locator('main table tbody a').first().click();
     await page.locator('main h2', { hasText: 'Forwards from' }).waitFor();
-    await page.waitForLoadState('networkidle');
+    await page.locator('main .chart canvas').waitFor();
+    await page.getByText(/^Among its latest/).waitFor();
+    expect(await page.locator('main h1').textContent()).not.toMatch(/^Channel -?\d+$/);
     await page.screenshot({ path: join(SHOTS, 'channel.png') });
     expect(pageErrors).toEqual([]);
   });

@@ -119,8 +119,11 @@ export function ChannelPage({
   const forwards = useLoad(`fwd|${channel}|${from}`, () =>
     get<PostsPage>('/v1/posts', { channel, from, forward: true, limit: 500 }),
   );
+  // The channel's name, from its latest post (the id or username is what the address holds).
+  const latest = useLoad(`latest|${channel}`, () => get<PostsPage>('/v1/posts', { channel, limit: 1 }));
   const data = activity.data;
-  const title = forwards.data?.hits[0]?.channel.title ?? channel;
+  const named = latest.data?.hits[0]?.channel;
+  const title = named?.title ?? (named?.username ? `@${named.username}` : channel);
   const sources = forwardSources(forwards.data?.hits ?? []);
   return (
     <section aria-labelledby="view-title">
