@@ -60,7 +60,9 @@ describe('cw demo', () => {
         });
       expect((await trade()).status).toBe(201);
       expect((await trade()).status).toBe(401);
-      expect((await fetch(`${link.origin}/`)).headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect((await fetch(`${link.origin}/`)).headers.get('content-security-policy')).toContain(
+        "script-src 'self'",
+      );
 
       expect(existsSync(report.digest.html)).toBe(true);
       expect(readFileSync(report.digest.markdown, 'utf8')).toContain(report.spikeTruth.narrative);
