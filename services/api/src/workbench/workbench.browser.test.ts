@@ -220,6 +220,35 @@ describe('workbench in Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'posts.png'), fullPage: false });
   });
 
+  it("shows an edited post's earlier versions, the deletion mark, and where a forward came from", async () => {
+    await page.goto(`${server.url}/#/posts?edited=true`);
+    const edited = page.locator('article.post').first();
+    await edited.waitFor();
+    await edited.getByRole('button', { name: 'Show earlier versions' }).click();
+    await expect.poll(() => edited.locator('.versions li').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const id = (await edited.getAttribute('data-post-id')) ?? '';
+    const detail = await server.api<{ versions: { text: string }[] }>(`/v1/posts/${id}`);
+    expect(await edited.locator('.versions .post-text').allTextContents()).toEqual(
+      detail.versions.map((v) => v.text),
+    );
+
+    await page.goto(`${server.url}/#/posts?deleted=true`);
+    await page.locator('article.post').first().waitFor();
+    const marks = await page
+      .locator('article.post')
+      .evaluateAll((arts) => arts.map((a) => !!a.querySelector('.deleted-mark')));
+    expect(marks.length).toBeGreaterThan(0);
+    expect(marks.every(Boolean)).toBe(true);
+
+    await page.goto(`${server.url}/#/posts?forward=true`);
+    await page.locator('article.post').first().waitFor();
+    expect(await page.locator('article.post').first().locator('.forward').textContent()).toMatch(
+      /^Forwarded from \S/,
+    );
+    const tme = await page.locator('article.post a[href^="https://t.me/"]').count();
+    expect(tme).toBeGreaterThan(0);
+  });
+
   it('stores a rejected tag, shows it in the precision, and cw feedback export writes it', async () => {
     const first = page.locator('article.post').first();
     const postId = (await first.getAttribute('data-post-id')) ?? '';
@@ -315,6 +344,7 @@ describe('workbench in Chromium', () => {
       await p.goto(`${server.url}/#/${view}`);
       await p.locator('main h1').waitFor();
       await p.waitForLoadState('networkidle');
+      await expect.poll(() => p.getByText('Loading…').count(), { timeout: 10_000 }).toBe(0);
       const width = (await p.evaluate('document.documentElement.scrollWidth')) as number;
       expect(width, view).toBeLessThanOrEqual(390);
       if (view === 'trends') await p.screenshot({ path: join(SHOTS, 'phone-trends.png') });
