@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -102,7 +102,7 @@ export async function prepareWorkbench(cacheDir: string, webDir = WEB_DIR): Prom
   if (existsSync(join(dir, 'index.html'))) return load(dir, false);
 
   const { build } = await import('esbuild');
-  const tmp = `${dir}.tmp-${process.pid}`;
+  const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   const result = await build({
@@ -129,9 +129,15 @@ export async function prepareWorkbench(cacheDir: string, webDir = WEB_DIR): Prom
   const style = outputs.find((n) => n.endsWith('.css'));
   if (!script || !style) throw new Error(`workbench build produced ${outputs.join(', ')}`);
   writeFileSync(join(tmp, 'index.html'), page(script, style));
-  // Another process may have built the same hash meanwhile; either copy is the same.
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
+  // Another process (a second API, a test) may have built the same hash meanwhile: its copy is the
+  // same, and it may be reading it, so it is kept and ours dropped.
+  try {
+    renameSync(tmp, dir);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(join(dir, 'index.html'))) throw err;
+    return load(dir, false);
+  }
   // Older builds are of no use once this one exists.
   for (const name of readdirSync(root)) {
     if (name !== hash && !name.includes('.tmp-')) rmSync(join(root, name), { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writePosts } from '@cw/es';
@@ -52,6 +52,20 @@ describe('the page', () => {
     expect(js.headers['content-encoding']).toBe('gzip');
     expect(js.headers['cache-control']).toContain('immutable');
     expect((await app.inject({ url: '/assets/nope.js' })).statusCode).toBe(404);
+  });
+
+  it('is built once when several APIs start together on one cache, and each gets the whole bundle', async () => {
+    const shared = mkdtempSync(join(tmpdir(), 'cw-workbench-race-'));
+    try {
+      const all = await Promise.all([1, 2, 3].map(() => prepareWorkbench(shared)));
+      expect(all.filter((a) => a.built).length).toBeGreaterThanOrEqual(1);
+      expect(new Set(all.map((a) => a.dir)).size).toBe(1);
+      for (const a of all)
+        expect([...a.files.keys()].sort()).toEqual([...(all[0]?.files.keys() ?? [])].sort());
+      expect(readdirSync(join(shared, 'workbench'))).toEqual([all[0]?.dir.split('/').pop()]);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
   });
 
   it('is rebuilt only when the sources change: a second start reuses the bundle', async () => {
