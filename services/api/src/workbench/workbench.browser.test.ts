@@ -161,6 +161,13 @@ describe('workbench in Chromium', () => {
     expect(shown).toHaveLength(api.buckets.length);
     const expected = api.buckets.map((b) => api.keys.map((k) => [k, b.counts[k] ?? 0]));
     expect(shown).toEqual(expected);
+    // …and the chart draws the same numbers, one series per narrative in the API's order.
+    const drawn = (await page
+      .locator('.chart')
+      .evaluate((el) => (el as unknown as { cwSeries: () => { data: number[] }[] }).cwSeries())) as {
+      data: number[];
+    }[];
+    expect(drawn.map((d) => d.data)).toEqual(api.keys.map((k) => api.buckets.map((b) => b.counts[k] ?? 0)));
     const total = expected.flat().reduce((s, [, n]) => s + Number(n), 0);
     expect(total).toBeGreaterThan(100);
     await page.screenshot({ path: join(SHOTS, 'trends.png'), fullPage: false });

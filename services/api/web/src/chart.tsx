@@ -14,6 +14,8 @@ export type Series = { name: string; data: number[] };
 /** For tests and tools: where a data point is drawn, on the chart's element. */
 export type ChartElement = HTMLDivElement & {
   cwPointAt?: (series: number, index: number) => [number, number];
+  /** The series as drawn: what a test compares with the API's numbers. */
+  cwSeries?: () => { name: string; data: number[] }[];
 };
 
 const COLORS = ['#1f5fbf', '#c0392b', '#2e7d32', '#8e44ad', '#b35c00', '#00796b', '#5d4037'];
@@ -42,6 +44,10 @@ export function Chart(props: {
       const x = s.xAxis?.[0]?.data?.[index];
       const y = s.series?.[series]?.data?.[index] ?? 0;
       return chart.convertToPixel({ seriesIndex: series }, [x ?? index, y]) as [number, number];
+    };
+    el.cwSeries = () => {
+      const o = chart.getOption() as { series?: { name?: string; data?: number[] }[] };
+      return (o.series ?? []).map((x) => ({ name: x.name ?? '', data: x.data ?? [] }));
     };
     const resize = () => chart.resize();
     addEventListener('resize', resize);
