@@ -133,6 +133,7 @@ export async function run() {
     }
   } finally {
     await es.indices.delete({ index: `${PREFIX}-*`, ignore_unavailable: true, allow_no_indices: true });
+    await es.indices.deleteIndexTemplate({ name: `${PREFIX}-*` }).catch(() => {});
     await es.close();
     rmSync(cacheDir, { recursive: true, force: true });
   }

@@ -1,9 +1,9 @@
 import { type Alert, get, type Narrative } from '../api.ts';
 import { formatNumber, formatShare, formatTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
-import { href, paramsOf, type Route } from '../route.ts';
+import { href, navigate, paramsOf, type Route } from '../route.ts';
 import { telegramUrl, visible } from '../text.tsx';
-import { narrativeTitle, Status, ViewTitle } from '../ui.tsx';
+import { FilterForm, narrativeOptions, narrativeTitle, SelectField, Status, ViewTitle } from '../ui.tsx';
 
 // Alerts as a timeline, each explaining itself: observed against expected in its window (local
 // time), the channels and posts behind it, and whether one channel or one copied text drives it.
@@ -45,11 +45,29 @@ export function Alerts({
 }) {
   const p = paramsOf(route);
   const alerts = useLoad(JSON.stringify(p), () =>
-    get<{ alerts: Alert[] }>('/v1/alerts', { narrative: p['narrative'], limit: 50 }),
+    get<{ alerts: Alert[] }>('/v1/alerts', { narrative: p['narrative'], status: p['status'], limit: 50 }),
   );
   return (
     <section aria-labelledby="view-title">
       <ViewTitle>Alerts</ViewTitle>
+      <FilterForm key={JSON.stringify(p)} label="Alert filters" onSubmit={(v) => navigate('alerts', v)}>
+        <SelectField
+          name="narrative"
+          label="Narrative"
+          value={p['narrative']}
+          options={narrativeOptions(narratives)}
+        />
+        <SelectField
+          name="status"
+          label="Status"
+          value={p['status']}
+          options={[
+            { value: '', label: 'any status' },
+            { value: 'open', label: 'open' },
+            { value: 'resolved', label: 'resolved' },
+          ]}
+        />
+      </FilterForm>
       <Status loading={alerts.loading} error={alerts.error} />
       {alerts.data?.alerts.length === 0 && <p>No alert has been raised.</p>}
       <ol class="timeline">

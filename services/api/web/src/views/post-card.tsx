@@ -62,7 +62,7 @@ function Evidence({ post, narratives }: { post: Post; narratives: Narrative[] | 
                       </span>{' '}
                       {safe && (
                         <a href={safe} rel="noopener noreferrer" target="_blank">
-                          source
+                          source<span class="visually-hidden"> of labelled passage {i + 1}</span>
                         </a>
                       )}
                     </li>
