@@ -29,7 +29,10 @@ let page: Page;
 const pageErrors: string[] = [];
 const dialogs: string[] = [];
 
-type Trends = { keys: string[]; buckets: { start: string; total: number; counts: Record<string, number> }[] };
+type Trends = {
+  keys: string[];
+  buckets: { start: string; total: number; counts: Record<string, number>; shares: Record<string, number> }[];
+};
 
 /** Tabs until the focused element matches `selector`; fails after `max` presses. */
 async function tabTo(p: Page, selector: string, max = 120) {
@@ -170,6 +173,19 @@ describe('workbench in Chromium', () => {
     expect(drawn.map((d) => d.data)).toEqual(api.keys.map((k) => api.buckets.map((b) => b.counts[k] ?? 0)));
     const total = expected.flat().reduce((s, [, n]) => s + Number(n), 0);
     expect(total).toBeGreaterThan(100);
+    // Share of all posts: the API's shares, drawn as they come.
+    await page.getByRole('link', { name: 'Show share of all posts' }).click();
+    await page.getByRole('link', { name: 'Show counts' }).waitFor();
+    const shares = (await page
+      .locator('.chart')
+      .evaluate((el) => (el as unknown as { cwSeries: () => { data: number[] }[] }).cwSeries())) as {
+      data: number[];
+    }[];
+    const apiShares = api.buckets.map((b) => b.shares);
+    expect(shares.map((d) => d.data)).toEqual(api.keys.map((k) => apiShares.map((sh) => sh[k] ?? 0)));
+    expect(shares.flatMap((d) => d.data).some((x) => x > 0 && x < 1)).toBe(true);
+    await page.getByRole('link', { name: 'Show counts' }).click();
+    await page.getByRole('link', { name: 'Show share of all posts' }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'trends.png'), fullPage: false });
   });
 
