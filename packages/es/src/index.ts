@@ -8,6 +8,7 @@ export * from './queries/clusters.ts';
 export * from './queries/emerging-terms.ts';
 export * from './queries/feedback.ts';
 export * from './queries/filters.ts';
+export * from './queries/forward-sources.ts';
 export * from './queries/list-alerts.ts';
 export * from './queries/narrative-volume.ts';
 export * from './queries/post-detail.ts';

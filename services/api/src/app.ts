@@ -13,6 +13,7 @@ import { registerClusterPosts } from './routes/cluster-posts.ts';
 import { registerClusters } from './routes/clusters.ts';
 import type { NarrativeSummary, RouteContext } from './routes/context.ts';
 import { registerFeedback } from './routes/feedback.ts';
+import { registerForwardSources } from './routes/forward-sources.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerNarratives } from './routes/narratives.ts';
 import { registerPostDetail } from './routes/post-detail.ts';
@@ -151,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAlerts(app, ctx);
   registerPostDetail(app, ctx);
   registerClusterPosts(app, ctx);
+  registerForwardSources(app, ctx);
   registerFeedback(app, ctx);
   registerSessions(app, sessions);
   if (deps.workbench) registerWorkbench(app, deps.workbench);

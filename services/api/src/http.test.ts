@@ -42,6 +42,7 @@ describe('access', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         '/v1/alerts',
+        '/v1/channels/forward-sources',
         '/v1/channels/top',
         '/v1/clusters',
         '/v1/clusters/posts',

@@ -193,6 +193,8 @@ describe('post detail and cluster members', () => {
       text: 'первая версия текста',
       editedAt: undefined,
       deletedAt: undefined,
+      // Not a forward: the forward-sources test counts the dataset's forwards.
+      forward: undefined,
     };
     const v2 = {
       ...v1,
@@ -232,6 +234,22 @@ describe('post detail and cluster members', () => {
     expect(bad.statusCode).toBe(400);
   });
 
+  it("counts a channel's forwards per origin channel", async () => {
+    const channel = posts[0]?.channel;
+    if (!channel) throw new Error('empty dataset');
+    const forwarded = posts.filter((p) => p.channel.id === channel.id && p.forward).length;
+    expect(forwarded).toBeGreaterThan(0);
+    const res = await app.inject({
+      url: `/v1/channels/forward-sources?channel=${channel.username}&from=${START}&to=${END}`,
+      headers: as(KEY),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      forwards: forwarded,
+      sources: [{ id: '-1009999999999', posts: forwarded }],
+    });
+  });
+
   it('documents every endpoint the page calls, with response schemas', async () => {
     const doc = (await app.inject({ url: '/openapi.json' })).json() as {
       paths: Record<string, Record<string, { responses?: Record<string, { content?: unknown }> }>>;
@@ -244,6 +262,7 @@ describe('post detail and cluster members', () => {
       ['/v1/feedback/precision', 'get'],
       ['/v1/posts/{id}', 'get'],
       ['/v1/clusters/posts', 'get'],
+      ['/v1/channels/forward-sources', 'get'],
     ] as const) {
       const op = doc.paths[path]?.[method];
       expect(op, `${method} ${path}`).toBeDefined();

@@ -370,7 +370,8 @@ describe('workbench in Chromium', () => {
       await expect.poll(() => p.getByText('Loading…').count(), { timeout: 10_000 }).toBe(0);
       const width = (await p.evaluate('document.documentElement.scrollWidth')) as number;
       expect(width, view).toBeLessThanOrEqual(390);
-      if (view === 'trends') await p.screenshot({ path: join(SHOTS, 'phone-trends.png') });
+      if (view === 'trends' || view === 'posts')
+        await p.screenshot({ path: join(SHOTS, `phone-${view}.png`) });
     }
     await c.close();
   });
@@ -448,7 +449,7 @@ describe('workbench in Chromium', () => {
     await page.locator('main table tbody a').first().click();
     await page.locator('main h2', { hasText: 'Forwards from' }).waitFor();
     await page.locator('main .chart canvas').waitFor();
-    await page.getByText(/^Among its latest/).waitFor();
+    await page.getByText(/of its posts in the window are forwards\.$/).waitFor();
     expect(await page.locator('main h1').textContent()).not.toMatch(/^Channel -?\d+$/);
     await page.screenshot({ path: join(SHOTS, 'channel.png') });
     expect(pageErrors).toEqual([]);

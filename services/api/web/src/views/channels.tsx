@@ -1,4 +1,4 @@
-import { get, type Narrative, type Post, type PostsPage, type TopChannel, type Trends } from '../api.ts';
+import { get, type Narrative, type PostsPage, type TopChannel, type Trends } from '../api.ts';
 import { Chart } from '../chart.tsx';
 import { daysAgo, formatDay, formatNumber, formatShare } from '../format.ts';
 import { useLoad } from '../hooks.ts';
@@ -85,22 +85,10 @@ export function Channels({ route, narratives }: { route: Route; narratives: Narr
   );
 }
 
-function forwardSources(posts: Post[]) {
-  const counts = new Map<string, { label: string; username?: string | undefined; count: number }>();
-  for (const post of posts) {
-    const f = post.forward;
-    if (!f) continue;
-    const key = f.fromChannelId ?? f.fromUsername ?? f.fromName ?? 'hidden';
-    const entry = counts.get(key) ?? {
-      label: f.fromUsername ? `@${f.fromUsername}` : (f.fromName ?? key),
-      username: f.fromUsername,
-      count: 0,
-    };
-    entry.count++;
-    counts.set(key, entry);
-  }
-  return [...counts.values()].sort((a, b) => b.count - a.count).slice(0, 15);
-}
+type Sources = {
+  forwards: number;
+  sources: { id?: string; username?: string; name?: string; posts: number }[];
+};
 
 export function ChannelPage({
   route,
@@ -117,14 +105,13 @@ export function ChannelPage({
   const query = { channel, from, interval: 'day', tz };
   const activity = useLoad(JSON.stringify(query), () => get<Trends>('/v1/trends', query));
   const forwards = useLoad(`fwd|${channel}|${from}`, () =>
-    get<PostsPage>('/v1/posts', { channel, from, forward: true, limit: 500 }),
+    get<Sources>('/v1/channels/forward-sources', { channel, from, limit: 15 }),
   );
   // The channel's name, from its latest post (the id or username is what the address holds).
   const latest = useLoad(`latest|${channel}`, () => get<PostsPage>('/v1/posts', { channel, limit: 1 }));
   const data = activity.data;
   const named = latest.data?.hits[0]?.channel;
   const title = named?.title ?? (named?.username ? `@${named.username}` : channel);
-  const sources = forwardSources(forwards.data?.hits ?? []);
   return (
     <section aria-labelledby="view-title">
       <ViewTitle>Channel {visible(title)}</ViewTitle>
@@ -193,21 +180,25 @@ export function ChannelPage({
       <Status loading={forwards.loading} error={forwards.error} />
       {forwards.data && (
         <>
-          <p class="muted">Among its latest {forwards.data.hits.length} forwarded posts in the window.</p>
-          {sources.length === 0 ? (
+          <p class="muted">{forwards.data.forwards} of its posts in the window are forwards.</p>
+          {forwards.data.sources.length === 0 ? (
             <p>It forwarded nothing in the window.</p>
           ) : (
-            <ul>
-              {sources.map((s) => (
-                <li key={s.label}>
-                  {s.username ? (
-                    <a href={href('channel', { channel: s.username })}>{visible(s.label)}</a>
-                  ) : (
-                    visible(s.label)
-                  )}
-                  : {s.count}
-                </li>
-              ))}
+            <ul class="sources">
+              {forwards.data.sources.map((s) => {
+                const label = s.username ? `@${s.username}` : (s.name ?? s.id ?? 'a hidden source');
+                const target = s.id ?? s.username;
+                return (
+                  <li key={`${s.id ?? ''}|${s.name ?? ''}`}>
+                    {target ? (
+                      <a href={href('channel', { channel: target })}>{visible(label)}</a>
+                    ) : (
+                      visible(label)
+                    )}
+                    {s.name && s.username ? ` (${visible(s.name)})` : ''}: {s.posts}
+                  </li>
+                );
+              })}
             </ul>
           )}
         </>
