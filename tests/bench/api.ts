@@ -12,11 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hashApiKey } from '@cw/api';
-import { connectionSchema, loadConfig, serverUrls } from '@cw/config';
 import { stemText } from '@cw/enrichment';
 import { type Client, createEsClient, indexNames, installIndices } from '@cw/es';
-import { stackUp } from '@cw/stack';
-import { startService } from './service.ts';
+import { benchServers, startService } from './service.ts';
 
 const PREFIX = 'cwbench';
 const DAYS = 90;
@@ -224,15 +222,7 @@ export async function run(): Promise<void> {
   const arg = process.argv.slice(2).find((a) => /^\d+$/.test(a));
   const count = Number(arg ?? process.env['CW_BENCH_API_POSTS'] ?? 1_000_000);
   const requests = Number(process.env['CW_BENCH_API_REQUESTS'] ?? 200);
-  const config = loadConfig(connectionSchema, process.env);
-  const { esUrl } = serverUrls(config);
-  await stackUp({
-    redisUrl: config.CW_REDIS_URL,
-    esUrl: config.CW_ES_URL,
-    redisPort: config.CW_REDIS_PORT,
-    esPort: config.CW_ES_PORT,
-    cacheDir: config.CW_CACHE_DIR,
-  });
+  const { esUrl } = await benchServers();
   const es = createEsClient(esUrl, { requestTimeoutMs: 120_000 });
   const end = Math.floor(Date.now() / HOUR) * HOUR;
   const reuse = process.env['CW_BENCH_API_REUSE'] === '1';

@@ -9,13 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashApiKey } from '@cw/api';
-import { connectionSchema, loadConfig, serverUrls } from '@cw/config';
 import { createEsClient } from '@cw/es';
-import { stackUp } from '@cw/stack';
 import { prepareWorkbench } from '../../services/api/src/workbench/build.ts';
 import { loadWorkbenchData } from '../../services/api/src/workbench/testing/data.ts';
 import { launchChromium } from '../../services/api/src/workbench/testing/serve.ts';
-import { startService } from './service.ts';
+import { benchServers, startService } from './service.ts';
 
 const PREFIX = 'cwbench-wb';
 const RUNS = Number(process.env['CW_BENCH_WORKBENCH_RUNS'] ?? 7);
@@ -44,15 +42,7 @@ const READY = () => {
 };
 
 export async function run() {
-  const config = loadConfig(connectionSchema, process.env);
-  const { esUrl } = serverUrls(config);
-  await stackUp({
-    redisUrl: config.CW_REDIS_URL,
-    esUrl: config.CW_ES_URL,
-    redisPort: config.CW_REDIS_PORT,
-    esPort: config.CW_ES_PORT,
-    cacheDir: config.CW_CACHE_DIR,
-  });
+  const { esUrl } = await benchServers();
   const es = createEsClient(esUrl);
   const cacheDir = mkdtempSync(join(tmpdir(), 'cw-bench-workbench-'));
   await es.indices.delete({ index: `${PREFIX}-*`, ignore_unavailable: true, allow_no_indices: true });

@@ -1,7 +1,7 @@
 import { clusterPosts } from '@cw/es';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { BadRequestError } from '../errors.ts';
+import { parseQuery } from '../params.ts';
 import { resolveWindow } from '../window.ts';
 import type { RouteContext } from './context.ts';
 
@@ -81,24 +81,15 @@ export function registerClusterPosts(app: FastifyInstance, ctx: RouteContext) {
       },
     },
     async (request) => {
-      const parsed = query.safeParse(request.query);
-      if (!parsed.success) {
-        throw new BadRequestError(
-          parsed.error.issues.map((i) => ({
-            parameter: String(i.path[0] ?? 'query'),
-            value: undefined,
-            expected: i.message,
-          })),
-        );
-      }
+      const params = parseQuery(query, request.query);
       const window = resolveWindow(
-        { from: parsed.data.from, to: parsed.data.to },
+        { from: params.from, to: params.to },
         { now: ctx.now(), defaultDays: 7, limits: ctx.limits },
       );
       const posts = await clusterPosts(ctx.es, ctx.prefix, {
-        fingerprints: parsed.data.fingerprint,
+        fingerprints: params.fingerprint,
         ...window,
-        isForward: parsed.data.forward === undefined ? undefined : parsed.data.forward === 'true',
+        isForward: params.forward === undefined ? undefined : params.forward === 'true',
       });
       return { posts };
     },

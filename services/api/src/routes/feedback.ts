@@ -2,6 +2,7 @@ import { feedbackPrecision, getPost, listFeedback, putFeedback, type Verdict } f
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { BadRequestError, type Problem } from '../errors.ts';
+import { parseQuery } from '../params.ts';
 import type { RouteContext } from './context.ts';
 
 // Analysts' verdicts on narrative tags, the workbench's feedback: confirm or reject a tag a post
@@ -74,17 +75,8 @@ export function registerFeedback(app: FastifyInstance, ctx: RouteContext) {
       },
     },
     async (request, reply) => {
-      const parsed = verdictBody.safeParse(request.body);
-      if (!parsed.success) {
-        throw new BadRequestError(
-          parsed.error.issues.map((i) => ({
-            parameter: String(i.path[0] ?? 'body'),
-            value: undefined,
-            expected: i.message,
-          })),
-        );
-      }
-      const body = parsed.data;
+      // The same {parameter, value, expected} problems as for query parameters.
+      const body = parseQuery(verdictBody, request.body);
       const known = ctx.definitions().map((d) => d.id);
       if (!known.includes(body.narrative)) {
         throw new BadRequestError([

@@ -1,6 +1,10 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
 import type { Narrative } from './api.ts';
+import type { Route } from './route.ts';
+
+/** What every view receives from the shell. */
+export type ViewProps = { route: Route; narratives: Narrative[] | undefined; tz: string };
 
 export function Status({ loading, error }: { loading: boolean; error?: string | undefined }) {
   if (error) {

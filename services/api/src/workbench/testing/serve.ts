@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
+import { chromiumLaunchOptions } from '../../../../../tests/support/chromium.ts';
 import { hashApiKey } from '../../auth.ts';
 import { main } from '../../main.ts';
 
@@ -58,16 +59,5 @@ export async function startApi(options: {
 }
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  return chromium.launch(chromiumLaunchOptions());
 }

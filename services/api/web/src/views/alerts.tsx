@@ -1,9 +1,17 @@
-import { type Alert, get, type Narrative } from '../api.ts';
+import { type Alert, get } from '../api.ts';
 import { formatNumber, formatShare, formatTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
-import { href, navigate, paramsOf, type Route } from '../route.ts';
+import { href, navigate, paramsOf } from '../route.ts';
 import { telegramUrl, visible } from '../text.tsx';
-import { FilterForm, narrativeOptions, narrativeTitle, SelectField, Status, ViewTitle } from '../ui.tsx';
+import {
+  FilterForm,
+  narrativeOptions,
+  narrativeTitle,
+  SelectField,
+  Status,
+  type ViewProps,
+  ViewTitle,
+} from '../ui.tsx';
 
 // Alerts as a timeline, each explaining itself: observed against expected in its window (local
 // time), the channels and posts behind it, and whether one channel or one copied text drives it.
@@ -34,15 +42,7 @@ export function drivers(alert: Alert): string[] {
   return out;
 }
 
-export function Alerts({
-  route,
-  narratives,
-  tz,
-}: {
-  route: Route;
-  narratives: Narrative[] | undefined;
-  tz: string;
-}) {
+export function Alerts({ route, narratives, tz }: ViewProps) {
   const p = paramsOf(route);
   const alerts = useLoad(JSON.stringify(p), () =>
     get<{ alerts: Alert[] }>('/v1/alerts', { narrative: p['narrative'], status: p['status'], limit: 50 }),

@@ -11,6 +11,7 @@ import {
   SelectField,
   Status,
   TextField,
+  type ViewProps,
   ViewTitle,
 } from '../ui.tsx';
 
@@ -90,15 +91,7 @@ type Sources = {
   sources: { id?: string; username?: string; name?: string; posts: number }[];
 };
 
-export function ChannelPage({
-  route,
-  narratives,
-  tz,
-}: {
-  route: Route;
-  narratives: Narrative[] | undefined;
-  tz: string;
-}) {
+export function ChannelPage({ route, narratives, tz }: ViewProps) {
   const p = paramsOf(route);
   const channel = p['channel'] ?? '';
   const from = p['from'] ?? daysAgo(30, tz);

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { type FeedbackEntry, get, type Narrative, type Post, type PostsPage } from '../api.ts';
+import { type FeedbackEntry, get, type Post, type PostsPage } from '../api.ts';
 import { daysAgo } from '../format.ts';
 import { useLoad } from '../hooks.ts';
-import { navigate, paramsOf, type Route } from '../route.ts';
+import { navigate, paramsOf } from '../route.ts';
 import {
   FilterForm,
   FORWARD,
@@ -11,6 +11,7 @@ import {
   SelectField,
   Status,
   TextField,
+  type ViewProps,
   ViewTitle,
 } from '../ui.tsx';
 import { PostCard } from './post-card.tsx';
@@ -30,15 +31,7 @@ const FILTERS = [
   'edited',
 ] as const;
 
-export function Posts({
-  route,
-  narratives,
-  tz,
-}: {
-  route: Route;
-  narratives: Narrative[] | undefined;
-  tz: string;
-}) {
+export function Posts({ route, narratives, tz }: ViewProps) {
   const p = paramsOf(route);
   const query = Object.fromEntries(FILTERS.map((f) => [f, p[f]]));
   query['from'] ??= daysAgo(30, tz);

@@ -2,7 +2,7 @@ import { get, type Narrative, type Precision, type Trends as TrendsResult } from
 import { Chart, type Series } from '../chart.tsx';
 import { daysAgo, formatDay, formatNumber, formatShare, formatTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
-import { href, navigate, paramsOf, type Route } from '../route.ts';
+import { href, navigate, paramsOf } from '../route.ts';
 import {
   FilterForm,
   FORWARD,
@@ -12,6 +12,7 @@ import {
   SelectField,
   Status,
   TextField,
+  type ViewProps,
   ViewTitle,
 } from '../ui.tsx';
 
@@ -20,15 +21,7 @@ import {
 
 const FILTERS = ['narrative', 'lang', 'channel', 'forward', 'q'] as const;
 
-export function Trends({
-  route,
-  narratives,
-  tz,
-}: {
-  route: Route;
-  narratives: Narrative[] | undefined;
-  tz: string;
-}) {
+export function Trends({ route, narratives, tz }: ViewProps) {
   const p = paramsOf(route);
   const interval = p['interval'] ?? 'day';
   const measure = p['measure'] === 'share' ? 'share' : 'count';
