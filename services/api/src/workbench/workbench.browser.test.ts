@@ -165,25 +165,25 @@ describe('workbench in Chromium', () => {
     const expected = api.buckets.map((b) => api.keys.map((k) => [k, b.counts[k] ?? 0]));
     expect(shown).toEqual(expected);
     // …and the chart draws the same numbers, one series per narrative in the API's order.
-    const drawn = (await page
-      .locator('.chart')
-      .evaluate((el) => (el as unknown as { cwSeries: () => { data: number[] }[] }).cwSeries())) as {
-      data: number[];
-    }[];
-    expect(drawn.map((d) => d.data)).toEqual(api.keys.map((k) => api.buckets.map((b) => b.counts[k] ?? 0)));
+    // The chart is drawn in an effect after the table renders: poll until it holds the data.
+    const drawn = () =>
+      page
+        .locator('.chart')
+        .evaluate((el) =>
+          (el as unknown as { cwSeries?: () => { data: number[] }[] }).cwSeries?.().map((d) => d.data),
+        );
+    await expect
+      .poll(drawn, { timeout: 10_000 })
+      .toEqual(api.keys.map((k) => api.buckets.map((b) => b.counts[k] ?? 0)));
     const total = expected.flat().reduce((s, [, n]) => s + Number(n), 0);
     expect(total).toBeGreaterThan(100);
     // Share of all posts: the API's shares, drawn as they come.
     await page.getByRole('link', { name: 'Show share of all posts' }).click();
     await page.getByRole('link', { name: 'Show counts' }).waitFor();
-    const shares = (await page
-      .locator('.chart')
-      .evaluate((el) => (el as unknown as { cwSeries: () => { data: number[] }[] }).cwSeries())) as {
-      data: number[];
-    }[];
     const apiShares = api.buckets.map((b) => b.shares);
-    expect(shares.map((d) => d.data)).toEqual(api.keys.map((k) => apiShares.map((sh) => sh[k] ?? 0)));
-    expect(shares.flatMap((d) => d.data).some((x) => x > 0 && x < 1)).toBe(true);
+    const expectedShares = api.keys.map((k) => apiShares.map((sh) => sh[k] ?? 0));
+    await expect.poll(drawn, { timeout: 10_000 }).toEqual(expectedShares);
+    expect(expectedShares.flat().some((x) => x > 0 && x < 1)).toBe(true);
     await page.getByRole('link', { name: 'Show counts' }).click();
     await page.getByRole('link', { name: 'Show share of all posts' }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'trends.png'), fullPage: false });
@@ -340,7 +340,7 @@ describe('workbench in Chromium', () => {
     await p.keyboard.press('Enter');
     await p.locator('article.post').first().waitFor();
     expect(p.url()).toContain('#/posts?');
-    await tabTo(p, 'article.post button');
+    await tabTo(p, 'article.post .feedback button');
     const label = (await p.evaluate('document.activeElement.textContent')) as string;
     await p.keyboard.press('Enter');
     await expect
@@ -450,7 +450,10 @@ describe('workbench in Chromium', () => {
     await page.locator('main h2', { hasText: 'Forwards from' }).waitFor();
     await page.locator('main .chart canvas').waitFor();
     await page.getByText(/of its posts in the window are forwards\.$/).waitFor();
-    expect(await page.locator('main h1').textContent()).not.toMatch(/^Channel -?\d+$/);
+    // The name comes with the channel's latest post, its own request.
+    await expect
+      .poll(() => page.locator('main h1').textContent(), { timeout: 10_000 })
+      .not.toMatch(/^Channel -?\d+$/);
     await page.screenshot({ path: join(SHOTS, 'channel.png') });
     expect(pageErrors).toEqual([]);
   });
