@@ -3,6 +3,7 @@ import { createEsClient } from '@cw/es';
 import { createLogger } from '@cw/logging';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../tests/support/ports.ts';
 import { isolatedServers } from '../../../tests/support/servers.ts';
 import { main } from './main.ts';
 import { generateDataset } from './testing/dataset.ts';
@@ -83,7 +84,7 @@ describe('access', () => {
 
 describe('main', () => {
   it('starts embedded from the environment, serves, and stops without exiting the process', async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = await freePort();
     const stop = await main(
       {
         CW_ES_URL: ctx.esUrl,

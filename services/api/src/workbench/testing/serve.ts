@@ -1,25 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
 import { chromiumLaunchOptions } from '../../../../../tests/support/chromium.ts';
+import { freePort } from '../../../../../tests/support/ports.ts';
 import { hashApiKey } from '../../auth.ts';
 import { main } from '../../main.ts';
 
 // The API as it runs in production (main: config, bundle build, server), on a free loopback port,
 // and Debian's Chromium driven by playwright-core, for the workbench test and bench.
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 export async function startApi(options: {
   esUrl: string;
