@@ -31,6 +31,14 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   }
   const log = createLogger({ service: 'api', level: config.CW_LOG_LEVEL, pretty: config.CW_LOG_PRETTY });
   if (config.CW_API_AUTH === 'off') log.warn('API authentication is OFF (CW_API_AUTH=off): local use only');
+  // Before any client or watcher exists, so a failed build leaves nothing open behind it.
+  const cacheDir = config.CW_CACHE_DIR ?? DEFAULT_CACHE_DIR;
+  const workbench = await prepareWorkbench(cacheDir).catch((err: unknown) => {
+    throw new Error(
+      `cannot build the workbench page into ${cacheDir}/workbench (CW_CACHE_DIR must be writable): ${err instanceof Error ? err.message : String(err)}`,
+    );
+  });
+  log.info({ dir: workbench.dir, built: workbench.built }, 'workbench ready');
   const { esUrl } = serverUrls(config);
   const es = createEsClient(esUrl, { requestTimeoutMs: 15_000 });
   // Idempotent; the read alias exists only once an index joined it, so a fresh cluster answers too.
@@ -43,8 +51,6 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   const onHup = () => narratives.reload();
   if (!options.embedded) process.on('SIGHUP', onHup);
 
-  const workbench = await prepareWorkbench(config.CW_CACHE_DIR ?? DEFAULT_CACHE_DIR);
-  log.info({ dir: workbench.dir, built: workbench.built }, 'workbench ready');
   const app = await buildApp({
     es,
     prefix: config.CW_INDEX_PREFIX,
