@@ -94,27 +94,38 @@ export const FORWARD = [
 ];
 
 /** A filter form whose submit puts its non-empty fields into the address. */
+/** A filter form whose submit puts its non-empty fields into the address. On a phone it starts
+ * folded (the results matter more than nine fields), saying which filters are set. */
 export function FilterForm(props: {
   label: string;
   onSubmit: (values: Record<string, string>) => void;
   children: ComponentChildren;
+  /** How many filters are set, for the folded summary. */
+  active?: number;
 }) {
+  const wide = typeof matchMedia === 'function' && matchMedia('(min-width: 600px)').matches;
   return (
-    <form
-      class="filters"
-      aria-label={props.label}
-      onSubmit={(e) => {
-        e.preventDefault();
-        const values: Record<string, string> = {};
-        for (const [k, v] of new FormData(e.currentTarget).entries()) {
-          if (typeof v === 'string' && v.trim()) values[k] = v.trim();
-        }
-        props.onSubmit(values);
-      }}
-    >
-      {props.children}
-      <button type="submit">Apply</button>
-    </form>
+    <details class="filter-box" open={wide}>
+      <summary>
+        {props.label}
+        {props.active ? ` (${props.active} set)` : ''}
+      </summary>
+      <form
+        class="filters"
+        aria-label={props.label}
+        onSubmit={(e) => {
+          e.preventDefault();
+          const values: Record<string, string> = {};
+          for (const [k, v] of new FormData(e.currentTarget).entries()) {
+            if (typeof v === 'string' && v.trim()) values[k] = v.trim();
+          }
+          props.onSubmit(values);
+        }}
+      >
+        {props.children}
+        <button type="submit">Apply</button>
+      </form>
+    </details>
   );
 }
 

@@ -50,7 +50,12 @@ export function Alerts({ route, narratives, tz }: ViewProps) {
   return (
     <section aria-labelledby="view-title">
       <ViewTitle>Alerts</ViewTitle>
-      <FilterForm key={JSON.stringify(p)} label="Alert filters" onSubmit={(v) => navigate('alerts', v)}>
+      <FilterForm
+        key={JSON.stringify(p)}
+        active={Object.keys(p).length}
+        label="Alert filters"
+        onSubmit={(v) => navigate('alerts', v)}
+      >
         <SelectField
           name="narrative"
           label="Narrative"

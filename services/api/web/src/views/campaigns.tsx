@@ -66,7 +66,12 @@ export function Campaigns({ route, tz }: { route: Route; tz: string }) {
   return (
     <section aria-labelledby="view-title">
       <ViewTitle>Copy-paste campaigns</ViewTitle>
-      <FilterForm key={JSON.stringify(p)} label="Campaign filters" onSubmit={(v) => navigate('campaigns', v)}>
+      <FilterForm
+        key={JSON.stringify(p)}
+        active={Object.keys(p).length}
+        label="Campaign filters"
+        onSubmit={(v) => navigate('campaigns', v)}
+      >
         <TextField name="from" label="From" type="date" value={from.slice(0, 10)} />
         <SelectField
           name="minChannels"

@@ -27,7 +27,12 @@ export function Channels({ route, narratives }: { route: Route; narratives: Narr
   return (
     <section aria-labelledby="view-title">
       <ViewTitle>Top channels</ViewTitle>
-      <FilterForm key={JSON.stringify(p)} label="Channel filters" onSubmit={(v) => navigate('channels', v)}>
+      <FilterForm
+        key={JSON.stringify(p)}
+        active={Object.keys(p).length}
+        label="Channel filters"
+        onSubmit={(v) => navigate('channels', v)}
+      >
         <SelectField
           name="narrative"
           label="Narrative"

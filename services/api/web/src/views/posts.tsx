@@ -65,7 +65,12 @@ export function Posts({ route, narratives, tz }: ViewProps) {
   return (
     <section aria-labelledby="view-title">
       <ViewTitle>Posts</ViewTitle>
-      <FilterForm key={key} label="Post filters" onSubmit={(v) => navigate('posts', v)}>
+      <FilterForm
+        key={key}
+        active={FILTERS.filter((f) => p[f]).length}
+        label="Post filters"
+        onSubmit={(v) => navigate('posts', v)}
+      >
         <TextField name="q" label="Text" value={p['q']} placeholder="words, &quot;phrase&quot;, -not" />
         <SelectField
           name="narrative"

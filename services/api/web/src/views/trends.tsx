@@ -54,6 +54,7 @@ export function Trends({ route, narratives, tz }: ViewProps) {
       <ViewTitle>Narrative trends</ViewTitle>
       <FilterForm
         key={JSON.stringify(p)}
+        active={FILTERS.filter((f) => p[f]).length}
         label="Trend filters"
         onSubmit={(v) => navigate('trends', { ...v, measure, kind })}
       >
