@@ -22,7 +22,7 @@ describe('cw demo', () => {
     const sink = { write: () => true } as unknown as NodeJS.WritableStream;
     const demo = await runDemo(
       config,
-      { serve: false, days: 10, channels: 20, pipelinePort: 19_301, logLevel: 'silent' },
+      { serve: true, days: 10, channels: 20, pipelinePort: 19_301, apiPort: 19_302, logLevel: 'silent' },
       sink,
     );
     try {
@@ -50,9 +50,26 @@ describe('cw demo', () => {
       expect(campaign, JSON.stringify(report.clusters)).toBeDefined();
       expect(campaign?.first).toBe(report.campaignTruth.firstChannel);
 
+      // The workbench link carries a one-time token, not the key, and the page trades it once.
+      const link = new URL(report.workbenchUrl ?? '');
+      expect(link.href).not.toContain(demo.apiKey);
+      const token = /^#signin=(.+)$/.exec(link.hash)?.[1];
+      const trade = () =>
+        fetch(`${link.origin}/v1/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token }),
+        });
+      expect((await trade()).status).toBe(201);
+      expect((await trade()).status).toBe(401);
+      expect((await fetch(`${link.origin}/`)).headers.get('content-security-policy')).toContain(
+        "script-src 'self'",
+      );
+
       expect(existsSync(report.digest.html)).toBe(true);
       expect(readFileSync(report.digest.markdown, 'utf8')).toContain(report.spikeTruth.narrative);
     } finally {
+      await demo.api?.close();
       await demo.shutdown();
     }
   }, 180_000);

@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fixedOffset, hashApiKey, prepareSearchText, ZoneWindow } from '@cw/api';
-import { connectionSchema, loadConfig, serverUrls } from '@cw/config';
 import { normaliseForMatching, stemText } from '@cw/enrichment';
 import {
   type Client,
@@ -23,9 +22,8 @@ import {
   type TrendsZone,
   trends,
 } from '@cw/es';
-import { stackUp } from '@cw/stack';
 import { mainProfile, summariseCpuProfile } from './cpu-profile.ts';
-import { startService } from './service.ts';
+import { benchServers, startService } from './service.ts';
 
 const PREFIX = 'cwbench';
 const DAYS = 90;
@@ -390,15 +388,7 @@ export async function run(): Promise<void> {
   const arg = process.argv.slice(2).find((a) => /^\d+$/.test(a));
   const count = Number(arg ?? process.env['CW_BENCH_API_POSTS'] ?? 1_000_000);
   const requests = Number(process.env['CW_BENCH_API_REQUESTS'] ?? 200);
-  const config = loadConfig(connectionSchema, process.env);
-  const { esUrl } = serverUrls(config);
-  await stackUp({
-    redisUrl: config.CW_REDIS_URL,
-    esUrl: config.CW_ES_URL,
-    redisPort: config.CW_REDIS_PORT,
-    esPort: config.CW_ES_PORT,
-    cacheDir: config.CW_CACHE_DIR,
-  });
+  const { esUrl } = await benchServers();
   const es = createEsClient(esUrl, { requestTimeoutMs: 120_000 });
   const end = Math.floor(Date.now() / HOUR) * HOUR;
   const reuse = process.env['CW_BENCH_API_REUSE'] === '1';

@@ -1,7 +1,8 @@
 // A project service started as its container starts it (`node --import tsx services/<name>/src/main.ts`),
 // for the benches that measure a service from outside its process.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { REPO_ROOT } from '@cw/stack';
+import { connectionSchema, loadConfig, serverUrls } from '@cw/config';
+import { REPO_ROOT, stackUp } from '@cw/stack';
 
 export type RunningService = { child: ChildProcess; stop: () => Promise<void> };
 
@@ -38,4 +39,17 @@ export async function startService(options: {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The servers a bench needs: the running local stack (or CW_*_URL), started when missing. */
+export async function benchServers(): Promise<{ esUrl: string; redisUrl: string }> {
+  const config = loadConfig(connectionSchema, process.env);
+  await stackUp({
+    redisUrl: config.CW_REDIS_URL,
+    esUrl: config.CW_ES_URL,
+    redisPort: config.CW_REDIS_PORT,
+    esPort: config.CW_ES_PORT,
+    cacheDir: config.CW_CACHE_DIR,
+  });
+  return serverUrls(config);
 }

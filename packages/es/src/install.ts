@@ -3,6 +3,7 @@ import {
   alertsMapping,
   deletionsMapping,
   deliveriesMapping,
+  feedbackMapping,
   postsMapping,
   rejectsMapping,
   versionsMapping,
@@ -36,6 +37,7 @@ export async function installIndices(es: Client, prefix: string, options: { repl
     [names.alerts, alertsMapping],
     [names.deliveries, deliveriesMapping],
     [names.deletions, deletionsMapping],
+    [names.feedback, feedbackMapping],
   ] as const;
   for (const [index, mappings] of singles) {
     const exists = await es.indices.exists({ index });

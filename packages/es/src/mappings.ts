@@ -190,3 +190,30 @@ export const deliveriesMapping: estypes.MappingTypeMapping = {
     at: date,
   },
 };
+
+/**
+ * An analyst's verdict on one narrative of one post; the document id is key + post + narrative, so a
+ * key's last verdict replaces its earlier one. The post's text, language and url are copied as they
+ * were judged, so the export is a labelled passage even after the post is edited.
+ */
+export const feedbackMapping: estypes.MappingTypeMapping = {
+  dynamic: 'strict',
+  properties: {
+    postId: keyword,
+    narrative: keyword,
+    verdict: keyword,
+    /** Whether the post carried the narrative when it was judged. */
+    tagged: { type: 'boolean' },
+    /** Every narrative the post carried then (the export keeps the unjudged ones). */
+    postNarratives: keyword,
+    note: { type: 'text', index: false },
+    key: keyword,
+    at: date,
+    channelId: keyword,
+    postedAt: date,
+    lang: keyword,
+    url: keyword,
+    text: { type: 'text', index: false },
+    tagger: keyword,
+  },
+};

@@ -50,5 +50,7 @@ export function indexNames(prefix: string) {
     deletions: `${prefix}-deletions`,
     alerts: `${prefix}-alerts`,
     deliveries: `${prefix}-deliveries`,
+    /** Analysts' verdicts on narrative tags (the workbench). */
+    feedback: `${prefix}-feedback`,
   };
 }

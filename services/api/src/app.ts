@@ -11,16 +11,23 @@ import { installErrorHandler } from './errors.ts';
 import { type ApiMetrics, createApiMetrics } from './metrics.ts';
 import { registerAlerts } from './routes/alerts.ts';
 import { registerChannels } from './routes/channels.ts';
+import { registerClusterPosts } from './routes/cluster-posts.ts';
 import { registerClusters } from './routes/clusters.ts';
 import type { NarrativeSummary, RouteContext } from './routes/context.ts';
+import { registerFeedback } from './routes/feedback.ts';
+import { registerForwardSources } from './routes/forward-sources.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerNarratives } from './routes/narratives.ts';
+import { registerPostDetail } from './routes/post-detail.ts';
 import { registerPosts } from './routes/posts.ts';
 import { registerTerms } from './routes/terms.ts';
 import { registerTrends } from './routes/trends.ts';
 import type { Normaliser, Stemmer } from './search-text.ts';
 import { createTrendsService } from './trends-cache.ts';
 import type { Limits } from './window.ts';
+import type { WorkbenchAssets } from './workbench/build.ts';
+import { registerSessions, registerWorkbench } from './workbench/routes.ts';
+import { createSessionStore, type SessionStore } from './workbench/sessions.ts';
 
 export type AppDeps = {
   es: Client;
@@ -45,6 +52,10 @@ export type AppDeps = {
   /** How long whole past days of trends are reused; 0 asks Elasticsearch every time. */
   trendsCacheSeconds?: number;
   metrics?: ApiMetrics;
+  /** The analysts' page at `/`; without it (most tests) the API serves no page. */
+  workbench?: WorkbenchAssets;
+  /** Workbench sign-in links and sessions (in memory). */
+  sessions?: SessionStore;
 };
 
 declare module 'fastify' {
@@ -53,12 +64,15 @@ declare module 'fastify' {
   }
 }
 
-const PUBLIC = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json']);
+const PUBLIC = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/', '/assets/:name']);
 const isPublic = (url: string | undefined) =>
   !!url && (PUBLIC.has(url) || url === '/docs' || url.startsWith('/docs/'));
+// Trading a sign-in token needs no key, but stays rate-limited (per address).
+const needsNoKey = (url: string | undefined) => isPublic(url) || url === '/v1/sessions';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const metrics = deps.metrics ?? createApiMetrics();
+  const sessions = deps.sessions ?? createSessionStore();
   const app: FastifyInstance = Fastify({
     // Our pino instance: request.log is its child per request, with the request id.
     loggerInstance: deps.log as FastifyBaseLogger,
@@ -120,7 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    if (isPublic(request.routeOptions.url) || !request.routeOptions.url) return;
+    if (needsNoKey(request.routeOptions.url) || !request.routeOptions.url) return;
     if (deps.auth === 'off') {
       request.apiKey = 'anonymous';
       return;
@@ -135,7 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const status = await signIns(request, { increment: false });
     if (!status.isAllowed && status.isExceeded) return tooMany(status.ttlInSeconds);
     const header = request.headers.authorization;
-    const name = authenticate(header, deps.auth);
+    const name = authenticate(header, deps.auth) ?? sessions.authenticate(header);
     if (!name) {
       metrics.authFailures.inc({ reason: header ? 'wrong' : 'missing' });
       const counted = await signIns(request);
@@ -184,6 +198,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerClusters(app, ctx);
   registerNarratives(app, ctx);
   registerAlerts(app, ctx);
+  registerPostDetail(app, ctx);
+  registerClusterPosts(app, ctx);
+  registerForwardSources(app, ctx);
+  registerFeedback(app, ctx);
+  registerSessions(app, sessions);
+  if (deps.workbench) registerWorkbench(app, deps.workbench);
   await app.ready();
   return app;
 }

@@ -3,6 +3,7 @@ import { createEsClient } from '@cw/es';
 import { createLogger } from '@cw/logging';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../tests/support/ports.ts';
 import { isolatedServers } from '../../../tests/support/servers.ts';
 import { main } from './main.ts';
 import { generateDataset } from './testing/dataset.ts';
@@ -42,10 +43,17 @@ describe('access', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         '/v1/alerts',
+        '/v1/channels/forward-sources',
         '/v1/channels/top',
         '/v1/clusters',
+        '/v1/clusters/posts',
+        '/v1/feedback',
+        '/v1/feedback/precision',
         '/v1/narratives',
         '/v1/posts',
+        '/v1/posts/{id}',
+        '/v1/sessions',
+        '/v1/sign-in-links',
         '/v1/terms/emerging',
         '/v1/trends',
       ].sort(),
@@ -76,7 +84,7 @@ describe('access', () => {
 
 describe('main', () => {
   it('starts embedded from the environment, serves, and stops without exiting the process', async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = await freePort();
     const stop = await main(
       {
         CW_ES_URL: ctx.esUrl,

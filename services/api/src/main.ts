@@ -16,6 +16,7 @@ import { buildApp } from './app.ts';
 import { parseApiKeys } from './auth.ts';
 import { apiConfig } from './config.ts';
 import { createApiMetrics } from './metrics.ts';
+import { DEFAULT_CACHE_DIR, prepareWorkbench } from './workbench/build.ts';
 
 /**
  * Starts the API and returns its shutdown function. `embedded` (the demo, tests): no signal
@@ -31,6 +32,14 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   }
   const log = createLogger({ service: 'api', level: config.CW_LOG_LEVEL, pretty: config.CW_LOG_PRETTY });
   if (config.CW_API_AUTH === 'off') log.warn('API authentication is OFF (CW_API_AUTH=off): local use only');
+  // Before any client or watcher exists, so a failed build leaves nothing open behind it.
+  const cacheDir = config.CW_CACHE_DIR ?? DEFAULT_CACHE_DIR;
+  const workbench = await prepareWorkbench(cacheDir).catch((err: unknown) => {
+    throw new Error(
+      `cannot build the workbench page into ${cacheDir}/workbench (CW_CACHE_DIR must be writable): ${err instanceof Error ? err.message : String(err)}`,
+    );
+  });
+  log.info({ dir: workbench.dir, built: workbench.built }, 'workbench ready');
   const { esUrl, redisUrl } = serverUrls(config);
   // No retries: with Elasticsearch down a read is answered 503 at once, not after three backoffs.
   const es = createEsClient(esUrl, { requestTimeoutMs: 15_000, maxRetries: 0 });
@@ -63,6 +72,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
     stem: stemText,
     normalise: normaliseForMatching,
     metrics: createApiMetrics({ defaults: true }),
+    workbench,
   });
   const address = await app.listen({ port: config.CW_API_PORT, host: config.CW_API_HOST });
   log.info({ address, keys: keys.map((k) => k.name), prefix: config.CW_INDEX_PREFIX }, 'api listening');

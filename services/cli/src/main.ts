@@ -27,6 +27,7 @@ const COMMANDS: Record<string, string> = {
   digest: 'build the daily digest on demand (--date YYYY-MM-DD)',
   alerts: 'evaluate spikes now (alerts check)',
   deliveries: 'the webhook outbox: list messages per target, retry failed ones (list | retry)',
+  feedback: "export analysts' verdicts on narrative tags as corpus passages (feedback export)",
   telegram: 'interactive Telegram login that prints a session string (telegram login)',
 };
 

@@ -58,6 +58,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       '',
       `API running at ${url} (docs: ${url}/docs, OpenAPI: ${url}/openapi.json)`,
       `API key: ${demo.apiKey}`,
+      `Workbench (one-time sign-in link, valid 10 minutes; later sign in with the key): ${demo.report.workbenchUrl}`,
       '',
       'try:',
       `  curl -s -G -H 'authorization: Bearer ${demo.apiKey}' ${url}/v1/trends -d interval=day -d from=${from}`,

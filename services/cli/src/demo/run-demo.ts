@@ -8,7 +8,7 @@ import { serverUrls } from '@cw/config';
 import { ensureEncoder } from '@cw/encoder';
 import { clusters, createEsClient, indexNames, installIndices, topChannels } from '@cw/es';
 import { createQueue } from '@cw/queues';
-import { createRedis } from '@cw/redis';
+import { createRedis, whenReady } from '@cw/redis';
 import {
   enqueueDeliveries,
   evaluateSpikes,
@@ -73,6 +73,8 @@ export async function runDemo(config: CliConfig, options: DemoOptions, err: Out)
   const redis = createRedis(redisUrl, 'client');
   await es.indices.delete({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true });
   await es.indices.deleteIndexTemplate({ name: `${prefix}-*` }).catch(() => {});
+  // A client connection refuses commands until it is connected (no offline queue).
+  await whenReady(redis);
   await deleteKeys(redis, `${prefix}:*`);
   await installIndices(es, prefix);
 
@@ -224,6 +226,8 @@ export async function runDemo(config: CliConfig, options: DemoOptions, err: Out)
     spikeTruth: sample.truth.spike,
     campaignTruth: sample.truth.campaign,
     elapsedSeconds: phases,
+    /** The workbench with a one-time sign-in link (the key stays out of the URL); set when served. */
+    workbenchUrl: undefined as string | undefined,
   };
 
   const shutdown = async () => {
@@ -241,8 +245,20 @@ export async function runDemo(config: CliConfig, options: DemoOptions, err: Out)
     const { main: apiMain } = await import('@cw/api');
     const stopApi = await apiMain(env, { embedded: true });
     api = { close: async () => stopApi(), url: `http://127.0.0.1:${env['CW_API_PORT']}` };
+    report.workbenchUrl = await signInLink(api.url, apiKey);
   }
   return { report, receiver, apiKey, api, shutdown };
+}
+
+/** A one-time workbench sign-in link, asked of the API as any key holder would. */
+async function signInLink(url: string, apiKey: string): Promise<string> {
+  const response = await fetch(`${url}/v1/sign-in-links`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  if (response.status !== 201) throw new Error(`sign-in link: the API answered ${response.status}`);
+  const { path } = (await response.json()) as { path: string };
+  return `${url}${path}`;
 }
 
 async function deleteKeys(redis: ReturnType<typeof createRedis>, pattern: string) {

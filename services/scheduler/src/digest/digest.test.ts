@@ -6,6 +6,7 @@ import type { CollectedPostInput } from '@cw/domain';
 import { indexNames } from '@cw/es';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumLaunchOptions } from '../../../../tests/support/chromium.ts';
 import { isolatedServers } from '../../../../tests/support/servers.ts';
 import type { SpikeAlert } from '../spikes/alert.ts';
 import { loadPosts, post } from '../test-fixtures.ts';
@@ -159,18 +160,7 @@ describe('daily digest', () => {
   });
 
   it('renders the HTML digest in headless Chromium with the chart and the tables', async () => {
-    const browser = await chromium.launch({
-      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await chromium.launch(chromiumLaunchOptions());
     try {
       const page = await browser.newPage();
       const requests: string[] = [];
