@@ -1,7 +1,7 @@
 // Wiring of the API: config, logger, Elasticsearch client, narrative definitions, HTTP server,
 // shutdown. Everything else receives what it needs as arguments (see buildApp).
 import { pathToFileURL } from 'node:url';
-import { serverUrls } from '@cw/config';
+import { indexSettings, serverUrls } from '@cw/config';
 import {
   createNarrativeRegistry,
   DEFAULT_NARRATIVES_DIR,
@@ -33,7 +33,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   const { esUrl } = serverUrls(config);
   const es = createEsClient(esUrl, { requestTimeoutMs: 15_000 });
   // Idempotent; the read alias exists only once an index joined it, so a fresh cluster answers too.
-  await installIndices(es, config.CW_INDEX_PREFIX);
+  await installIndices(es, config.CW_INDEX_PREFIX, {
+    ...indexSettings(config),
+    onWarning: (m) => log.warn(m),
+  });
   const narratives = createNarrativeRegistry(config.CW_NARRATIVES_DIR ?? DEFAULT_NARRATIVES_DIR, {
     onReload: (defs) => log.info({ count: defs.length }, 'narrative definitions reloaded'),
     onError: (err) => log.error({ err }, 'narrative definitions not reloaded; keeping the previous set'),

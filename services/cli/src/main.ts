@@ -26,6 +26,8 @@ const COMMANDS: Record<string, string> = {
   narratives: 'train the narrative classifiers (train) or score them on the corpus test split (eval)',
   digest: 'build the daily digest on demand (--date YYYY-MM-DD)',
   alerts: 'evaluate spikes now (alerts check)',
+  retention: 'drop monthly posts and versions indices older than CW_RETENTION_MONTHS (--dry-run)',
+  snapshot: 'snapshots to the filesystem repository (create | restore | list)',
   telegram: 'interactive Telegram login that prints a session string (telegram login)',
 };
 

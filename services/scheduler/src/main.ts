@@ -1,7 +1,7 @@
 // Wiring of the scheduler: config, logger, clients, indices, the webhook delivery worker, and the
 // job schedulers for spike evaluation and the daily digest.
 import { pathToFileURL } from 'node:url';
-import { serverUrls } from '@cw/config';
+import { indexSettings, serverUrls } from '@cw/config';
 import { createEsClient, installIndices } from '@cw/es';
 import { registerShutdown } from '@cw/lifecycle';
 import { createLogger } from '@cw/logging';
@@ -10,6 +10,7 @@ import { createRedis } from '@cw/redis';
 import { type SchedulerConfig, schedulerConfig } from './config.ts';
 import { previousDay } from './digest/digest-day.ts';
 import { runDigest } from './digest/run-digest.ts';
+import { applyRetention } from './retention/retention.ts';
 import { startSchedules } from './schedules.ts';
 import { evaluateSpikes, type SpikeSettings } from './spikes/evaluate.ts';
 import { deliveryHandler, enqueueDeliveries } from './webhooks/deliveries.ts';
@@ -35,7 +36,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   const { redisUrl, esUrl } = serverUrls(config);
   const es = createEsClient(esUrl);
   const prefix = config.CW_INDEX_PREFIX;
-  await installIndices(es, prefix);
+  await installIndices(es, prefix, { ...indexSettings(config), onWarning: (m) => log.warn(m) });
 
   const client = createRedis(redisUrl, 'client');
   const workerConnection = createRedis(redisUrl, 'worker');
@@ -66,6 +67,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
     spikeEveryMs: config.CW_SPIKE_EVERY_MINUTES * 60_000,
     digestCron: config.CW_DIGEST_CRON,
     digestTz: config.CW_DIGEST_TZ,
+    retentionCron: config.CW_RETENTION_CRON,
     handlers: {
       spikes: async (at, jobLog) => {
         const result = await evaluateSpikes({ es, prefix, now: at, settings: spikeSettings(config), notify });
@@ -91,6 +93,18 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
         });
         jobLog.info({ date, files }, 'daily digest written');
       },
+      retention: async (at, jobLog) => {
+        const result = await applyRetention({ es, prefix, months: config.CW_RETENTION_MONTHS, now: at });
+        jobLog.info(
+          {
+            months: result.months ?? 'unlimited',
+            cutoff: result.cutoff?.toISOString(),
+            dropped: result.dropped,
+            heldForBaselines: result.heldForBaselines.map((i) => i.index),
+          },
+          'retention applied',
+        );
+      },
     },
   });
   log.info(
@@ -98,6 +112,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
       spikeEveryMinutes: config.CW_SPIKE_EVERY_MINUTES,
       digestCron: config.CW_DIGEST_CRON,
       digestTz: config.CW_DIGEST_TZ,
+      retentionMonths: config.CW_RETENTION_MONTHS ?? 'unlimited',
       webhookTargets: targets.map((t) => t.name),
     },
     'scheduler started',

@@ -8,11 +8,14 @@ import type { Redis } from 'ioredis';
 
 export const SPIKE_SCHEDULER_ID = 'spike-evaluation';
 export const DIGEST_SCHEDULER_ID = 'daily-digest';
+export const RETENTION_SCHEDULER_ID = 'daily-retention';
 
 export type ScheduleHandlers = {
   /** `at`: when the tick was due (not when a worker got to it), so a late job evaluates its own time. */
   spikes: (at: Date, log: Logger) => Promise<unknown>;
   digest: (at: Date, log: Logger) => Promise<unknown>;
+  /** Drops monthly indices past retention; scheduled only when given. */
+  retention?: (at: Date, log: Logger) => Promise<unknown>;
 };
 
 export type ScheduleOptions = {
@@ -24,6 +27,8 @@ export type ScheduleOptions = {
   spikeEveryMs: number;
   digestCron: string;
   digestTz: string;
+  /** When retention runs (cron, in digestTz); default 03:30 local, away from the digest. */
+  retentionCron?: string;
   handlers: ScheduleHandlers;
 };
 
@@ -46,6 +51,12 @@ export async function startSchedules(options: ScheduleOptions) {
     { pattern: options.digestCron, tz: options.digestTz },
     { name: 'digests', data: {} },
   );
+  const retention: Queue | undefined = options.handlers.retention ? createQueue('retention', ctx) : undefined;
+  await retention?.upsertJobScheduler(
+    RETENTION_SCHEDULER_ID,
+    { pattern: options.retentionCron ?? '30 3 * * *', tz: options.digestTz },
+    { name: 'retention', data: {} },
+  );
   const workerOptions = { connection: options.workerConnection, prefix: options.prefix, log: options.log };
   const workers: Worker[] = [
     createWorker(
@@ -59,13 +70,18 @@ export async function startSchedules(options: ScheduleOptions) {
       workerOptions,
     ),
   ];
+  const runRetention = options.handlers.retention;
+  if (runRetention)
+    workers.push(
+      createWorker('retention', (_payload, { job, log }) => runRetention(dueAt(job), log), workerOptions),
+    );
   return {
-    queues: { spikes, digests },
+    queues: { spikes, digests, ...(retention ? { retention } : {}) },
     workers,
     /** Stop taking ticks; a running evaluation finishes first. The schedules stay in Redis. */
     async close() {
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all([spikes.close(), digests.close()]);
+      await Promise.all([spikes.close(), digests.close(), retention?.close()]);
     },
   };
 }

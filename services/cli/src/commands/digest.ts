@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { serverUrls } from '@cw/config';
+import { indexSettings, serverUrls } from '@cw/config';
 import { createEsClient, installIndices } from '@cw/es';
 import { createQueue } from '@cw/queues';
 import { createRedis } from '@cw/redis';
@@ -44,7 +44,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     ? createQueue('webhooks', { connection, prefix: config.CW_QUEUE_PREFIX })
     : undefined;
   try {
-    await installIndices(es, config.CW_INDEX_PREFIX);
+    await installIndices(es, config.CW_INDEX_PREFIX, indexSettings(config));
     io.stderr.write(`building the digest of ${date} (${timeZone})…\n`);
     const { digest, files } = await runDigest({
       es,
