@@ -13,6 +13,21 @@ export const httpUrl = (what: string) =>
     }
   }, `expected the ${what} as an http(s) URL, e.g. http://127.0.0.1:9200`);
 
+/** One URL or several separated by commas (the nodes of a cluster, tried in turn by the client). */
+export const httpUrls = (what: string) =>
+  z.string().refine(
+    (value) =>
+      value.split(',').every((one) => {
+        try {
+          const url = new URL(one.trim());
+          return url.protocol === 'http:' || url.protocol === 'https:';
+        } catch {
+          return false;
+        }
+      }),
+    `expected the ${what} as an http(s) URL, or several separated by commas, e.g. http://127.0.0.1:9200 or https://es1:9200,https://es2:9200`,
+  );
+
 export const redisUrl = z.string().refine((value) => {
   try {
     return ['redis:', 'rediss:'].includes(new URL(value).protocol);
@@ -68,7 +83,7 @@ const wholeNumber = (fallback: number, min: number, max: number, what: string) =
 /** Where the servers are and how keys are named: every service and the CLI need these. */
 export const connectionEnv = {
   CW_REDIS_URL: redisUrl.optional(),
-  CW_ES_URL: httpUrl('Elasticsearch address').optional(),
+  CW_ES_URL: httpUrls('Elasticsearch address').optional(),
   CW_REDIS_PORT: port(6379),
   CW_ES_PORT: port(9200),
   CW_INDEX_PREFIX: prefix('cw'),

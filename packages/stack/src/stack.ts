@@ -86,7 +86,7 @@ async function upElasticsearch(
   report: Report,
 ): Promise<ServerState> {
   if (options.esUrl) {
-    const info = await esInfo(url);
+    const info = await esInfo(url.split(',')[0] ?? url);
     if (!info)
       throw new Error(`CW_ES_URL=${url} does not answer; start that Elasticsearch or unset CW_ES_URL`);
     return { name: 'elasticsearch', url, origin: 'external', ...info };
@@ -171,6 +171,8 @@ export async function stackStatus(
   // A local cluster answers through any live node: the first one may be the one that is down.
   const alive = esPorts.find((_, i) => esPids[i] !== undefined);
   if (esPorts.length > 1 && alive !== undefined) url.es = `http://127.0.0.1:${alive}`;
+  // An external cluster given as several URLs: ask the first.
+  url.es = url.es.split(',')[0] ?? url.es;
   const [redis, es, nodes] = await Promise.all([redisInfo(url.redis), esInfo(url.es), esNodes(url.es)]);
   const origin = (external: boolean, pid: number | undefined) =>
     external ? 'external' : pid ? 'running' : 'external';
