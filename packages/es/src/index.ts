@@ -11,3 +11,10 @@ export * from './queries/narrative-volume.ts';
 export * from './queries/search-posts.ts';
 export * from './queries/top-channels.ts';
 export * from './queries/trends.ts';
+export {
+  createSnapshot,
+  ensureRepository,
+  listSnapshots,
+  restoreSnapshot,
+  type SnapshotRepository,
+} from './snapshots.ts';

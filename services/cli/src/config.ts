@@ -19,6 +19,11 @@ export const cliSchema = z.object({
     .min(1, 'expected a number of Elasticsearch nodes from 1 to 9')
     .max(9, 'expected a number of Elasticsearch nodes from 1 to 9')
     .default(1),
+  CW_SNAPSHOT_REPOSITORY: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,60}$/, 'expected a repository name: lower-case letters, digits, - or _')
+    .optional(),
+  CW_SNAPSHOT_LOCATION: z.string().min(1).optional(),
   CW_PIPELINE_PORT: port(9101),
   CW_NARRATIVES_DIR: z.string().optional(),
   CW_API_PORT: port(8080),
