@@ -7,7 +7,8 @@ import { type IndexNames, indexNames } from './names.ts';
 //   version is refused by Elasticsearch (409, expected) instead of by a read-then-write race;
 // - every edited version, and every refused older one, is appended to the versions index under
 //   `<id>@<version>`, so history is complete whatever the arrival order and redelivery is harmless;
-// - deletions are partial updates that set `deletedAt` and keep the post;
+// - deletions set `deletedAt` and keep the post, written whole with a version of at least the
+//   deletion time, so a post that arrives after its own deletion cannot undo it;
 // - 429 is retried by the helper, 5xx items are retried here, mapping errors become rejects.
 
 export type RejectDoc = {
@@ -82,6 +83,7 @@ export async function writePosts(
   let items: Item[] = [];
   // Only edits are kept beyond their serialization: their history is written after the loop.
   const edited: IndexedPost[] = [];
+  const deletions: IndexedPost[] = [];
   let deleted = 0;
   let received = 0;
   for (const post of posts) {
@@ -90,10 +92,7 @@ export async function writePosts(
     if (post.editedAt && !post.deletedAt) edited.push(post);
     if (post.deletedAt) {
       deleted += 1;
-      items.push({
-        action: [{ update: { _index, _id: post.id, retry_on_conflict: 3 } }, { upsert: post }],
-        body: { deletedAt: post.deletedAt, isDeleted: true },
-      });
+      deletions.push(post);
     } else {
       items.push({
         action: { index: { _index, _id: post.id, version: post.version, version_type: 'external_gte' } },
@@ -104,6 +103,7 @@ export async function writePosts(
     }
   }
   for (const post of edited) items.push(versionItem(post));
+  for (const item of await deletionItems(es, names, deletions)) items.push(item);
   for (const reject of options.rejects ?? []) items.push(rejectItem(reject));
   result.rejects.push(...(options.rejects ?? []));
   for (const post of await previousVersions(es, names, edited)) items.push(versionItem(post));
@@ -115,6 +115,7 @@ export async function writePosts(
     let cursor = 0;
     const next: Item[] = [];
     const errors: string[] = [];
+    const stale: IndexedPost[] = [];
     await es.helpers.bulk<Record<string, unknown> | string | Buffer>({
       datasource: current.map((item) => item.body),
       onDocument: () => (current[cursor++] as Item).action as never,
@@ -132,9 +133,10 @@ export async function writePosts(
         const doc = dropped.document as Record<string, unknown>;
         const isPost = kind === 'index' && target.startsWith(`${names.posts}-`);
         if (dropped.status === 409 && isPost) {
-          // An older version arrived late: keep it as history, leave the current document alone.
+          // An older version arrived late: the current document stays; the refused one is history
+          // unless it is the content the current one already holds (a post arriving after its deletion).
           result.stale += 1;
-          next.push(versionItem(doc));
+          stale.push(doc as unknown as IndexedPost);
           return;
         }
         if (dropped.status === 429 || dropped.status >= 500) {
@@ -165,6 +167,7 @@ export async function writePosts(
         next.push(rejectItem(reject));
       },
     });
+    for (const post of await supersededVersions(es, names, stale)) next.push(versionItem(post));
     if (errors.length > 0 && round >= rounds) {
       throw new RetryableBulkError(
         `bulk items still failing after ${round} rounds: ${errors.slice(0, 3).join('; ')}`,
@@ -194,6 +197,58 @@ async function previousVersions(
   return response.docs
     .map((doc) => ('found' in doc && doc.found ? doc._source : undefined))
     .filter((doc): doc is IndexedPost => !!doc && doc.version < (incoming.get(doc.id) ?? 0));
+}
+
+/**
+ * A deletion is written as the whole document with `external_gte` and a version of at least the
+ * deletion time, never as a partial update: with several workers (or two batches at once) a post's
+ * deletion can be written before the post itself, and an update's upsert got an internal version
+ * (1) that the late post then overwrote, losing the deletion. Now the late post is refused (409) as
+ * older. The content kept is the newest known: the current document if it is as new as the deletion's.
+ */
+async function deletionItems(es: Client, names: IndexNames, deletions: IndexedPost[]): Promise<Item[]> {
+  if (deletions.length === 0) return [];
+  const response = await es.mget<IndexedPost>({
+    docs: deletions.map((p) => ({ _index: names.postsIndex(p.postedAt), _id: p.id })),
+  });
+  return deletions.map((post, i) => {
+    const found = response.docs[i];
+    const current = found && 'found' in found && found.found ? found : undefined;
+    const base = current?._source && current._source.version >= post.version ? current._source : post;
+    const version = Math.max(
+      Date.parse(post.deletedAt ?? post.postedAt),
+      post.version,
+      current?._version ?? 0,
+    );
+    return {
+      action: {
+        index: {
+          _index: names.postsIndex(post.postedAt),
+          _id: post.id,
+          version,
+          version_type: 'external_gte',
+        },
+      },
+      body: Buffer.from(JSON.stringify({ ...base, deletedAt: post.deletedAt, isDeleted: true })),
+    };
+  });
+}
+
+/** Of the versions Elasticsearch refused as older, those whose content differs from the current document's. */
+async function supersededVersions(
+  es: Client,
+  names: IndexNames,
+  stale: IndexedPost[],
+): Promise<IndexedPost[]> {
+  if (stale.length === 0) return [];
+  const response = await es.mget<IndexedPost>({
+    docs: stale.map((p) => ({ _index: names.postsIndex(p.postedAt), _id: p.id })),
+  });
+  return stale.filter((post, i) => {
+    const found = response.docs[i];
+    const current = found && 'found' in found && found.found ? found._source : undefined;
+    return current?.version !== post.version;
+  });
 }
 
 export type { estypes };
