@@ -50,14 +50,17 @@ export async function run() {
     await dropPrefix(es, none.prefix);
     say('');
     say(
-      'fault      posts  run s  stall s  posts retried  lost  unexpected  differing (posts/versions)  cursors ahead  recovery s',
+      'fault      posts  run s  stall s  posts retried  lost  unexpected  edits/deletions lost  differing (posts/versions)  cursors ahead  recovery s',
     );
     for (const r of reports) {
       say(
-        `${r.fault.padEnd(9)} ${String(r.posts).padStart(6)} ${r.seconds.toFixed(1).padStart(6)} ${r.stallS.toFixed(2).padStart(8)} ${String(r.postsRetried).padStart(14)} ${String(r.postsLost).padStart(5)} ${String(r.postsUnexpected).padStart(11)} ${`${r.postsDiffering}/${r.versionsDiffering}`.padStart(27)} ${String(r.cursorsAheadAfterFault + r.cursorsAheadAtEnd).padStart(14)} ${r.recoveryS === undefined ? '-'.padStart(11) : r.recoveryS.toFixed(1).padStart(11)}`,
+        `${r.fault.padEnd(9)} ${String(r.posts).padStart(6)} ${r.seconds.toFixed(1).padStart(6)} ${r.stallS.toFixed(2).padStart(8)} ${String(r.postsRetried).padStart(14)} ${String(r.postsLost).padStart(5)} ${String(r.postsUnexpected).padStart(11)} ${`${r.editsLost}/${r.deletionsLost}`.padStart(21)} ${`${r.postsDiffering}/${r.versionsDiffering}`.padStart(27)} ${String(r.cursorsAheadAfterFault + r.cursorsAheadAtEnd).padStart(14)} ${r.recoveryS === undefined ? '-'.padStart(11) : r.recoveryS.toFixed(1).padStart(11)}`,
       );
     }
     say('stall: longest time without a completed batch after the fault (for "none": over the whole run)');
+    say(
+      'differing: current posts / version-history entries unlike the run without faults (arrival order; none lost)',
+    );
   } finally {
     await es.close();
     await rigDown(rig, say);
