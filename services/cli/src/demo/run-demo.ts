@@ -8,7 +8,7 @@ import { indexSettings, serverUrls } from '@cw/config';
 import { ensureEncoder } from '@cw/encoder';
 import { clusters, createEsClient, indexNames, installIndices, topChannels } from '@cw/es';
 import { createQueue } from '@cw/queues';
-import { createRedis } from '@cw/redis';
+import { createRedis, whenReady } from '@cw/redis';
 import {
   enqueueDeliveries,
   evaluateSpikes,
@@ -73,6 +73,9 @@ export async function runDemo(config: CliConfig, options: DemoOptions, err: Out)
   const redis = createRedis(redisUrl, 'client');
   await es.indices.delete({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true });
   await es.indices.deleteIndexTemplate({ name: `${prefix}-*` }).catch(() => {});
+  // A client connection refuses commands until it is ready; on a busy machine the deletes above
+  // no longer cover the connect (the demo test failed so beside the cluster test starting its nodes).
+  await whenReady(redis);
   await deleteKeys(redis, `${prefix}:*`);
   await installIndices(es, prefix, indexSettings(config));
 
