@@ -1,6 +1,6 @@
 // `pnpm bench [name …]`: runs the benchmarks and prints their figures. Each bench is a module in
 // this folder exporting `run()`; those that need servers bring the local stack up themselves.
-const BENCHES = ['enrichment', 'pipeline', 'spikes', 'api', 'writer', 'workbench'] as const;
+const BENCHES = ['enrichment', 'pipeline', 'spikes', 'api', 'writer', 'workbench', 'faults'] as const;
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = asked.filter((a) => !(BENCHES as readonly string[]).includes(a));

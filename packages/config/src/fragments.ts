@@ -13,6 +13,21 @@ export const httpUrl = (what: string) =>
     }
   }, `expected the ${what} as an http(s) URL, e.g. http://127.0.0.1:9200`);
 
+/** One URL or several separated by commas (the nodes of a cluster, tried in turn by the client). */
+export const httpUrls = (what: string) =>
+  z.string().refine(
+    (value) =>
+      value.split(',').every((one) => {
+        try {
+          const url = new URL(one.trim());
+          return url.protocol === 'http:' || url.protocol === 'https:';
+        } catch {
+          return false;
+        }
+      }),
+    `expected the ${what} as an http(s) URL, or several separated by commas, e.g. http://127.0.0.1:9200 or https://es1:9200,https://es2:9200`,
+  );
+
 export const redisUrl = z.string().refine((value) => {
   try {
     return ['redis:', 'rediss:'].includes(new URL(value).protocol);
@@ -57,17 +72,44 @@ export const logLevel = z
   })
   .default('info');
 
+const wholeNumber = (fallback: number, min: number, max: number, what: string) =>
+  z.coerce
+    .number({ error: `expected ${what} from ${min} to ${max}` })
+    .int(`expected ${what} from ${min} to ${max}`)
+    .min(min, `expected ${what} from ${min} to ${max}`)
+    .max(max, `expected ${what} from ${min} to ${max}`)
+    .default(fallback);
+
 /** Where the servers are and how keys are named: every service and the CLI need these. */
 export const connectionEnv = {
   CW_REDIS_URL: redisUrl.optional(),
-  CW_ES_URL: httpUrl('Elasticsearch address').optional(),
+  CW_ES_URL: httpUrls('Elasticsearch address').optional(),
   CW_REDIS_PORT: port(6379),
   CW_ES_PORT: port(9200),
   CW_INDEX_PREFIX: prefix('cw'),
   CW_QUEUE_PREFIX: prefix('cw'),
   CW_LOG_LEVEL: logLevel,
   CW_CACHE_DIR: z.string().optional(),
+  // Index settings, applied by whichever service installs the templates at start-up: replicas to
+  // every index of the prefix (a dynamic setting), shards to monthly indices created from then on.
+  CW_ES_REPLICAS: wholeNumber(0, 0, 5, 'a number of replicas per shard'),
+  CW_ES_SHARDS_PER_MONTH: wholeNumber(1, 1, 64, 'a number of primary shards per monthly index'),
 };
+
+/** Months of posts kept (CW_RETENTION_MONTHS); unset keeps everything. */
+export const retentionEnv = {
+  CW_RETENTION_MONTHS: z.coerce
+    .number({ error: 'expected a number of months from 1 to 1200, or unset to keep everything' })
+    .int('expected a number of months from 1 to 1200, or unset to keep everything')
+    .min(1, 'expected a number of months from 1 to 1200, or unset to keep everything')
+    .max(1200, 'expected a number of months from 1 to 1200, or unset to keep everything')
+    .optional(),
+};
+
+/** The index settings a service installs templates with. */
+export function indexSettings(config: Pick<ConnectionConfig, 'CW_ES_REPLICAS' | 'CW_ES_SHARDS_PER_MONTH'>) {
+  return { replicas: config.CW_ES_REPLICAS, shardsPerMonth: config.CW_ES_SHARDS_PER_MONTH };
+}
 
 export const connectionSchema = z.object(connectionEnv);
 export type ConnectionConfig = z.infer<typeof connectionSchema>;

@@ -49,4 +49,29 @@ describe('loadConfig', () => {
       esUrl: 'http://127.0.0.1:9200',
     });
   });
+
+  it('takes several Elasticsearch nodes separated by commas, and refuses one bad among them', () => {
+    const ok = loadConfig(connectionSchema, { CW_ES_URL: 'https://u:p@es1:9200,https://es2:9200' });
+    expect(serverUrls(ok).esUrl).toBe('https://u:p@es1:9200,https://es2:9200');
+    expect(() => loadConfig(connectionSchema, { CW_ES_URL: 'http://es1:9200,es2:9200' })).toThrow(
+      /^invalid configuration: CW_ES_URL: expected the Elasticsearch address/,
+    );
+  });
+
+  it('refuses replica and shard counts out of range, naming the variable', () => {
+    const defaults = loadConfig(connectionSchema, {});
+    expect([defaults.CW_ES_REPLICAS, defaults.CW_ES_SHARDS_PER_MONTH]).toEqual([0, 1]);
+    const err = (() => {
+      try {
+        loadConfig(connectionSchema, { CW_ES_REPLICAS: '-1', CW_ES_SHARDS_PER_MONTH: '0' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(err.problems).toEqual([
+      "CW_ES_REPLICAS: expected a number of replicas per shard from 0 to 5; got '-1'",
+      "CW_ES_SHARDS_PER_MONTH: expected a number of primary shards per monthly index from 1 to 64; got '0'",
+    ]);
+  });
 });

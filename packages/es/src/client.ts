@@ -35,16 +35,24 @@ class BulkBufferSerializer extends Serializer {
   }
 }
 
+/** `url` may list several nodes separated by commas: the client spreads requests over them and
+ * retries a failed request on another, so losing one node of a cluster costs no request. */
 export function createEsClient(
   url: string,
   options: { requestTimeoutMs?: number; maxRetries?: number } = {},
 ): Client {
+  const nodes = url
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
   return new Client({
-    node: url,
+    nodes,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
-    // Writers retry; the API's reads do not (maxRetries 0): a refused connection is answered at once.
+    // Writers retry (on another node when several are listed); the API's reads do not (maxRetries 0):
+    // a refused connection is answered at once.
     maxRetries: options.maxRetries ?? 3,
-    // One loopback node or a load balancer in front of a cluster: no sniffing.
+    // The nodes are listed (or a load balancer stands in front): no sniffing, which would replace
+    // them with the addresses nodes publish, unreachable from outside a container network.
     sniffOnStart: false,
     Serializer: BulkBufferSerializer,
   });

@@ -1,5 +1,5 @@
 export { Client, createEsClient } from './client.ts';
-export { ensureCurrentPostsIndex, installIndices } from './install.ts';
+export { ensureCurrentPostsIndex, type IndexSettings, installIndices } from './install.ts';
 export * from './mappings.ts';
 export {
   addEngagement,
@@ -24,3 +24,10 @@ export * from './queries/post-detail.ts';
 export * from './queries/search-posts.ts';
 export * from './queries/top-channels.ts';
 export * from './queries/trends.ts';
+export {
+  createSnapshot,
+  ensureRepository,
+  listSnapshots,
+  restoreSnapshot,
+  type SnapshotRepository,
+} from './snapshots.ts';

@@ -76,6 +76,37 @@ describe('writePosts', () => {
     });
     expect(history.hits.hits.map((h) => h._source?.text).sort()).toEqual(['v1', 'v2']);
   });
+
+  it('a deletion written before its post (another worker) stays: the late post changes nothing and adds no history', async () => {
+    const deletion = { ...post(4, 'text'), deletedAt: '2026-09-02T08:00:00.000Z', isDeleted: true };
+    expect(await writePosts(ctx.es, ctx.prefix, [deletion], { refresh: true })).toMatchObject({ deleted: 1 });
+    const late = await writePosts(ctx.es, ctx.prefix, [post(4, 'text')], { refresh: true });
+    expect(late).toMatchObject({ indexed: 0, unchanged: 1 });
+    const current = await ctx.es.get<IndexedPost>({
+      index: names.postsIndex(deletion.postedAt),
+      id: deletion.id,
+    });
+    expect(current._source?.deletedAt).toBe('2026-09-02T08:00:00.000Z');
+    expect(current._source?.text).toBe('text');
+    const history = await ctx.es.count({
+      index: names.versionsPattern,
+      query: { term: { postId: deletion.id } },
+    });
+    expect(history.count).toBe(0);
+  });
+
+  it('a deletion keeps the newest text already indexed and its edit time', async () => {
+    const edited = { ...post(5, 'edited'), editedAt: '2026-09-01T12:00:00.000Z', isEdited: true };
+    edited.version = Date.parse(edited.editedAt);
+    await writePosts(ctx.es, ctx.prefix, [edited], { refresh: true });
+    const deletion = { ...post(5, 'original'), deletedAt: '2026-09-02T08:00:00.000Z', isDeleted: true };
+    await writePosts(ctx.es, ctx.prefix, [deletion], { refresh: true });
+    const current = await ctx.es.get<IndexedPost>({
+      index: names.postsIndex(edited.postedAt),
+      id: edited.id,
+    });
+    expect(current._source).toMatchObject({ text: 'edited', editedAt: edited.editedAt, isDeleted: true });
+  });
 });
 
 describe('one document per post, whatever arrives first', () => {

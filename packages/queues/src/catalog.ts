@@ -74,6 +74,14 @@ export const QUEUES = {
     concurrency: 1,
     keepCompleted: 1000,
   },
+  retention: {
+    name: 'retention',
+    payload: scheduledTick,
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 60_000 },
+    concurrency: 1,
+    keepCompleted: 100,
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueName = keyof typeof QUEUES;

@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { StackPaths } from './paths.ts';
 import { findOnPath, run, runningPid, sleep } from './processes.ts';
@@ -18,16 +27,45 @@ export async function esInfo(url: string): Promise<ServerInfo | undefined> {
     const nodes = (await (
       await fetch(`${url}/_nodes/_local?filter_path=nodes.*.version`, { signal: AbortSignal.timeout(3000) })
     ).json()) as { nodes?: Record<string, { version?: string }> };
-    const health = (await (
-      await fetch(`${url}/_cluster/health`, { signal: AbortSignal.timeout(3000) })
-    ).json()) as {
-      status?: string;
-      number_of_nodes?: number;
-    };
+    const health = await clusterHealth(url);
+    const count = health?.number_of_nodes;
     return {
       version: Object.values(nodes.nodes ?? {})[0]?.version ?? 'unknown',
-      health: `${health.status ?? 'unknown'} (${health.number_of_nodes ?? '?'} node)`,
+      health: `${health?.status ?? 'unknown'} (${count ?? '?'} node${count === 1 ? '' : 's'})`,
     };
+  } catch {
+    return undefined;
+  }
+}
+
+export type NodeInfo = {
+  name: string;
+  httpAddress: string;
+  roles: string;
+  master: boolean;
+  heapPercent: number;
+  diskUsed: string;
+};
+
+/** Every node of the cluster behind `url`, as the cluster sees it (a dead node is simply absent). */
+export async function esNodes(url: string): Promise<NodeInfo[] | undefined> {
+  try {
+    const response = await fetch(
+      `${url}/_cat/nodes?format=json&h=name,http_address,node.role,master,heap.percent,disk.used`,
+      { signal: AbortSignal.timeout(3000) },
+    );
+    if (!response.ok) return undefined;
+    const rows = (await response.json()) as Array<Record<string, string>>;
+    return rows
+      .map((r) => ({
+        name: r['name'] ?? '?',
+        httpAddress: r['http_address'] ?? '?',
+        roles: r['node.role'] ?? '?',
+        master: r['master'] === '*',
+        heapPercent: Number(r['heap.percent'] ?? Number.NaN),
+        diskUsed: r['disk.used'] ?? '?',
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   } catch {
     return undefined;
   }
@@ -97,23 +135,38 @@ async function ensureUser(report: Report): Promise<{ uid: number; gid: number }>
   return { uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
+export type NodeOptions = {
+  version: string;
+  /** HTTP port; transport is port + 100. Data, logs and pidfile are per port. */
+  port: number;
+  heap?: string;
+  /** Absent: a single-node cluster. Present: this node joins the named cluster of these nodes. */
+  cluster?: { name: string; ports: number[] };
+};
+
+/** The node name for a port: stable, so a node brought back rejoins as itself. */
+export const nodeName = (port: number) => `cw-${port}`;
+
 /**
- * Start a single-node Elasticsearch on loopback with a 1 GiB heap and security off, daemonised with
- * its own pidfile, and wait until the cluster is yellow or green. Only core settings are passed:
- * the test distribution refuses settings of modules it lacks.
+ * Launch one node on loopback, daemonised with its own pidfile, security off, `path.repo` on the
+ * stack's snapshot folder (one folder every node of every local cluster shares, as a shared
+ * filesystem would). Only core settings: the test distribution refuses settings of modules it lacks.
+ * Returns a promise of the launcher's exit code (non-zero: it failed before daemonising).
  */
-export async function startElasticsearch(
+async function launchNode(
   paths: StackPaths,
-  options: { version: string; port: number; heap?: string },
+  options: NodeOptions,
   report: Report,
-): Promise<number> {
+): Promise<{ exit: Promise<number> }> {
   const home = await ensureDistribution(paths, options.version, report);
-  for (const dir of [paths.esData(options.port), paths.esLogs(options.port), paths.run])
+  for (const dir of [paths.esData(options.port), paths.esLogs(options.port), paths.run, paths.esRepo])
     mkdirSync(dir, { recursive: true });
+  const conf = paths.esConf(options.port);
+  if (!existsSync(join(conf, 'jvm.options'))) cpSync(join(home, 'config'), conf, { recursive: true });
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
     await ensureUser(report);
-    // The server writes its keystore, data and logs; it must own them. Parents stay root-owned.
+    // The server writes its keystore, data, logs and snapshots; it must own them. Parents stay root-owned.
     for (const dir of [home, paths.esRoot]) {
       const chown = await run('chown', ['-R', `${ES_USER}:${ES_USER}`, dir]);
       if (chown.code !== 0) throw new Error(`chown ${dir} failed: ${chown.stderr}`);
@@ -121,15 +174,23 @@ export async function startElasticsearch(
     chmodSync(paths.run, 0o777);
   }
   const heap = options.heap ?? '1g';
+  const membership: Record<string, string> = options.cluster
+    ? {
+        'cluster.name': options.cluster.name,
+        'discovery.seed_hosts': options.cluster.ports.map((p) => `127.0.0.1:${p + 100}`).join(','),
+        // Read only when the cluster forms for the first time; a node brought back ignores it.
+        'cluster.initial_master_nodes': options.cluster.ports.map(nodeName).join(','),
+      }
+    : { 'cluster.name': 'channelwatch-local', 'discovery.type': 'single-node' };
   const settings = {
-    'cluster.name': 'channelwatch-local',
-    'node.name': 'cw-local',
-    'discovery.type': 'single-node',
+    ...membership,
+    'node.name': options.cluster ? nodeName(options.port) : 'cw-local',
     'network.host': '127.0.0.1',
     'http.port': String(options.port),
     'transport.port': String(options.port + 100),
     'path.data': paths.esData(options.port),
     'path.logs': paths.esLogs(options.port),
+    'path.repo': paths.esRepo,
     'xpack.security.enabled': 'false',
     // A developer disk that is 90% full must not turn every index read-only.
     'cluster.routing.allocation.disk.threshold_enabled': 'false',
@@ -145,7 +206,7 @@ export async function startElasticsearch(
     ...process.env,
     ES_JAVA_HOME: javaHome(),
     ES_JAVA_OPTS: `-Xms${heap} -Xmx${heap}`,
-    ES_PATH_CONF: join(home, 'config'),
+    ES_PATH_CONF: conf,
   };
   const out = openSync(paths.esOut(options.port), 'w');
   const userArgs = asRoot ? ['-u', ES_USER, '--', join(home, 'bin', 'elasticsearch'), ...args] : args;
@@ -153,22 +214,128 @@ export async function startElasticsearch(
   report(`starting Elasticsearch ${options.version} on 127.0.0.1:${options.port} (heap ${heap})...`);
   const launcher = spawn(command, userArgs, { env, stdio: ['ignore', out, out], detached: true });
   closeSync(out);
-  const launcherExit = new Promise<number>((resolve) => launcher.on('exit', (code) => resolve(code ?? 1)));
-  const url = `http://127.0.0.1:${options.port}`;
-  const deadline = Date.now() + 180_000;
-  let exitCode: number | undefined;
-  void launcherExit.then((code) => {
-    exitCode = code;
+  return { exit: new Promise<number>((resolve) => launcher.on('exit', (code) => resolve(code ?? 1))) };
+}
+
+/** Wait until every node's pidfile names a live process and the cluster has them all, yellow or green. */
+async function waitForNodes(
+  paths: StackPaths,
+  ports: number[],
+  launchers: Array<Promise<number>>,
+  timeoutMs: number,
+): Promise<number[]> {
+  const url = `http://127.0.0.1:${ports[0]}`;
+  const deadline = Date.now() + timeoutMs;
+  let failed: number | undefined;
+  launchers.forEach((launcher, i) => {
+    void launcher.then((code) => {
+      if (code !== 0) failed = ports[i];
+    });
   });
-  while (Date.now() < deadline) {
-    const info = await esInfo(url);
-    const pid = runningPid(paths.esPid(options.port));
-    if (info && pid !== undefined && /^(green|yellow)/.test(info.health)) return pid;
-    if (exitCode !== undefined && exitCode !== 0) break;
+  while (Date.now() < deadline && failed === undefined) {
+    const health = await clusterHealth(url);
+    const pids = ports.map((p) => runningPid(paths.esPid(p)));
+    if (
+      health &&
+      health.number_of_nodes >= ports.length &&
+      /^(green|yellow)$/.test(health.status) &&
+      pids.every((p) => p !== undefined)
+    )
+      return pids as number[];
     await sleep(500);
   }
-  const tail = existsSync(paths.esOut(options.port))
-    ? readFileSync(paths.esOut(options.port), 'utf8').slice(-3000)
-    : '';
-  throw new Error(`Elasticsearch did not become healthy on ${url}; its output:\n${tail}`);
+  const port = failed ?? ports.find((p) => runningPid(paths.esPid(p)) === undefined) ?? ports[0] ?? 0;
+  const tail = existsSync(paths.esOut(port)) ? readFileSync(paths.esOut(port), 'utf8').slice(-3000) : '';
+  throw new Error(
+    `Elasticsearch did not become healthy on ${url} with ${ports.length} node(s); output of the node on ${port}:\n${tail}`,
+  );
+}
+
+export type ClusterHealth = {
+  status: string;
+  number_of_nodes: number;
+  number_of_data_nodes: number;
+  active_shards: number;
+  unassigned_shards: number;
+  relocating_shards: number;
+  initializing_shards: number;
+};
+
+export async function clusterHealth(url: string): Promise<ClusterHealth | undefined> {
+  try {
+    const response = await fetch(`${url}/_cluster/health`, { signal: AbortSignal.timeout(3000) });
+    if (!response.ok) return undefined;
+    return (await response.json()) as ClusterHealth;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Start a single-node Elasticsearch on loopback, security off, daemonised with its own pidfile, and
+ * wait until the cluster is yellow or green.
+ */
+export async function startElasticsearch(
+  paths: StackPaths,
+  options: Omit<NodeOptions, 'cluster'>,
+  report: Report,
+): Promise<number> {
+  const launcher = await launchNode(paths, options, report);
+  const [pid] = await waitForNodes(paths, [options.port], [launcher.exit], 180_000);
+  return pid ?? 0;
+}
+
+/** The HTTP ports of a local cluster of `nodes` nodes from `basePort` (transport ports +100). */
+export const clusterPorts = (basePort: number, nodes: number) =>
+  Array.from({ length: nodes }, (_, i) => basePort + i);
+
+/**
+ * Start a cluster of several nodes on loopback, ports basePort… (transport +100), every node
+ * master-eligible and data, one data folder each, all launched at once (no node elects a master
+ * alone). Returns the pids in port order once every node has joined and the cluster is yellow or green.
+ */
+export async function startElasticsearchCluster(
+  paths: StackPaths,
+  options: { version: string; basePort: number; nodes: number; heap?: string },
+  report: Report,
+): Promise<number[]> {
+  const ports = clusterPorts(options.basePort, options.nodes);
+  const cluster = { name: `channelwatch-${options.basePort}`, ports };
+  const launchers: Array<Promise<number>> = [];
+  // One at a time: two nodes unpacking or chowning the same distribution at once would race.
+  for (const port of ports) {
+    const launched = await launchNode(
+      paths,
+      { version: options.version, port, cluster, ...(options.heap ? { heap: options.heap } : {}) },
+      report,
+    );
+    launchers.push(launched.exit);
+  }
+  return waitForNodes(paths, ports, launchers, 300_000);
+}
+
+/** Bring back one node of a local cluster (after it was stopped or killed); it rejoins with its data. */
+export async function startClusterNode(
+  paths: StackPaths,
+  options: { version: string; basePort: number; nodes: number; port: number; heap?: string },
+  report: Report,
+): Promise<number> {
+  const ports = clusterPorts(options.basePort, options.nodes);
+  const launcher = await launchNode(
+    paths,
+    {
+      version: options.version,
+      port: options.port,
+      cluster: { name: `channelwatch-${options.basePort}`, ports },
+      ...(options.heap ? { heap: options.heap } : {}),
+    },
+    report,
+  );
+  const pids = await waitForNodes(
+    paths,
+    ports,
+    ports.map((p) => (p === options.port ? launcher.exit : Promise.resolve(0))),
+    180_000,
+  );
+  return pids[ports.indexOf(options.port)] ?? 0;
 }

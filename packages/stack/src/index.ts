@@ -1,5 +1,24 @@
-export { ES_VERSION, esInfo } from './elasticsearch-server.ts';
-export { REPO_ROOT, stackPaths } from './paths.ts';
-export { findOnPath, type RunResult, run } from './processes.ts';
-export { MissingBinaryError, redisInfo } from './redis-server.ts';
-export { type ServerState, type StackOptions, stackDown, stackStatus, stackUp } from './stack.ts';
+export {
+  type ClusterHealth,
+  clusterHealth,
+  clusterPorts,
+  ES_VERSION,
+  esInfo,
+  esNodes,
+  type NodeInfo,
+  nodeName,
+  startClusterNode,
+  startElasticsearch,
+  startElasticsearchCluster,
+} from './elasticsearch-server.ts';
+export { REPO_ROOT, type StackPaths, stackPaths } from './paths.ts';
+export { findOnPath, type RunResult, run, runningPid, stopPid } from './processes.ts';
+export { MissingBinaryError, redisInfo, startRedis } from './redis-server.ts';
+export {
+  recordedNodes,
+  type ServerState,
+  type StackOptions,
+  stackDown,
+  stackStatus,
+  stackUp,
+} from './stack.ts';

@@ -21,7 +21,13 @@ export function stackPaths(cacheDir?: string) {
     esRoot: join(root, 'elasticsearch'),
     esData: (port: number) => join(root, 'elasticsearch', String(port), 'data'),
     esLogs: (port: number) => join(root, 'elasticsearch', String(port), 'logs'),
+    /** Each node's own copy of the distribution's config: nodes bootstrapping one keystore at once race. */
+    esConf: (port: number) => join(root, 'elasticsearch', String(port), 'config'),
     esPid: (port: number) => join(root, 'run', `elasticsearch-${port}.pid`),
     esOut: (port: number) => join(root, 'run', `elasticsearch-${port}.out`),
+    /** How many nodes `up` started from this base port, so `status` and `down` find them all. */
+    esNodesFile: (basePort: number) => join(root, 'run', `elasticsearch-${basePort}.nodes`),
+    /** `path.repo` of every local node: the shared filesystem snapshot repositories live under it. */
+    esRepo: join(root, 'elasticsearch', 'snapshots'),
   };
 }

@@ -1,5 +1,13 @@
-import { rmSync } from 'node:fs';
-import { ES_VERSION, esInfo, startElasticsearch } from './elasticsearch-server.ts';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  clusterPorts,
+  ES_VERSION,
+  esInfo,
+  esNodes,
+  type NodeInfo,
+  startElasticsearch,
+  startElasticsearchCluster,
+} from './elasticsearch-server.ts';
 import { type StackPaths, stackPaths } from './paths.ts';
 import { runningPid, stopPid } from './processes.ts';
 import { redisInfo, startRedis } from './redis-server.ts';
@@ -12,6 +20,8 @@ export type StackOptions = {
   esPort: number;
   esVersion?: string;
   esHeap?: string;
+  /** Nodes of the local Elasticsearch: 1 (default) is single-node; more form a cluster on esPort…+n-1. */
+  esNodes?: number;
   cacheDir?: string | undefined;
 };
 
@@ -23,6 +33,10 @@ export type ServerState = {
   pid?: number;
   version: string;
   health: string;
+  /** A cluster: one pid per node, in port order (pid is the first). */
+  pids?: number[];
+  /** The nodes the cluster reports (status of a running Elasticsearch). */
+  nodes?: NodeInfo[];
 };
 
 type Report = (line: string) => void;
@@ -72,30 +86,45 @@ async function upElasticsearch(
   report: Report,
 ): Promise<ServerState> {
   if (options.esUrl) {
-    const info = await esInfo(url);
+    const info = await esInfo(url.split(',')[0] ?? url);
     if (!info)
       throw new Error(`CW_ES_URL=${url} does not answer; start that Elasticsearch or unset CW_ES_URL`);
     return { name: 'elasticsearch', url, origin: 'external', ...info };
   }
-  const running = runningPid(paths.esPid(options.esPort));
+  const nodes = options.esNodes ?? 1;
+  const ports = clusterPorts(options.esPort, nodes);
+  const running = ports.map((p) => runningPid(paths.esPid(p)));
   const before = await esInfo(url);
-  if (running !== undefined && before) {
-    return { name: 'elasticsearch', url, origin: 'running', pid: running, ...before };
+  if (running.every((pid) => pid !== undefined) && before) {
+    const pids = running as number[];
+    return { name: 'elasticsearch', url, origin: 'running', pid: pids[0] ?? 0, pids, ...before };
   }
   if (before) {
     throw new Error(
-      `port ${options.esPort} already has an Elasticsearch that this stack did not start; ` +
-        `use it with CW_ES_URL=${url} or choose another CW_ES_PORT`,
+      running.some((pid) => pid !== undefined)
+        ? `only part of the local cluster on ports ${ports.join(', ')} runs; \`cw stack down\` it first`
+        : `port ${options.esPort} already has an Elasticsearch that this stack did not start; ` +
+            `use it with CW_ES_URL=${url} or choose another CW_ES_PORT`,
     );
   }
   const version = options.esVersion ?? ES_VERSION;
-  const pid = await startElasticsearch(
-    paths,
-    { version, port: options.esPort, heap: options.esHeap ?? '1g' },
-    report,
-  );
+  const heap = options.esHeap ?? '1g';
+  // Recorded first: if a node fails to start, `down` still finds the ones that did.
+  mkdirSync(paths.run, { recursive: true });
+  writeFileSync(paths.esNodesFile(options.esPort), String(nodes));
+  const pids =
+    nodes === 1
+      ? [await startElasticsearch(paths, { version, port: options.esPort, heap }, report)]
+      : await startElasticsearchCluster(paths, { version, basePort: options.esPort, nodes, heap }, report);
   const info = (await esInfo(url)) ?? { version, health: 'unknown' };
-  return { name: 'elasticsearch', url, origin: 'started', pid, ...info };
+  return { name: 'elasticsearch', url, origin: 'started', pid: pids[0] ?? 0, pids, ...info };
+}
+
+/** How many nodes the last `up` started from this port (1 when it never recorded it). */
+export function recordedNodes(paths: StackPaths, esPort: number): number {
+  const file = paths.esNodesFile(esPort);
+  const n = existsSync(file) ? Number.parseInt(readFileSync(file, 'utf8'), 10) : 1;
+  return Number.isFinite(n) && n > 0 ? n : 1;
 }
 
 /** Stop what `up` started, by its recorded pid, and nothing else. */
@@ -105,20 +134,29 @@ export async function stackDown(
   only: Array<'redis' | 'elasticsearch'> = ['redis', 'elasticsearch'],
 ): Promise<void> {
   const paths = stackPaths(options.cacheDir);
+  const esPorts = clusterPorts(options.esPort, recordedNodes(paths, options.esPort));
   const targets = [
-    { name: 'elasticsearch' as const, pidFile: paths.esPid(options.esPort) },
-    { name: 'redis' as const, pidFile: paths.redisPid(options.redisPort) },
+    ...esPorts.map((port) => ({
+      name: 'elasticsearch' as const,
+      label: esPorts.length > 1 ? `elasticsearch :${port}` : 'elasticsearch',
+      pidFile: paths.esPid(port),
+    })),
+    { name: 'redis' as const, label: 'redis', pidFile: paths.redisPid(options.redisPort) },
   ].filter((t) => only.includes(t.name));
-  for (const target of targets) {
-    const pid = runningPid(target.pidFile);
-    if (pid === undefined) {
-      report(`${target.name}: not running (nothing started by this stack)`);
-      continue;
-    }
-    const how = await stopPid(pid, 60_000);
-    rmSync(target.pidFile, { force: true });
-    report(`${target.name}: ${how} (pid ${pid})`);
-  }
+  // Nodes of a cluster stop together: one by one, the last ones would wait out re-elections.
+  await Promise.all(
+    targets.map(async (target) => {
+      const pid = runningPid(target.pidFile);
+      if (pid === undefined) {
+        report(`${target.label}: not running (nothing started by this stack)`);
+        return;
+      }
+      const how = await stopPid(pid, 60_000);
+      rmSync(target.pidFile, { force: true });
+      report(`${target.label}: ${how} (pid ${pid})`);
+    }),
+  );
+  if (only.includes('elasticsearch')) rmSync(paths.esNodesFile(options.esPort), { force: true });
 }
 
 export async function stackStatus(
@@ -127,8 +165,15 @@ export async function stackStatus(
   const paths = stackPaths(options.cacheDir);
   const url = urls(options);
   const redisPid = options.redisUrl ? undefined : runningPid(paths.redisPid(options.redisPort));
-  const esPid = options.esUrl ? undefined : runningPid(paths.esPid(options.esPort));
-  const [redis, es] = await Promise.all([redisInfo(url.redis), esInfo(url.es)]);
+  const esPorts = options.esUrl ? [] : clusterPorts(options.esPort, recordedNodes(paths, options.esPort));
+  const esPids = esPorts.map((p) => runningPid(paths.esPid(p)));
+  const esPid = esPids.find((p) => p !== undefined);
+  // A local cluster answers through any live node: the first one may be the one that is down.
+  const alive = esPorts.find((_, i) => esPids[i] !== undefined);
+  if (esPorts.length > 1 && alive !== undefined) url.es = `http://127.0.0.1:${alive}`;
+  // An external cluster given as several URLs: ask the first.
+  url.es = url.es.split(',')[0] ?? url.es;
+  const [redis, es, nodes] = await Promise.all([redisInfo(url.redis), esInfo(url.es), esNodes(url.es)]);
   const origin = (external: boolean, pid: number | undefined) =>
     external ? 'external' : pid ? 'running' : 'external';
   return [
@@ -147,6 +192,8 @@ export async function stackStatus(
           url: url.es,
           origin: origin(!!options.esUrl, esPid),
           ...(esPid ? { pid: esPid } : {}),
+          ...(esPids.length > 1 ? { pids: esPids.map((p) => p ?? 0) } : {}),
+          ...(nodes ? { nodes } : {}),
           ...es,
         }
       : { name: 'elasticsearch', url: url.es, origin: 'down' },

@@ -1,7 +1,7 @@
 // Wiring of the API: config, logger, Elasticsearch client, narrative definitions, HTTP server,
 // shutdown. Everything else receives what it needs as arguments (see buildApp).
 import { pathToFileURL } from 'node:url';
-import { serverUrls } from '@cw/config';
+import { indexSettings, serverUrls } from '@cw/config';
 import {
   createNarrativeRegistry,
   DEFAULT_NARRATIVES_DIR,
@@ -48,7 +48,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   const redis = createRedis(redisUrl, 'client', { maxRetriesPerRequest: 1, connectTimeout: 1000 });
   redis.on('error', (err) => log.warn({ err }, 'redis (rate limits) unavailable'));
   // Idempotent; the read alias exists only once an index joined it, so a fresh cluster answers too.
-  await installIndices(es, config.CW_INDEX_PREFIX);
+  await installIndices(es, config.CW_INDEX_PREFIX, {
+    ...indexSettings(config),
+    onWarning: (m) => log.warn(m),
+  });
   const narratives = createNarrativeRegistry(config.CW_NARRATIVES_DIR ?? DEFAULT_NARRATIVES_DIR, {
     onReload: (defs) => log.info({ count: defs.length }, 'narrative definitions reloaded'),
     onError: (err) => log.error({ err }, 'narrative definitions not reloaded; keeping the previous set'),

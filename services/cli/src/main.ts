@@ -28,6 +28,8 @@ const COMMANDS: Record<string, string> = {
   alerts: 'evaluate spikes now (alerts check)',
   deliveries: 'the webhook outbox: list messages per target, retry failed ones (list | retry)',
   feedback: "export analysts' verdicts on narrative tags as corpus passages (feedback export)",
+  retention: 'drop monthly posts and versions indices older than CW_RETENTION_MONTHS (--dry-run)',
+  snapshot: 'snapshots to the filesystem repository (create | restore | list)',
   telegram: 'interactive Telegram login that prints a session string (telegram login)',
 };
 

@@ -1,7 +1,7 @@
 // Wiring of the pipeline worker: config, logger, clients, indices, narratives, worker, ops port.
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { serverUrls } from '@cw/config';
+import { indexSettings, serverUrls } from '@cw/config';
 import {
   createNarrativeRegistry,
   DEFAULT_NARRATIVES_DIR,
@@ -29,7 +29,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   const log = createLogger({ service: 'pipeline', level: config.CW_LOG_LEVEL, pretty: config.CW_LOG_PRETTY });
   const { redisUrl, esUrl } = serverUrls(config);
   const es = createEsClient(esUrl);
-  await installIndices(es, config.CW_INDEX_PREFIX);
+  await installIndices(es, config.CW_INDEX_PREFIX, {
+    ...indexSettings(config),
+    onWarning: (m) => log.warn(m),
+  });
 
   const narratives = createNarrativeRegistry(config.CW_NARRATIVES_DIR ?? DEFAULT_NARRATIVES_DIR, {
     onReload: (defs: unknown[]) => log.info({ count: defs.length }, 'narrative definitions reloaded'),

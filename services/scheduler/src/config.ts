@@ -1,4 +1,4 @@
-import { connectionEnv, flag, loadConfig, positiveInt } from '@cw/config';
+import { connectionEnv, flag, loadConfig, positiveInt, retentionEnv } from '@cw/config';
 import { z } from 'zod';
 
 // The scheduler's environment, parsed once in main.ts (and by the CLI's digest/alerts commands).
@@ -88,6 +88,11 @@ export const schedulerSchema = z.object({
   CW_SPIKE_COOLDOWN_MINUTES: positiveInt(360, 'minutes'),
   CW_DIGEST_CRON: cron,
   CW_DIGEST_TZ: timeZone,
+  ...retentionEnv,
+  CW_RETENTION_CRON: z
+    .string()
+    .regex(/^(\S+\s+){4,5}\S+$/, 'expected a cron pattern with 5 or 6 fields, e.g. "30 3 * * *"')
+    .default('30 3 * * *'),
   CW_DIGEST_DIR: z.string().default('.cache/digests'),
   CW_WEBHOOKS: webhookList,
   CW_WEBHOOK_ALLOW_PRIVATE: flag(false),

@@ -11,6 +11,14 @@ export type { Digest, NarrativeDay } from './digest/digest-types.ts';
 export { type RenderedDigest, renderDigest } from './digest/render-digest.ts';
 export { runDigest, writeDigest } from './digest/run-digest.ts';
 export { main, narrativeTitles, spikeSettings } from './main.ts';
+export {
+  applyRetention,
+  BASELINE_DAYS,
+  listMonthlyIndices,
+  type MonthlyIndex,
+  type RetentionPlan,
+  retentionPlan,
+} from './retention/retention.ts';
 export { startSchedules } from './schedules.ts';
 export type { SpikeAlert } from './spikes/alert.ts';
 export { DEFAULT_SPIKE_PARAMS, detectSpike, expectedCount, type SpikeParams } from './spikes/detector.ts';

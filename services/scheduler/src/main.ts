@@ -1,7 +1,7 @@
 // Wiring of the scheduler: config, logger, clients, indices, the webhook delivery worker, and the
 // job schedulers for spike evaluation and the daily digest.
 import { pathToFileURL } from 'node:url';
-import { serverUrls } from '@cw/config';
+import { indexSettings, serverUrls } from '@cw/config';
 import { DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
 import { createEsClient, installIndices } from '@cw/es';
 import { registerShutdown } from '@cw/lifecycle';
@@ -11,6 +11,7 @@ import { createRedis } from '@cw/redis';
 import { retryPolicy, type SchedulerConfig, schedulerConfig } from './config.ts';
 import { previousDay } from './digest/digest-day.ts';
 import { runDigest } from './digest/run-digest.ts';
+import { applyRetention } from './retention/retention.ts';
 import { startSchedules } from './schedules.ts';
 import { evaluateSpikes, type SpikeSettings } from './spikes/evaluate.ts';
 import { drainOutbox, enqueueDeliveries, legacyWebhookHandler } from './webhooks/deliveries.ts';
@@ -51,7 +52,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   const { redisUrl, esUrl } = serverUrls(config);
   const es = createEsClient(esUrl);
   const prefix = config.CW_INDEX_PREFIX;
-  await installIndices(es, prefix);
+  await installIndices(es, prefix, { ...indexSettings(config), onWarning: (m) => log.warn(m) });
 
   const client = createRedis(redisUrl, 'client');
   const workerConnection = createRedis(redisUrl, 'worker');
@@ -89,6 +90,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
     digestCron: config.CW_DIGEST_CRON,
     digestTz: config.CW_DIGEST_TZ,
     outboxEveryMs: config.CW_WEBHOOK_DRAIN_SECONDS * 1000,
+    retentionCron: config.CW_RETENTION_CRON,
     handlers: {
       // Wall time, not the tick's due time: a retry is due by the clock, however late the tick.
       outbox: () => drainOutbox(deliveryDeps, new Date()),
@@ -123,6 +125,18 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
         });
         jobLog.info({ date, files }, 'daily digest written');
       },
+      retention: async (at, jobLog) => {
+        const result = await applyRetention({ es, prefix, months: config.CW_RETENTION_MONTHS, now: at });
+        jobLog.info(
+          {
+            months: result.months ?? 'unlimited',
+            cutoff: result.cutoff?.toISOString(),
+            dropped: result.dropped,
+            heldForBaselines: result.heldForBaselines.map((i) => i.index),
+          },
+          'retention applied',
+        );
+      },
     },
   });
   log.info(
@@ -130,6 +144,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
       spikeEveryMinutes: config.CW_SPIKE_EVERY_MINUTES,
       digestCron: config.CW_DIGEST_CRON,
       digestTz: config.CW_DIGEST_TZ,
+      retentionMonths: config.CW_RETENTION_MONTHS ?? 'unlimited',
       webhookTargets: targets.map((t) => t.name),
     },
     'scheduler started',

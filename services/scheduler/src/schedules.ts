@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 export const SPIKE_SCHEDULER_ID = 'spike-evaluation';
 export const DIGEST_SCHEDULER_ID = 'daily-digest';
 export const OUTBOX_SCHEDULER_ID = 'webhook-outbox';
+export const RETENTION_SCHEDULER_ID = 'daily-retention';
 
 export type ScheduleHandlers = {
   /** `at`: when the tick was due (not when a worker got to it), so a late job evaluates its own time. */
@@ -16,6 +17,8 @@ export type ScheduleHandlers = {
   digest: (at: Date, log: Logger) => Promise<unknown>;
   /** Send the webhook messages that are due (first attempts and retries). */
   outbox: (at: Date, log: Logger) => Promise<unknown>;
+  /** Drops monthly indices past retention; scheduled only when given. */
+  retention?: (at: Date, log: Logger) => Promise<unknown>;
 };
 
 export type ScheduleOptions = {
@@ -28,6 +31,8 @@ export type ScheduleOptions = {
   digestCron: string;
   digestTz: string;
   outboxEveryMs: number;
+  /** When retention runs (cron, in digestTz); default 03:30 local, away from the digest. */
+  retentionCron?: string;
   handlers: ScheduleHandlers;
 };
 
@@ -56,6 +61,12 @@ export async function startSchedules(options: ScheduleOptions) {
     { every: options.outboxEveryMs },
     { name: 'outbox', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
   );
+  const retention: Queue | undefined = options.handlers.retention ? createQueue('retention', ctx) : undefined;
+  await retention?.upsertJobScheduler(
+    RETENTION_SCHEDULER_ID,
+    { pattern: options.retentionCron ?? '30 3 * * *', tz: options.digestTz },
+    { name: 'retention', data: {} },
+  );
   const workerOptions = { connection: options.workerConnection, prefix: options.prefix, log: options.log };
   const workers: Worker[] = [
     createWorker(
@@ -74,13 +85,18 @@ export async function startSchedules(options: ScheduleOptions) {
       workerOptions,
     ),
   ];
+  const runRetention = options.handlers.retention;
+  if (runRetention)
+    workers.push(
+      createWorker('retention', (_payload, { job, log }) => runRetention(dueAt(job), log), workerOptions),
+    );
   return {
-    queues: { spikes, digests, outbox },
+    queues: { spikes, digests, outbox, ...(retention ? { retention } : {}) },
     workers,
     /** Stop taking ticks; a running evaluation finishes first. The schedules stay in Redis. */
     async close() {
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all([spikes.close(), digests.close(), outbox.close()]);
+      await Promise.all([spikes.close(), digests.close(), outbox.close(), retention?.close()]);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { serverUrls } from '@cw/config';
+import { indexSettings, serverUrls } from '@cw/config';
 import { createEsClient, installIndices } from '@cw/es';
 import { createRedis } from '@cw/redis';
 import {
@@ -53,7 +53,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   const outbox = connection ? { redis: connection, prefix: config.CW_QUEUE_PREFIX } : undefined;
   const queued: string[] = [];
   try {
-    await installIndices(es, config.CW_INDEX_PREFIX);
+    await installIndices(es, config.CW_INDEX_PREFIX, indexSettings(config));
     const result = await evaluateSpikes({
       es,
       prefix: config.CW_INDEX_PREFIX,

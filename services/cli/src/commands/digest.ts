@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { serverUrls } from '@cw/config';
+import { indexSettings, serverUrls } from '@cw/config';
 import { createEsClient, installIndices } from '@cw/es';
 import { createRedis } from '@cw/redis';
 import {
@@ -49,7 +49,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   const outbox = connection ? { redis: connection, prefix: config.CW_QUEUE_PREFIX } : undefined;
   const queued: { id: string; results: EnqueueResult[] }[] = [];
   try {
-    await installIndices(es, config.CW_INDEX_PREFIX);
+    await installIndices(es, config.CW_INDEX_PREFIX, indexSettings(config));
     io.stderr.write(`building the digest of ${date} (${timeZone})…\n`);
     const { digest, files } = await runDigest({
       es,

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { replayFile } from '@cw/collector';
-import { serverUrls } from '@cw/config';
+import { indexSettings, serverUrls } from '@cw/config';
 import { ensureEncoder } from '@cw/encoder';
 import { clusters, createEsClient, indexNames, installIndices, topChannels } from '@cw/es';
 import { createQueue } from '@cw/queues';
@@ -73,10 +73,11 @@ export async function runDemo(config: CliConfig, options: DemoOptions, err: Out)
   const redis = createRedis(redisUrl, 'client');
   await es.indices.delete({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true });
   await es.indices.deleteIndexTemplate({ name: `${prefix}-*` }).catch(() => {});
-  // A client connection refuses commands until it is connected (no offline queue).
+  // A client connection refuses commands until it is ready (no offline queue); on a busy machine the
+  // deletes above no longer cover the connect.
   await whenReady(redis);
   await deleteKeys(redis, `${prefix}:*`);
-  await installIndices(es, prefix);
+  await installIndices(es, prefix, indexSettings(config));
 
   const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
   const receiver = await startWebhookReceiver({ secret: webhookSecret, host: '127.0.0.1' });

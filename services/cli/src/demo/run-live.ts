@@ -1,7 +1,7 @@
 // `cw demo --live @channel …`: the same process tree as the demo, on real channels. The channels
 // are registered (resolved once through Telegram), the collector runs beside the pipeline, the
 // scheduler and the API, and Ctrl-C prints a report of what was indexed meanwhile and stops it all.
-import { serverUrls } from '@cw/config';
+import { indexSettings, serverUrls } from '@cw/config';
 import { clusters, createEsClient, installIndices, listAlerts, topChannels } from '@cw/es';
 import { stackDown, stackUp } from '@cw/stack';
 import { run as channels } from '../commands/channels.ts';
@@ -29,7 +29,7 @@ export async function runLive(config: CliConfig, usernames: string[], io: Comman
   const { esUrl } = serverUrls(config);
   const es = createEsClient(esUrl);
   const prefix = config.CW_INDEX_PREFIX;
-  await installIndices(es, prefix);
+  await installIndices(es, prefix, indexSettings(config));
 
   // Registered (and resolved) the way an operator adds channels; unknown names are reported, skipped.
   await channels(['add', ...usernames], io);

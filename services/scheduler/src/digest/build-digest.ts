@@ -7,7 +7,7 @@ import type { Digest, NarrativeDay } from './digest-types.ts';
 
 const DAY_MS = 24 * 3600_000;
 /** How far back a forward source must be unseen to count as new. */
-const FORWARD_LOOKBACK_DAYS = 30;
+export const FORWARD_LOOKBACK_DAYS = 30;
 
 type Histogram = { buckets: { key_as_string: string; doc_count: number }[] };
 
