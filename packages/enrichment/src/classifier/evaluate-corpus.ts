@@ -1,12 +1,12 @@
 // `cw narratives eval`: the locked test split scored four ways — a plain keyword list, the rules, the
-// trained classifier alone and rules OR classifier (what the pipeline does) — per narrative and per
-// language, with the share of hard negatives tagged.
+// trained classifier alone (head and stance stage) and the combined decision the pipeline makes — per
+// narrative and per language, with the share of hard negatives tagged.
 import { compileNarratives } from '../narrative-compile.ts';
 import { tagNarratives } from '../narrative-match.ts';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
 import type { CorpusItem } from './corpus.ts';
 import type { NarrativeClassifier } from './runtime.ts';
-import { combined } from './train.ts';
+import { decide } from './stance.ts';
 
 /**
  * The baseline anyone would write in minutes: a stem list per narrative, no context. Blame needs a
@@ -74,6 +74,7 @@ export async function evaluateCorpus(
   const candidates = items.filter((_, i) => (gated[i] as string[]).length > 0);
   const results = classifier ? await classifier.classify(candidates.map((c) => c.text)) : [];
   const scoreOf = new Map(candidates.map((c, k) => [c, results[k]?.scores ?? {}]));
+  const stanceOf = new Map(candidates.map((c, k) => [c, results[k]?.stance ?? {}]));
   const ev: CorpusEvaluation = {
     items: items.length,
     narratives,
@@ -91,6 +92,7 @@ export async function evaluateCorpus(
   items.forEach((item, i) => {
     const rules = new Set(tagNarratives(compiled, item.text).narratives);
     const scores = scoreOf.get(item) ?? {};
+    const stances = stanceOf.get(item) ?? {};
     const taggedAny: Record<Method, boolean> = {
       keywords: false,
       rules: false,
@@ -100,10 +102,15 @@ export async function evaluateCorpus(
     for (const id of narratives) {
       const head = classifier?.heads.find((h) => h.narrative === id);
       const score = scores[id];
-      const byHead = head !== undefined && score !== undefined && score >= head.threshold;
+      const stance = stances[id];
+      const byHead =
+        head !== undefined &&
+        score !== undefined &&
+        score >= head.threshold &&
+        (stance === undefined || stance >= head.cut.stance);
       const byBoth =
         head !== undefined && score !== undefined
-          ? combined(rules.has(id), score, head.threshold, head.veto)
+          ? decide(rules.has(id), score, stance, head.cut)
           : rules.has(id);
       const verdict: Record<Method, boolean> = {
         keywords: KEYWORDS[id]?.(item.text) ?? false,

@@ -2,6 +2,7 @@
 // character n-grams. Small enough to version in git (narratives/heads/<id>.json) beside the corpus hash
 // it was trained from.
 import { NGRAM_BUCKETS, type SparseVector } from './features.ts';
+import type { Cut, StanceFeatures } from './stance.ts';
 
 export interface HeadFile {
   narrative: string;
@@ -13,7 +14,7 @@ export interface HeadFile {
   threshold: number;
   /** A rule hit counts only when the head's score reaches this (0: the rules always count). */
   veto: number;
-  /** Cross-validated on the train split, grouped by site, at `threshold` (combined with the rules). */
+  /** Cross-validated on the train split, grouped by site, for the whole decision (see stance.ts). */
   cv: {
     precision: number;
     recall: number;
@@ -23,6 +24,8 @@ export interface HeadFile {
     positives: number;
     negatives: number;
     folds: number;
+    /** The same folds decided by rules OR head alone, for comparison with the stance stage. */
+    rulesOrHead?: { precision: number; recall: number; f1: number; hardNegativesTagged: number };
   };
   ngramWeight: number;
   l2: number;
@@ -32,6 +35,26 @@ export interface HeadFile {
   scale: number[];
   embeddingWeights: number[];
   ngramWeights: number[];
+  /**
+   * The stance stage (see stance.ts), when cross-validation on train kept it: its weights and the two
+   * cuts a head tag and a rule hit must reach. Absent: rules OR head.
+   */
+  stance?: StanceFile;
+}
+
+export interface StanceFile {
+  features: StanceFeatures;
+  l2: number;
+  ngramWeight: number;
+  bias: number;
+  mean: number[];
+  scale: number[];
+  embeddingWeights: number[];
+  ngramWeights: number[];
+  /** A head tag needs a stance score at least this. */
+  threshold: number;
+  /** A rule hit needs a stance score at least this. */
+  ruleThreshold: number;
 }
 
 export interface Head {
@@ -39,37 +62,58 @@ export interface Head {
   encoder: string;
   threshold: number;
   veto: number;
+  /** All the decision's thresholds (stance cuts 0 without a stance stage). */
+  cut: Cut;
   file: HeadFile;
   score(embedding: Float32Array, ngrams: SparseVector): number;
+  /** The stance stage's probability, when the head has one. */
+  stanceScore?(embedding: Float32Array, ngrams: SparseVector): number;
 }
 
 export function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
+type Weights = Pick<
+  HeadFile,
+  'bias' | 'mean' | 'scale' | 'embeddingWeights' | 'ngramWeights' | 'ngramWeight'
+>;
+
+/** A logistic scorer over the standardised embedding (if it has weights for one) and the n-grams. */
+function linear(name: string, w: Weights): (embedding: Float32Array, ngrams: SparseVector) => number {
+  if (w.ngramWeights.length !== NGRAM_BUCKETS && w.ngramWeights.length !== 0)
+    throw new Error(`head ${name}: ${w.ngramWeights.length} n-gram weights, expected ${NGRAM_BUCKETS}`);
+  const mean = Float32Array.from(w.mean);
+  const scale = Float32Array.from(w.scale);
+  const we = Float32Array.from(w.embeddingWeights);
+  const wn = Float32Array.from(w.ngramWeights);
+  return (embedding, ngrams) => {
+    let z = w.bias;
+    for (let i = 0; i < we.length; i++)
+      z += (we[i] as number) * (((embedding[i] as number) - (mean[i] as number)) / (scale[i] as number));
+    if (wn.length > 0)
+      for (let k = 0; k < ngrams.index.length; k++)
+        z += (wn[ngrams.index[k] as number] as number) * (ngrams.value[k] as number) * w.ngramWeight;
+    return sigmoid(z);
+  };
+}
+
 export function headFrom(file: HeadFile): Head {
-  if (file.ngramWeights.length !== NGRAM_BUCKETS && file.ngramWeights.length !== 0)
-    throw new Error(
-      `head ${file.narrative}: ${file.ngramWeights.length} n-gram weights, expected ${NGRAM_BUCKETS}`,
-    );
-  const mean = Float32Array.from(file.mean);
-  const scale = Float32Array.from(file.scale);
-  const we = Float32Array.from(file.embeddingWeights);
-  const wn = Float32Array.from(file.ngramWeights);
+  const veto = file.veto ?? 0;
+  const cut: Cut = {
+    threshold: file.threshold,
+    veto,
+    stance: file.stance?.threshold ?? 0,
+    ruleStance: file.stance?.ruleThreshold ?? 0,
+  };
   return {
     narrative: file.narrative,
     encoder: file.encoder,
     threshold: file.threshold,
-    veto: file.veto ?? 0,
+    veto,
+    cut,
     file,
-    score(embedding, ngrams) {
-      let z = file.bias;
-      for (let i = 0; i < we.length; i++)
-        z += (we[i] as number) * (((embedding[i] as number) - (mean[i] as number)) / (scale[i] as number));
-      if (wn.length > 0)
-        for (let k = 0; k < ngrams.index.length; k++)
-          z += (wn[ngrams.index[k] as number] as number) * (ngrams.value[k] as number) * file.ngramWeight;
-      return sigmoid(z);
-    },
+    score: linear(file.narrative, file),
+    ...(file.stance ? { stanceScore: linear(`${file.narrative} stance`, file.stance) } : {}),
   };
 }

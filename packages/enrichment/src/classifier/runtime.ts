@@ -1,6 +1,7 @@
 // The trained side of narrative tagging at run time: the gate picks candidates, the encoder embeds
 // them in batches, each narrative's head scores them, and the nearest labelled training passages are
-// kept as evidence. Rules and heads are combined in combineTags: a post is tagged when either says so.
+// kept as evidence. Rules and heads are combined in combineTags: a post is tagged when the head or the
+// rules say so and, for heads trained with one, the stance stage agrees (stance.ts).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import { type CorpusItem, loadCorpus, passagesHash } from './corpus.ts';
 import { ngramFeatures } from './features.ts';
 import { compileGate, type Gate } from './gate.ts';
 import { type Head, type HeadFile, headFrom } from './head.ts';
-import { combined } from './train.ts';
+import { decide } from './stance.ts';
 
 export interface Neighbour {
   url: string;
@@ -29,6 +30,8 @@ export interface Neighbour {
 
 export interface ClassifierResult {
   scores: Record<string, number>;
+  /** The stance stage's scores, for heads that have one. */
+  stance?: Record<string, number>;
   nearest: Neighbour[];
 }
 
@@ -135,12 +138,16 @@ export async function createClassifier(options: {
         const text = missing[i] as string;
         const ngrams = ngramFeatures(text);
         const scores: Record<string, number> = {};
+        const stance: Record<string, number> = {};
         const open = gate.match(text);
         for (const head of heads)
-          if (open.includes(head.narrative))
+          if (open.includes(head.narrative)) {
             scores[head.narrative] = Math.round(head.score(e, ngrams) * 1000) / 1000;
+            if (head.stanceScore)
+              stance[head.narrative] = Math.round(head.stanceScore(e, ngrams) * 1000) / 1000;
+          }
         if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
-        memo.set(text, { scores, nearest: nearest(e) });
+        memo.set(text, { scores, stance, nearest: nearest(e) });
       });
       return texts.map((t) => memo.get(t) ?? { scores: {}, nearest: [] });
     },
@@ -148,7 +155,10 @@ export async function createClassifier(options: {
   };
 }
 
-/** Rules OR classifier, with the evidence of both. Narratives keep the definitions' order. */
+/**
+ * Rules and classifier combined (see decide), with the evidence of both. Narratives keep the
+ * definitions' order. A rule hit the stance stage rejects is dropped with its evidence.
+ */
 export function combineTags(
   rules: NarrativeTags,
   result: ClassifierResult | undefined,
@@ -161,7 +171,7 @@ export function combineTags(
     const score = result.scores[head.narrative];
     if (score === undefined) continue;
     const ruled = evidence.get(head.narrative);
-    if (!combined(ruled !== undefined, score, head.threshold, head.veto)) {
+    if (!decide(ruled !== undefined, score, result.stance?.[head.narrative], head.cut)) {
       evidence.delete(head.narrative);
       continue;
     }

@@ -11,7 +11,8 @@ import { ngramFeatures } from './features.ts';
 import { compileGate } from './gate.ts';
 import type { HeadFile } from './head.ts';
 import { headsDir } from './runtime.ts';
-import { type Sample, trainHead } from './train.ts';
+import type { Sample } from './train.ts';
+import { trainHead } from './train-head.ts';
 
 export interface TrainingPassage {
   text: string;
@@ -101,7 +102,7 @@ export async function trainNarratives(options: {
     const head = trainHead(samples, { narrative: def.id, encoder: options.encoder.info.version, corpusHash });
     heads.push(head);
     progress(
-      `${def.id}: threshold ${head.threshold}, cross-validated (by site, rules OR head) precision ${head.cv.precision}, recall ${head.cv.recall}`,
+      `${def.id}: threshold ${head.threshold}${head.stance ? `, stance stage ${head.stance.features}` : ''}, cross-validated (by site) precision ${head.cv.precision}, recall ${head.cv.recall}`,
     );
   }
   if (options.write !== false) {

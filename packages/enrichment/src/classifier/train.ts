@@ -1,7 +1,7 @@
 // Training a narrative head: class-balanced, L2-regularised logistic regression fitted with Adam, a
 // site-grouped cross-validation for the out-of-fold scores, and the threshold chosen on those.
 import { NGRAM_BUCKETS, type SparseVector } from './features.ts';
-import { type HeadFile, sigmoid } from './head.ts';
+import { sigmoid } from './head.ts';
 
 export interface Sample {
   embedding: Float32Array;
@@ -256,73 +256,4 @@ export function chooseThreshold(
     }
   }
   return { threshold: best?.threshold ?? 0.5, veto: best?.veto ?? 0 };
-}
-
-export const HYPERPARAMETERS: readonly FitOptions[] = [
-  { l2: 1e-3, ngramWeight: 0 },
-  { l2: 1e-3, ngramWeight: 1 },
-  { l2: 1e-2, ngramWeight: 1 },
-  { l2: 1e-4, ngramWeight: 1 },
-];
-
-function round(values: Float32Array | number[], digits = 5): number[] {
-  const f = 10 ** digits;
-  return Array.from(values, (v) => Math.round(v * f) / f);
-}
-
-/** Picks hyperparameters and threshold by grouped CV, then fits on every sample. */
-export function trainHead(
-  samples: readonly Sample[],
-  meta: { narrative: string; encoder: string; corpusHash: string; folds?: number; minPrecision?: number },
-): HeadFile {
-  const folds = meta.folds ?? 5;
-  const minPrecision = meta.minPrecision ?? 0.92;
-  let chosen:
-    | {
-        options: FitOptions;
-        threshold: number;
-        veto: number;
-        m: ReturnType<typeof metricsOf>;
-        hardOk: boolean;
-      }
-    | undefined;
-  for (const options of HYPERPARAMETERS) {
-    const scores = outOfFoldScores(samples, options, folds);
-    const { threshold, veto } = chooseThreshold(samples, scores, minPrecision);
-    const m = metricsOf(countCombined(samples, scores, threshold, veto));
-    // Hyperparameters: the best recall at the chosen threshold when it meets the hard-negative bar.
-    const hardOk = hardNegativeRate(samples, scores, threshold, veto) <= MAX_HARD_NEGATIVE_RATE;
-    const score = (x: ReturnType<typeof metricsOf>, ok: boolean) =>
-      ok && x.precision >= minPrecision ? 1 + x.recall : x.f1;
-    if (!chosen || score(m, hardOk) > score(chosen.m, chosen.hardOk))
-      chosen = { options, threshold, veto, m, hardOk };
-  }
-  const { options, threshold, veto, m } = chosen as NonNullable<typeof chosen>;
-  const oof = outOfFoldScores(samples, options, folds);
-  const fitted = fitLogistic(samples, options);
-  const positives = samples.filter((s) => s.label).length;
-  return {
-    narrative: meta.narrative,
-    encoder: meta.encoder,
-    corpusHash: meta.corpusHash,
-    trainedAt: new Date().toISOString(),
-    threshold,
-    veto,
-    cv: {
-      hardNegativesTagged: Math.round(hardNegativeRate(samples, oof, threshold, veto) * 1000) / 1000,
-      precision: Math.round(m.precision * 1000) / 1000,
-      recall: Math.round(m.recall * 1000) / 1000,
-      f1: Math.round(m.f1 * 1000) / 1000,
-      positives,
-      negatives: samples.length - positives,
-      folds,
-    },
-    ngramWeight: options.ngramWeight,
-    l2: options.l2,
-    bias: Math.round(fitted.bias * 1e5) / 1e5,
-    mean: round(fitted.mean),
-    scale: round(fitted.scale),
-    embeddingWeights: round(fitted.we),
-    ngramWeights: round(fitted.wn),
-  };
 }

@@ -54,13 +54,21 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       });
       for (const [id, g] of Object.entries(report.gateRecall))
         io.stdout.write(`gate recall on ${id} training positives: ${g.found}/${g.positives}\n`);
-      for (const head of report.heads)
+      for (const head of report.heads) {
+        const stance = head.stance
+          ? `stance stage (${head.stance.features}) at ${head.stance.threshold} for head tags, ${head.stance.ruleThreshold} for rule hits`
+          : 'no stance stage (rules OR head)';
+        const or = head.cv.rulesOrHead;
         io.stdout.write(
-          `${head.narrative}: threshold ${head.threshold}; cross-validated by site (${head.cv.folds} folds, rules OR head): ` +
+          `${head.narrative}: threshold ${head.threshold}, ${stance}; cross-validated by site (${head.cv.folds} folds): ` +
             `precision ${head.cv.precision.toFixed(3)}, recall ${head.cv.recall.toFixed(3)}, F1 ${head.cv.f1.toFixed(3)}, ` +
-            `hard negatives tagged ${head.cv.hardNegativesTagged ?? '?'} ` +
-            `(${head.cv.positives} positives, ${head.cv.negatives} negatives; corpus ${head.corpusHash})\n`,
+            `hard negatives tagged ${head.cv.hardNegativesTagged ?? '?'}` +
+            (or
+              ? ` (rules OR head on the same folds: ${or.precision.toFixed(3)} / ${or.recall.toFixed(3)} / ${or.f1.toFixed(3)}, hard negatives ${or.hardNegativesTagged})`
+              : '') +
+            ` (${head.cv.positives} positives, ${head.cv.negatives} negatives; corpus ${head.corpusHash})\n`,
         );
+      }
       io.stdout.write(`wrote ${report.heads.length} heads to ${narrativesDir}/heads\n`);
       return 0;
     }

@@ -1,0 +1,142 @@
+// Training one narrative's classifier: the head's hyperparameters and threshold by site-grouped
+// cross-validation on train (as before), then the stance stage (stance.ts): each variant's out-of-fold
+// scores, and the cuts on head score, stance for head tags and stance for rule hits searched together.
+// The stage is kept only when it ranks above rules OR head on the same out-of-fold scores.
+import type { HeadFile, StanceFile } from './head.ts';
+import {
+  type CutResult,
+  chooseCut,
+  fitStance,
+  outOfFoldStance,
+  STANCE_VARIANTS,
+  type StanceVariant,
+} from './stance.ts';
+import {
+  chooseThreshold,
+  countCombined,
+  type FitOptions,
+  fitLogistic,
+  groupFolds,
+  hardNegativeRate,
+  MAX_HARD_NEGATIVE_RATE,
+  metricsOf,
+  outOfFoldScores,
+  type Sample,
+} from './train.ts';
+
+export const HYPERPARAMETERS: readonly FitOptions[] = [
+  { l2: 1e-3, ngramWeight: 0 },
+  { l2: 1e-3, ngramWeight: 1 },
+  { l2: 1e-2, ngramWeight: 1 },
+  { l2: 1e-4, ngramWeight: 1 },
+];
+
+/**
+ * Precision asked of the cross-validated decision. The targets ask 0.90 on the locked test; asking a
+ * little more of the out-of-fold scores leaves room for the optimism of choosing cuts on them.
+ */
+export const MIN_PRECISION = 0.92;
+
+function round(values: Float32Array | number[], digits = 5): number[] {
+  const f = 10 ** digits;
+  return Array.from(values, (v) => Math.round(v * f) / f);
+}
+
+const three = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Picks hyperparameters, the stance stage and the cuts by grouped CV, then fits on every sample. */
+export function trainHead(
+  samples: readonly Sample[],
+  meta: {
+    narrative: string;
+    encoder: string;
+    corpusHash: string;
+    folds?: number;
+    minPrecision?: number;
+    /** Stance variants to try ([] trains the head alone, rules OR head). */
+    stanceVariants?: readonly StanceVariant[];
+  },
+): HeadFile {
+  const folds = meta.folds ?? 5;
+  const minPrecision = meta.minPrecision ?? MIN_PRECISION;
+  let chosen: { options: FitOptions; m: ReturnType<typeof metricsOf>; hardOk: boolean } | undefined;
+  for (const options of HYPERPARAMETERS) {
+    const scores = outOfFoldScores(samples, options, folds);
+    const { threshold, veto } = chooseThreshold(samples, scores, minPrecision);
+    const m = metricsOf(countCombined(samples, scores, threshold, veto));
+    // Hyperparameters: the best recall at the chosen threshold when it meets the hard-negative bar.
+    const hardOk = hardNegativeRate(samples, scores, threshold, veto) <= MAX_HARD_NEGATIVE_RATE;
+    const score = (x: ReturnType<typeof metricsOf>, ok: boolean) =>
+      ok && x.precision >= minPrecision ? 1 + x.recall : x.f1;
+    if (!chosen || score(m, hardOk) > score(chosen.m, chosen.hardOk)) chosen = { options, m, hardOk };
+  }
+  const { options } = chosen as NonNullable<typeof chosen>;
+  const oof = outOfFoldScores(samples, options, folds);
+
+  // Rules OR head, then each stance variant on the same folds; the best-ranked decision wins.
+  const orHead = chooseCut(samples, oof, undefined, minPrecision, MAX_HARD_NEGATIVE_RATE);
+  let best: { result: CutResult; variant?: StanceVariant } = { result: orHead };
+  const foldOf = groupFolds(samples, folds);
+  for (const variant of meta.stanceVariants ?? STANCE_VARIANTS) {
+    const stance = outOfFoldStance(samples, variant, foldOf, folds);
+    const result = chooseCut(samples, oof, stance, minPrecision, MAX_HARD_NEGATIVE_RATE);
+    const better =
+      result.rank !== best.result.rank
+        ? result.rank > best.result.rank
+        : result.rank > 0
+          ? result.recall > best.result.recall
+          : result.f1 > best.result.f1;
+    if (better) best = { result, variant };
+  }
+
+  const fitted = fitLogistic(samples, options);
+  const positives = samples.filter((s) => s.label).length;
+  const { result, variant } = best;
+  let stance: StanceFile | undefined;
+  if (variant) {
+    const s = fitStance(samples, variant);
+    stance = {
+      features: variant.features,
+      l2: variant.options.l2,
+      ngramWeight: variant.options.ngramWeight,
+      bias: Math.round(s.bias * 1e5) / 1e5,
+      mean: round(s.mean),
+      scale: round(s.scale),
+      embeddingWeights: round(s.we),
+      ngramWeights: round(s.wn),
+      threshold: result.cut.stance,
+      ruleThreshold: result.cut.ruleStance,
+    };
+  }
+  return {
+    narrative: meta.narrative,
+    encoder: meta.encoder,
+    corpusHash: meta.corpusHash,
+    trainedAt: new Date().toISOString(),
+    threshold: result.cut.threshold,
+    veto: result.cut.veto,
+    cv: {
+      precision: three(result.precision),
+      recall: three(result.recall),
+      f1: three(result.f1),
+      hardNegativesTagged: three(result.hardNegativesTagged),
+      positives,
+      negatives: samples.length - positives,
+      folds,
+      rulesOrHead: {
+        precision: three(orHead.precision),
+        recall: three(orHead.recall),
+        f1: three(orHead.f1),
+        hardNegativesTagged: three(orHead.hardNegativesTagged),
+      },
+    },
+    ngramWeight: options.ngramWeight,
+    l2: options.l2,
+    bias: Math.round(fitted.bias * 1e5) / 1e5,
+    mean: round(fitted.mean),
+    scale: round(fitted.scale),
+    embeddingWeights: round(fitted.we),
+    ngramWeights: round(fitted.wn),
+    ...(stance ? { stance } : {}),
+  };
+}
