@@ -1,15 +1,13 @@
 import type { IndexedPost } from '@cw/domain';
-import { compileNarratives, DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
-import { indexNames, installIndices } from '@cw/es';
+import { indexNames } from '@cw/es';
 import { processBatch } from '@cw/pipeline';
-import { createQueue } from '@cw/queues';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChannelRegistry } from '../services/collector/src/channels/registry.ts';
 import { fakeClock } from '../services/collector/src/clock.ts';
 import { runCollector } from '../services/collector/src/collector.ts';
 import { Batcher } from '../services/collector/src/publish/batcher.ts';
 import { createPublisher } from '../services/collector/src/publish/publisher.ts';
-import { Api, floodWaitSeconds, toLong } from '../services/collector/src/sources/telegram/adapter.ts';
+import { Api, toLong } from '../services/collector/src/sources/telegram/adapter.ts';
 import { catchUpChannel } from '../services/collector/src/sources/telegram/catch-up.ts';
 import {
   EngagementRefresh,
@@ -20,11 +18,11 @@ import {
   fakeAccount,
   fakeMessage,
 } from '../services/collector/src/sources/telegram/fake-account.ts';
-import { AccountGate } from '../services/collector/src/sources/telegram/flood-gate.ts';
 import { collectHistory } from '../services/collector/src/sources/telegram/history.ts';
 import { startLive } from '../services/collector/src/sources/telegram/live.ts';
 import { RecentPosts } from '../services/collector/src/sources/telegram/recent-posts.ts';
-import { ready, silentLog } from '../services/collector/src/test/helpers.ts';
+import { silentLog, telegramDeps, testGate } from '../services/collector/src/test/helpers.ts';
+import { collectionQueue } from './support/collection.ts';
 import { isolatedServers } from './support/servers.ts';
 
 // Live collection that survives disconnects, from gramjs Api objects to Elasticsearch documents:
@@ -33,35 +31,14 @@ import { isolatedServers } from './support/servers.ts';
 
 const ctx = isolatedServers();
 const names = indexNames(ctx.prefix);
-const narratives = compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR));
 const T0 = Date.UTC(2026, 10, 20, 9) / 1000;
 const BARE = '1591537674';
 const ID = `-100${BARE}`;
-const queue = createQueue('posts', { connection: ctx.redis, prefix: `${ctx.prefix}-live` });
-
-beforeAll(async () => {
-  await ready(ctx.redis);
-  await installIndices(ctx.es, ctx.prefix);
-});
-afterAll(async () => {
-  await queue.obliterate({ force: true });
-  await queue.close();
-});
+const { queue, narratives, index, takeBatches } = collectionQueue(ctx, 'live');
 
 /** What the pipeline worker does with each queued batch, in enqueue order. */
 async function runPipeline() {
-  const jobs = (await queue.getJobs(['waiting'])).sort((a, b) => a.timestamp - b.timestamp);
-  for (const job of jobs) {
-    const data = job.data as { posts: unknown[]; source: string };
-    await processBatch(data.posts, {
-      es: ctx.es,
-      prefix: ctx.prefix,
-      enrich: { narratives },
-      source: data.source,
-    });
-    await job.remove();
-  }
-  await ctx.es.indices.refresh({ index: `${ctx.prefix}-*` });
+  for (const batch of await takeBatches()) await index(batch.posts, batch.source);
 }
 
 const doc = async (messageId: number, postedAt: number) =>
@@ -76,13 +53,7 @@ function setup(channel: FakeChannel) {
   const clock = fakeClock(Date.UTC(2026, 10, 21));
   const registry = new ChannelRegistry(ctx.redis, `${ctx.prefix}-${channel.username}`);
   const account = fakeAccount([channel]);
-  const gate = new AccountGate({
-    clock,
-    log: silentLog,
-    intervalMs: 0,
-    resolvesPerMinute: 20,
-    floodWaitSeconds,
-  });
+  const gate = testGate(clock);
   const publisher = createPublisher({ queue, registry, log: silentLog, clock });
   return { clock, registry, account, gate, publisher };
 }
@@ -106,16 +77,7 @@ describe('catch-up after a disconnect', () => {
       joined: true,
       access: { [account.accountId]: '123456789' },
     };
-    const deps = {
-      account,
-      gate,
-      registry,
-      publisher,
-      recent: new RecentPosts(),
-      clock,
-      log: silentLog,
-      since: new Date(0),
-    };
+    const deps = telegramDeps({ account, gate, registry, publisher, clock });
     // Connected: the channel's position is taken, history collected and indexed.
     expect(await catchUpChannel(deps, entry)).toMatchObject({ started: true, pts: 40 });
     await collectHistory(deps, entry);
@@ -192,10 +154,7 @@ describe('catch-up after a disconnect', () => {
       status: 'ok' as const,
       addedAt: new Date().toISOString(),
     };
-    const result = await catchUpChannel(
-      { account, gate, registry, publisher, recent: new RecentPosts(), clock, log: silentLog },
-      entry,
-    );
+    const result = await catchUpChannel(telegramDeps({ account, gate, registry, publisher, clock }), entry);
     expect(result).toMatchObject({ tooLong: true, pts: 5000, found: 3 });
     expect(await registry.health(ID)).toMatchObject({ tooLong: 1 });
     await runPipeline();
@@ -278,17 +237,7 @@ describe('engagement refresh', () => {
     await registry.add(['refresh_news'], 'telegram');
     const entry = { ...(await registry.get('refresh_news'))!, id: ID, access: { [account.accountId]: '1' } };
     await registry.initCursor(ID, 4);
-    const deps = {
-      account,
-      gate,
-      registry,
-      publisher,
-      recent: new RecentPosts(),
-      clock,
-      log: silentLog,
-      since: new Date(0),
-      refresh,
-    };
+    const deps = { ...telegramDeps({ account, gate, registry, publisher, clock }), refresh };
     await collectHistory(deps, entry);
     expect(await refresh.pending()).toBe(1);
     await runPipeline();

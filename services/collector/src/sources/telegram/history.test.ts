@@ -4,10 +4,9 @@ import { isolatedServers } from '../../../../../tests/support/servers.ts';
 import { ChannelRegistry } from '../../channels/registry.ts';
 import { fakeClock } from '../../clock.ts';
 import { createPublisher } from '../../publish/publisher.ts';
-import { queuedPosts, ready, silentLog } from '../../test/helpers.ts';
-import { Api, floodWaitSeconds, makeFloodWaitError, toLong } from './adapter.ts';
+import { queuedPosts, ready, silentLog, telegramDeps, testGate } from '../../test/helpers.ts';
+import { Api, makeFloodWaitError, toLong } from './adapter.ts';
 import { fakeAccount, fakeMessage } from './fake-account.ts';
-import { AccountGate } from './flood-gate.ts';
 import { collectHistory } from './history.ts';
 import { RecentPosts } from './recent-posts.ts';
 
@@ -47,13 +46,7 @@ describe('telegram history (backfill and catch-up)', () => {
         }
       },
     });
-    const gate = new AccountGate({
-      clock,
-      log: silentLog,
-      intervalMs: 500,
-      resolvesPerMinute: 20,
-      floodWaitSeconds,
-    });
+    const gate = testGate(clock, 500);
     await registry.add(['tchantest'], 'telegram');
     const entry = {
       ...(await registry.get('tchantest'))!,
@@ -63,13 +56,13 @@ describe('telegram history (backfill and catch-up)', () => {
     };
     await registry.update(entry);
     const deps = {
-      account,
-      gate,
-      registry,
-      publisher: createPublisher({ queue, registry, log: silentLog, clock }),
-      recent: new RecentPosts(),
-      clock,
-      log: silentLog,
+      ...telegramDeps({
+        account,
+        gate,
+        registry,
+        publisher: createPublisher({ queue, registry, log: silentLog, clock }),
+        clock,
+      }),
       // Messages 1..10 are older than the backfill date.
       since: new Date((T0 + 9.5 * 3600) * 1000),
     };
@@ -125,13 +118,7 @@ describe('telegram history (backfill and catch-up)', () => {
     ]);
     const clock = fakeClock(Date.UTC(2024, 1, 1));
     const fwdQueue = createQueue('posts', { connection: redis, prefix: `${prefix}-tg-fwd` });
-    const gate = new AccountGate({
-      clock,
-      log: silentLog,
-      intervalMs: 0,
-      resolvesPerMinute: 20,
-      floodWaitSeconds,
-    });
+    const gate = testGate(clock);
     const entry = {
       username: 'tchantest',
       source: 'telegram' as const,
@@ -142,16 +129,13 @@ describe('telegram history (backfill and catch-up)', () => {
     };
     await registry.initCursor(ID, 2);
     await collectHistory(
-      {
+      telegramDeps({
         account,
         gate,
         registry,
         publisher: createPublisher({ queue: fwdQueue, registry, log: silentLog, clock }),
-        recent: new RecentPosts(),
         clock,
-        log: silentLog,
-        since: new Date(0),
-      },
+      }),
       entry,
     );
     const [post] = await queuedPosts(fwdQueue);
