@@ -30,6 +30,7 @@ export type CatchUpDeps = {
   recent: RecentPosts;
   clock: Clock;
   log: Logger;
+  /** Puts collected posts on the engagement refresh schedule. */
   refresh?: EngagementRefresh;
 };
 

@@ -1,13 +1,7 @@
-import type { Logger } from '@cw/logging';
-import type { ChannelEntry, ChannelRegistry } from '../../channels/registry.ts';
-import type { Clock } from '../../clock.ts';
-import type { Publisher } from '../../publish/publisher.ts';
+import type { ChannelEntry } from '../../channels/registry.ts';
 import { foldAlbums } from '../albums.ts';
-import type { TelegramAccount } from './adapter.ts';
-import type { EngagementRefresh } from './engagement-refresh.ts';
-import type { AccountGate } from './flood-gate.ts';
+import type { CatchUpDeps } from './catch-up.ts';
 import { responseMapping } from './mapping.ts';
-import type { RecentPosts } from './recent-posts.ts';
 
 // Backfill and polling are the same walk: from the channel's cursor, oldest first, pages of 100,
 // each page on the queue before the cursor moves past it. A channel without a cursor starts at the
@@ -15,17 +9,9 @@ import type { RecentPosts } from './recent-posts.ts';
 
 export const PAGE_SIZE = 100;
 
-export type HistoryDeps = {
-  account: TelegramAccount;
-  gate: AccountGate;
-  registry: ChannelRegistry;
-  publisher: Publisher;
-  recent: RecentPosts;
-  clock: Clock;
-  log: Logger;
+/** What catch-up needs, and where a channel without a cursor starts. */
+export type HistoryDeps = CatchUpDeps & {
   since: Date;
-  /** Puts collected posts on the engagement refresh schedule. */
-  refresh?: EngagementRefresh;
   signal?: AbortSignal;
 };
 
