@@ -3,25 +3,20 @@
 import { compileNarratives, DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
 import { installIndices } from '@cw/es';
 import { processBatch } from '@cw/pipeline';
-import { createQueue } from '@cw/queues';
-import { afterAll, beforeAll } from 'vitest';
-import { ready } from '../../services/collector/src/test/helpers.ts';
+import { beforeAll } from 'vitest';
+import { ready, testPostsQueue } from '../../services/collector/src/test/helpers.ts';
 import type { isolatedServers } from './servers.ts';
 
 /**
- * A posts queue (`name` keeps it apart from the file's other queues) with the file's indices
- * installed before its tests; the queue is removed after them.
+ * A posts queue (`name` keeps it apart from the file's other queues), removed after the file's
+ * tests, with the file's indices installed before them.
  */
 export function collectionQueue(ctx: ReturnType<typeof isolatedServers>, name: string) {
   const narratives = compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR));
-  const queue = createQueue('posts', { connection: ctx.redis, prefix: `${ctx.prefix}-${name}` });
+  const queue = testPostsQueue(ctx.redis, `${ctx.prefix}-${name}`);
   beforeAll(async () => {
     await ready(ctx.redis);
     await installIndices(ctx.es, ctx.prefix);
-  });
-  afterAll(async () => {
-    await queue.obliterate({ force: true });
-    await queue.close();
   });
 
   /** Indexes one batch as the pipeline worker does; the file's indices are refreshed after. */

@@ -1,7 +1,10 @@
 // Test helpers shared by the collector's tests (not imported by production code).
 import type { CollectedPostInput } from '@cw/domain';
 import { createLogger } from '@cw/logging';
+import { createQueue } from '@cw/queues';
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterAll } from 'vitest';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import type { Clock } from '../clock.ts';
 import type { Publisher } from '../publish/publisher.ts';
@@ -11,6 +14,16 @@ import type { HistoryDeps } from '../sources/telegram/history.ts';
 import { RecentPosts } from '../sources/telegram/recent-posts.ts';
 
 export const silentLog = createLogger({ service: 'collector-test', level: 'silent' });
+
+/** A posts queue under `prefix` for the enclosing tests, removed and closed after them. */
+export function testPostsQueue(connection: Redis, prefix: string): Queue {
+  const queue = createQueue('posts', { connection, prefix });
+  afterAll(async () => {
+    await queue.obliterate({ force: true });
+    await queue.close();
+  });
+  return queue;
+}
 
 /** Every post of every job on the queue (waiting, delayed, …); job order is not kept. */
 export async function queuedPosts(queue: Queue): Promise<CollectedPostInput[]> {

@@ -1,10 +1,10 @@
 import { createQueue } from '@cw/queues';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isolatedServers } from '../../../../../tests/support/servers.ts';
 import { ChannelRegistry } from '../../channels/registry.ts';
 import { fakeClock } from '../../clock.ts';
 import { createPublisher } from '../../publish/publisher.ts';
-import { queuedPosts, ready, silentLog, telegramDeps, testGate } from '../../test/helpers.ts';
+import { queuedPosts, ready, silentLog, telegramDeps, testGate, testPostsQueue } from '../../test/helpers.ts';
 import { Api, makeFloodWaitError, toLong } from './adapter.ts';
 import { fakeAccount, fakeMessage } from './fake-account.ts';
 import { collectHistory } from './history.ts';
@@ -17,11 +17,7 @@ const BARE = '1591537674';
 const ID = `-100${BARE}`;
 
 describe('telegram history (backfill and catch-up)', () => {
-  const queue = createQueue('posts', { connection: redis, prefix: `${prefix}-tg` });
-  afterAll(async () => {
-    await queue.obliterate({ force: true });
-    await queue.close();
-  });
+  const queue = testPostsQueue(redis, `${prefix}-tg`);
 
   it('walks from the backfill date in pages of 100, obeys a FloodWait, resumes after a stop: each message once', async () => {
     const registry = new ChannelRegistry(redis, `${prefix}-tg`);
