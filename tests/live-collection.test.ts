@@ -22,7 +22,7 @@ import { collectHistory } from '../services/collector/src/sources/telegram/histo
 import { startLive } from '../services/collector/src/sources/telegram/live.ts';
 import { RecentPosts } from '../services/collector/src/sources/telegram/recent-posts.ts';
 import { silentLog, telegramDeps, testGate } from '../services/collector/src/test/helpers.ts';
-import { collectionQueue } from './support/collection.ts';
+import { collectionTestbed } from './support/collection.ts';
 import { isolatedServers } from './support/servers.ts';
 
 // Live collection that survives disconnects, from gramjs Api objects to Elasticsearch documents:
@@ -34,7 +34,7 @@ const names = indexNames(ctx.prefix);
 const T0 = Date.UTC(2026, 10, 20, 9) / 1000;
 const BARE = '1591537674';
 const ID = `-100${BARE}`;
-const { queue, narratives, index, takeBatches } = collectionQueue(ctx, 'live');
+const { queue, narratives, index, takeBatches, versionsOf } = collectionTestbed(ctx, 'live');
 
 /** What the pipeline worker does with each queued batch, in enqueue order. */
 async function runPipeline() {
@@ -124,11 +124,7 @@ describe('catch-up after a disconnect', () => {
     expect(one).toMatchObject({ text: 'edited while we were away', isEdited: true, metrics: { views: 900 } });
     expect(await doc(2, T0 + 120)).toMatchObject({ isDeleted: true, text: 'original 2' });
     expect((await doc(4, T0 + 4000)).text).toBe('posted while we were away');
-    const history = await ctx.es.search({
-      index: names.versionsPattern,
-      query: { term: { postId: `${ID}_1` } },
-    });
-    expect(history.hits.hits).toHaveLength(2);
+    expect(await versionsOf(`${ID}_1`)).toHaveLength(2);
     expect(await registry.health(ID)).toMatchObject({ gapsFound: 3, gapsFilled: 3, tooLong: 0 });
     // Caught up: asking again finds nothing new.
     expect(await catchUpChannel(restarted, entry)).toMatchObject({ pts: 43, found: 0 });
@@ -288,13 +284,7 @@ describe('engagement refresh', () => {
       [120, undefined],
       [4800, 42],
     ]);
-    const versions = await ctx.es.search({
-      index: names.versionsPattern,
-      query: { term: { postId: `${ID}_5` } },
-      ignore_unavailable: true,
-      allow_no_indices: true,
-    });
-    expect(versions.hits.hits).toHaveLength(0);
+    expect(await versionsOf(`${ID}_5`)).toHaveLength(0);
     // Next due in the following hourly step, still on the schedule.
     const score = await ctx.redis.zscore(refresh.key, (await ctx.redis.zrange(refresh.key, 0, -1))[0] ?? '');
     expect(Number(score)).toBe((posted + 2 * 3600) * 1000);

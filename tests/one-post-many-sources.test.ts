@@ -14,7 +14,7 @@ import { collectHistory } from '../services/collector/src/sources/telegram/histo
 import { parsePage } from '../services/collector/src/sources/web/parse-page.ts';
 import { webMessageToPost } from '../services/collector/src/sources/web/web-source.ts';
 import { silentLog, telegramDeps, testGate } from '../services/collector/src/test/helpers.ts';
-import { collectionQueue } from './support/collection.ts';
+import { collectionTestbed } from './support/collection.ts';
 import { isolatedServers } from './support/servers.ts';
 import { testTempDir } from './support/temp-dir.ts';
 
@@ -27,7 +27,7 @@ const names = indexNames(ctx.prefix);
 const BARE = '1591537674';
 const ID = `-100${BARE}`;
 const POSTED = Date.UTC(2024, 2, 1, 11, 30) / 1000;
-const { queue, index, takeBatches } = collectionQueue(ctx, 'sources');
+const { queue, index, takeBatches, versionsOf } = collectionTestbed(ctx, 'sources');
 
 /** Every queued post, indexed as one batch of `source`. */
 async function drainQueue(source: string) {
@@ -150,12 +150,6 @@ describe('an album seen by every source', () => {
     });
     expect(album.sources?.sort()).toEqual(['export', 'telegram', 'web']);
     // The web saw it edited (the text was the same): the post is edited, with no second text version.
-    const history = await ctx.es.search({
-      index: names.versionsPattern,
-      query: { term: { postId: `${ID}_101` } },
-      ignore_unavailable: true,
-      allow_no_indices: true,
-    });
-    expect(history.hits.hits).toHaveLength(0);
+    expect(await versionsOf(`${ID}_101`)).toHaveLength(0);
   });
 });

@@ -1,7 +1,7 @@
 // End-to-end collection tests: the collector's parts publish to a real posts queue, and the test
 // indexes what is queued as the pipeline worker would, into the file's own indices.
 import { compileNarratives, DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
-import { installIndices } from '@cw/es';
+import { indexNames, installIndices } from '@cw/es';
 import { processBatch } from '@cw/pipeline';
 import { beforeAll } from 'vitest';
 import { ready, testPostsQueue } from '../../services/collector/src/test/helpers.ts';
@@ -11,7 +11,7 @@ import type { isolatedServers } from './servers.ts';
  * A posts queue (`name` keeps it apart from the file's other queues), removed after the file's
  * tests, with the file's indices installed before them.
  */
-export function collectionQueue(ctx: ReturnType<typeof isolatedServers>, name: string) {
+export function collectionTestbed(ctx: ReturnType<typeof isolatedServers>, name: string) {
   const narratives = compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR));
   const queue = testPostsQueue(ctx.redis, `${ctx.prefix}-${name}`);
   beforeAll(async () => {
@@ -38,5 +38,16 @@ export function collectionQueue(ctx: ReturnType<typeof isolatedServers>, name: s
     return jobs.map((job) => job.data as { posts: unknown[]; source: string });
   }
 
-  return { queue, narratives, index, takeBatches };
+  /** The earlier versions kept of a post (none when no versions index exists yet). */
+  async function versionsOf(postId: string) {
+    const found = await ctx.es.search({
+      index: indexNames(ctx.prefix).versionsPattern,
+      query: { term: { postId } },
+      ignore_unavailable: true,
+      allow_no_indices: true,
+    });
+    return found.hits.hits;
+  }
+
+  return { queue, narratives, index, takeBatches, versionsOf };
 }
