@@ -1,15 +1,13 @@
 import type { IndexedPost } from '@cw/domain';
-import { compileNarratives, DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
-import { indexNames, installIndices } from '@cw/es';
+import { indexNames } from '@cw/es';
 import { processBatch } from '@cw/pipeline';
-import { createQueue } from '@cw/queues';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChannelRegistry } from '../services/collector/src/channels/registry.ts';
 import { fakeClock } from '../services/collector/src/clock.ts';
 import { runCollector } from '../services/collector/src/collector.ts';
 import { Batcher } from '../services/collector/src/publish/batcher.ts';
 import { createPublisher } from '../services/collector/src/publish/publisher.ts';
-import { Api, floodWaitSeconds, toLong } from '../services/collector/src/sources/telegram/adapter.ts';
+import { Api, toLong } from '../services/collector/src/sources/telegram/adapter.ts';
 import { catchUpChannel } from '../services/collector/src/sources/telegram/catch-up.ts';
 import {
   EngagementRefresh,
@@ -20,11 +18,11 @@ import {
   fakeAccount,
   fakeMessage,
 } from '../services/collector/src/sources/telegram/fake-account.ts';
-import { AccountGate } from '../services/collector/src/sources/telegram/flood-gate.ts';
 import { collectHistory } from '../services/collector/src/sources/telegram/history.ts';
 import { startLive } from '../services/collector/src/sources/telegram/live.ts';
 import { RecentPosts } from '../services/collector/src/sources/telegram/recent-posts.ts';
-import { ready, silentLog } from '../services/collector/src/test/helpers.ts';
+import { silentLog, telegramDeps, testGate } from '../services/collector/src/test/helpers.ts';
+import { collectionTestbed } from './support/collection.ts';
 import { isolatedServers } from './support/servers.ts';
 
 // Live collection that survives disconnects, from gramjs Api objects to Elasticsearch documents:
@@ -33,35 +31,14 @@ import { isolatedServers } from './support/servers.ts';
 
 const ctx = isolatedServers();
 const names = indexNames(ctx.prefix);
-const narratives = compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR));
 const T0 = Date.UTC(2026, 10, 20, 9) / 1000;
 const BARE = '1591537674';
 const ID = `-100${BARE}`;
-const queue = createQueue('posts', { connection: ctx.redis, prefix: `${ctx.prefix}-live` });
-
-beforeAll(async () => {
-  await ready(ctx.redis);
-  await installIndices(ctx.es, ctx.prefix);
-});
-afterAll(async () => {
-  await queue.obliterate({ force: true });
-  await queue.close();
-});
+const { queue, narratives, index, takeBatches, versionsOf } = collectionTestbed(ctx, 'live');
 
 /** What the pipeline worker does with each queued batch, in enqueue order. */
 async function runPipeline() {
-  const jobs = (await queue.getJobs(['waiting'])).sort((a, b) => a.timestamp - b.timestamp);
-  for (const job of jobs) {
-    const data = job.data as { posts: unknown[]; source: string };
-    await processBatch(data.posts, {
-      es: ctx.es,
-      prefix: ctx.prefix,
-      enrich: { narratives },
-      source: data.source,
-    });
-    await job.remove();
-  }
-  await ctx.es.indices.refresh({ index: `${ctx.prefix}-*` });
+  for (const batch of await takeBatches()) await index(batch.posts, batch.source);
 }
 
 const doc = async (messageId: number, postedAt: number) =>
@@ -76,13 +53,7 @@ function setup(channel: FakeChannel) {
   const clock = fakeClock(Date.UTC(2026, 10, 21));
   const registry = new ChannelRegistry(ctx.redis, `${ctx.prefix}-${channel.username}`);
   const account = fakeAccount([channel]);
-  const gate = new AccountGate({
-    clock,
-    log: silentLog,
-    intervalMs: 0,
-    resolvesPerMinute: 20,
-    floodWaitSeconds,
-  });
+  const gate = testGate(clock);
   const publisher = createPublisher({ queue, registry, log: silentLog, clock });
   return { clock, registry, account, gate, publisher };
 }
@@ -106,16 +77,7 @@ describe('catch-up after a disconnect', () => {
       joined: true,
       access: { [account.accountId]: '123456789' },
     };
-    const deps = {
-      account,
-      gate,
-      registry,
-      publisher,
-      recent: new RecentPosts(),
-      clock,
-      log: silentLog,
-      since: new Date(0),
-    };
+    const deps = telegramDeps({ account, gate, registry, publisher, clock });
     // Connected: the channel's position is taken, history collected and indexed.
     expect(await catchUpChannel(deps, entry)).toMatchObject({ started: true, pts: 40 });
     await collectHistory(deps, entry);
@@ -162,11 +124,7 @@ describe('catch-up after a disconnect', () => {
     expect(one).toMatchObject({ text: 'edited while we were away', isEdited: true, metrics: { views: 900 } });
     expect(await doc(2, T0 + 120)).toMatchObject({ isDeleted: true, text: 'original 2' });
     expect((await doc(4, T0 + 4000)).text).toBe('posted while we were away');
-    const history = await ctx.es.search({
-      index: names.versionsPattern,
-      query: { term: { postId: `${ID}_1` } },
-    });
-    expect(history.hits.hits).toHaveLength(2);
+    expect(await versionsOf(`${ID}_1`)).toHaveLength(2);
     expect(await registry.health(ID)).toMatchObject({ gapsFound: 3, gapsFilled: 3, tooLong: 0 });
     // Caught up: asking again finds nothing new.
     expect(await catchUpChannel(restarted, entry)).toMatchObject({ pts: 43, found: 0 });
@@ -192,10 +150,7 @@ describe('catch-up after a disconnect', () => {
       status: 'ok' as const,
       addedAt: new Date().toISOString(),
     };
-    const result = await catchUpChannel(
-      { account, gate, registry, publisher, recent: new RecentPosts(), clock, log: silentLog },
-      entry,
-    );
+    const result = await catchUpChannel(telegramDeps({ account, gate, registry, publisher, clock }), entry);
     expect(result).toMatchObject({ tooLong: true, pts: 5000, found: 3 });
     expect(await registry.health(ID)).toMatchObject({ tooLong: 1 });
     await runPipeline();
@@ -278,17 +233,7 @@ describe('engagement refresh', () => {
     await registry.add(['refresh_news'], 'telegram');
     const entry = { ...(await registry.get('refresh_news'))!, id: ID, access: { [account.accountId]: '1' } };
     await registry.initCursor(ID, 4);
-    const deps = {
-      account,
-      gate,
-      registry,
-      publisher,
-      recent: new RecentPosts(),
-      clock,
-      log: silentLog,
-      since: new Date(0),
-      refresh,
-    };
+    const deps = { ...telegramDeps({ account, gate, registry, publisher, clock }), refresh };
     await collectHistory(deps, entry);
     expect(await refresh.pending()).toBe(1);
     await runPipeline();
@@ -339,13 +284,7 @@ describe('engagement refresh', () => {
       [120, undefined],
       [4800, 42],
     ]);
-    const versions = await ctx.es.search({
-      index: names.versionsPattern,
-      query: { term: { postId: `${ID}_5` } },
-      ignore_unavailable: true,
-      allow_no_indices: true,
-    });
-    expect(versions.hits.hits).toHaveLength(0);
+    expect(await versionsOf(`${ID}_5`)).toHaveLength(0);
     // Next due in the following hourly step, still on the schedule.
     const score = await ctx.redis.zscore(refresh.key, (await ctx.redis.zrange(refresh.key, 0, -1))[0] ?? '');
     expect(Number(score)).toBe((posted + 2 * 3600) * 1000);

@@ -2,23 +2,19 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IndexedPost } from '@cw/domain';
-import { compileNarratives, DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
-import { indexNames, installIndices } from '@cw/es';
-import { processBatch } from '@cw/pipeline';
-import { createQueue } from '@cw/queues';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indexNames } from '@cw/es';
+import { describe, expect, it } from 'vitest';
 import { ChannelRegistry } from '../services/collector/src/channels/registry.ts';
 import { fakeClock } from '../services/collector/src/clock.ts';
 import { createPublisher } from '../services/collector/src/publish/publisher.ts';
 import { importExport } from '../services/collector/src/sources/export/import-export.ts';
-import { Api, floodWaitSeconds, toLong } from '../services/collector/src/sources/telegram/adapter.ts';
+import { Api, toLong } from '../services/collector/src/sources/telegram/adapter.ts';
 import { fakeAccount } from '../services/collector/src/sources/telegram/fake-account.ts';
-import { AccountGate } from '../services/collector/src/sources/telegram/flood-gate.ts';
 import { collectHistory } from '../services/collector/src/sources/telegram/history.ts';
-import { RecentPosts } from '../services/collector/src/sources/telegram/recent-posts.ts';
 import { parsePage } from '../services/collector/src/sources/web/parse-page.ts';
 import { webMessageToPost } from '../services/collector/src/sources/web/web-source.ts';
-import { ready, silentLog } from '../services/collector/src/test/helpers.ts';
+import { silentLog, telegramDeps, testGate } from '../services/collector/src/test/helpers.ts';
+import { collectionTestbed } from './support/collection.ts';
 import { isolatedServers } from './support/servers.ts';
 import { testTempDir } from './support/temp-dir.ts';
 
@@ -28,36 +24,14 @@ import { testTempDir } from './support/temp-dir.ts';
 
 const ctx = isolatedServers();
 const names = indexNames(ctx.prefix);
-const narratives = compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR));
 const BARE = '1591537674';
 const ID = `-100${BARE}`;
 const POSTED = Date.UTC(2024, 2, 1, 11, 30) / 1000;
-const queue = createQueue('posts', { connection: ctx.redis, prefix: `${ctx.prefix}-sources` });
+const { queue, index, takeBatches, versionsOf } = collectionTestbed(ctx, 'sources');
 
-beforeAll(async () => {
-  await ready(ctx.redis);
-  await installIndices(ctx.es, ctx.prefix);
-});
-afterAll(async () => {
-  await queue.obliterate({ force: true });
-  await queue.close();
-});
-
-async function index(posts: unknown[], source: string) {
-  const result = await processBatch(posts, {
-    es: ctx.es,
-    prefix: ctx.prefix,
-    enrich: { narratives },
-    source,
-  });
-  await ctx.es.indices.refresh({ index: `${ctx.prefix}-*` });
-  return result;
-}
-
+/** Every queued post, indexed as one batch of `source`. */
 async function drainQueue(source: string) {
-  const jobs = (await queue.getJobs(['waiting'])).sort((a, b) => a.timestamp - b.timestamp);
-  const posts = jobs.flatMap((j) => (j.data as { posts: unknown[] }).posts);
-  for (const job of jobs) await job.remove();
+  const posts = (await takeBatches()).flatMap((batch) => batch.posts);
   return { posts, result: await index(posts, source) };
 }
 
@@ -96,24 +70,15 @@ describe('an album seen by every source', () => {
     ]);
     const registry = new ChannelRegistry(ctx.redis, `${ctx.prefix}-sources`);
     await registry.initCursor(ID, 100);
-    const gate = new AccountGate({
-      clock,
-      log: silentLog,
-      intervalMs: 0,
-      resolvesPerMinute: 20,
-      floodWaitSeconds,
-    });
+    const gate = testGate(clock);
     await collectHistory(
-      {
+      telegramDeps({
         account,
         gate,
         registry,
         publisher: createPublisher({ queue, registry, log: silentLog, clock }),
-        recent: new RecentPosts(),
         clock,
-        log: silentLog,
-        since: new Date(0),
-      },
+      }),
       {
         username: 'tchantest',
         source: 'telegram',
@@ -185,12 +150,6 @@ describe('an album seen by every source', () => {
     });
     expect(album.sources?.sort()).toEqual(['export', 'telegram', 'web']);
     // The web saw it edited (the text was the same): the post is edited, with no second text version.
-    const history = await ctx.es.search({
-      index: names.versionsPattern,
-      query: { term: { postId: `${ID}_101` } },
-      ignore_unavailable: true,
-      allow_no_indices: true,
-    });
-    expect(history.hits.hits).toHaveLength(0);
+    expect(await versionsOf(`${ID}_101`)).toHaveLength(0);
   });
 });

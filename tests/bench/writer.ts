@@ -5,13 +5,12 @@
 // - new posts (create), the same batches again (every post unchanged: read, compare, no write),
 //   and a metrics refresh of each post (patches: read, merge, write in place).
 import { performance } from 'node:perf_hooks';
-import { connectionSchema, loadConfig, serverUrls } from '@cw/config';
 import { collectedPost, type IndexedPost, type PostPatch } from '@cw/domain';
 import { compileNarratives, DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
 import { createEsClient, indexNames, installIndices, writePosts } from '@cw/es';
 import { toIndexedPost } from '@cw/pipeline';
-import { stackUp } from '@cw/stack';
 import { makePost } from '../support/posts.ts';
+import { benchServers } from './service.ts';
 
 const PREFIX = 'cwbench-writer';
 const BATCH = 500;
@@ -19,14 +18,8 @@ const BATCH = 500;
 export async function run(): Promise<void> {
   const total = Number(process.env['BENCH_WRITER_POSTS'] ?? 20_000);
   const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
-  const config = loadConfig(connectionSchema, process.env);
-  await stackUp({
-    redisUrl: config.CW_REDIS_URL,
-    esUrl: config.CW_ES_URL,
-    redisPort: config.CW_REDIS_PORT,
-    esPort: config.CW_ES_PORT,
-  });
-  const es = createEsClient(serverUrls(config).esUrl, { requestTimeoutMs: 120_000 });
+  const { esUrl } = await benchServers();
+  const es = createEsClient(esUrl, { requestTimeoutMs: 120_000 });
   const names = indexNames(PREFIX);
   const narratives = compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR));
   const docs = Array.from({ length: total }, (_, i) =>

@@ -15,7 +15,13 @@ import { run as stackCommand } from '../../services/cli/src/commands/stack.ts';
 import { captureIo } from '../support/command-io.ts';
 import { indexedState, writeSample } from './ingest.ts';
 import { type Rig, rigDown, rigUp } from './rig.ts';
-import { dropPrefix, type Reference, runScenario, type ScenarioOptions } from './scenarios.ts';
+import {
+  dropPrefix,
+  type FaultReport,
+  type Reference,
+  runScenario,
+  type ScenarioOptions,
+} from './scenarios.ts';
 
 const BASE = 19_250;
 const REDIS = 16_390;
@@ -40,6 +46,16 @@ async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Pr
       else process.env[k] = v;
     }
   }
+}
+
+/** What no fault may cost: a post lost or doubled, an edit or deletion lost, a failed batch, a cursor ahead. */
+function expectNothingLost(report: FaultReport) {
+  expect(report.postsLost).toBe(0);
+  expect(report.postsUnexpected).toBe(0);
+  expect(report.editsLost).toBe(0);
+  expect(report.deletionsLost).toBe(0);
+  expect(report.jobs.failed).toBe(0);
+  expect(report.cursorsAheadAtEnd).toBe(0);
 }
 
 beforeAll(async () => {
@@ -103,23 +119,13 @@ describe('a three-node cluster', () => {
   it('SIGKILL of one of three workers mid-ingest: its batch moves on, nothing lost or changed', async () => {
     const report = await runScenario('worker', { ...base, opsPortBase: 19_193, reference });
     expect(report.batchesPerWorker[1]).toBeUndefined();
-    expect(report.postsLost).toBe(0);
-    expect(report.postsUnexpected).toBe(0);
-    expect(report.editsLost).toBe(0);
-    expect(report.deletionsLost).toBe(0);
-    expect(report.jobs.failed).toBe(0);
-    expect(report.cursorsAheadAtEnd).toBe(0);
+    expectNothingLost(report);
   }, 240_000);
 
   it('SIGKILL of one Elasticsearch node mid-ingest, brought back: nothing lost or changed, cluster green', async () => {
     const report = await runScenario('es-node', { ...base, opsPortBase: 19_196, reference });
     expect(report.recoveryS).toBeGreaterThan(0);
-    expect(report.postsLost).toBe(0);
-    expect(report.postsUnexpected).toBe(0);
-    expect(report.editsLost).toBe(0);
-    expect(report.deletionsLost).toBe(0);
-    expect(report.jobs.failed).toBe(0);
-    expect(report.cursorsAheadAtEnd).toBe(0);
+    expectNothingLost(report);
     const health = await (await fetch(`http://127.0.0.1:${BASE}/_cluster/health`)).json();
     expect(health).toMatchObject({ status: 'green', number_of_nodes: 3 });
   }, 400_000);
@@ -127,12 +133,7 @@ describe('a three-node cluster', () => {
   it('Redis SIGKILLed mid-ingest and restarted from its AOF: no cursor ahead of the queue, nothing lost', async () => {
     const report = await runScenario('redis', { ...base, opsPortBase: 19_199, reference });
     expect(report.cursorsAheadAfterFault).toBe(0);
-    expect(report.cursorsAheadAtEnd).toBe(0);
-    expect(report.postsLost).toBe(0);
-    expect(report.postsUnexpected).toBe(0);
-    expect(report.editsLost).toBe(0);
-    expect(report.deletionsLost).toBe(0);
-    expect(report.jobs.failed).toBe(0);
+    expectNothingLost(report);
   }, 240_000);
 
   it('`cw snapshot create` then `restore` into a fresh node gives back every post, version and deletion', async () => {

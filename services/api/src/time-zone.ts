@@ -1,3 +1,5 @@
+import { zoneOffsetMs } from '@cw/domain';
+
 // Time zones as Node's ICU knows them, independent of Elasticsearch's JVM tz data (which may be
 // older: Kazakhstan moved to +05 in 2024, America/Coyhaique is from 2025). A zone is cut into
 // stretches of constant offset; Elasticsearch only ever gets fixed offsets, and bucket starts and
@@ -39,35 +41,9 @@ export function knownTimeZones(): string[] {
   return [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')])].sort();
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Offset of an IANA zone at instant t, in minutes east of UTC, straight from Intl. */
+/** Offset of an IANA zone at instant t, in minutes east of UTC. */
 function intlOffset(timeZone: string, t: number): number {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(t)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const local = Date.UTC(
-    p['year'] ?? 1970,
-    (p['month'] ?? 1) - 1,
-    p['day'] ?? 1,
-    p['hour'] ?? 0,
-    p['minute'] ?? 0,
-    p['second'] ?? 0,
-  );
-  return Math.round((local - Math.floor(t / 1000) * 1000) / 60_000);
+  return Math.round(zoneOffsetMs(timeZone, t) / 60_000);
 }
 
 /** Transitions of one zone-year (instant, offset after), found by 12-hour steps and bisection. */

@@ -1,9 +1,9 @@
+import { zoneOffsetMs } from '@cw/domain';
+
 // Instants of an export's times. Desktop exports since late 2021 carry `date_unixtime` (the real
 // instant); older ones only `date`, a wall-clock time of the exporting machine's zone with no
 // offset. Those are read in a zone the operator names (--tz, default UTC), never in the zone of the
 // machine that imports: the same file must give the same posts wherever and whenever it is imported.
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** Whether `zone` is an IANA time zone name (or UTC) this runtime knows. */
 export function isTimeZone(zone: string): boolean {
@@ -13,35 +13,6 @@ export function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The zone's offset at instant t, in ms east of UTC. */
-function offsetMs(zone: string, t: number): number {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, f);
-  }
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(t)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const local = Date.UTC(
-    p['year'] ?? 1970,
-    (p['month'] ?? 1) - 1,
-    p['day'] ?? 1,
-    p['hour'] ?? 0,
-    p['minute'] ?? 0,
-    p['second'] ?? 0,
-  );
-  return local - Math.floor(t / 1000) * 1000;
 }
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})$/;
@@ -73,7 +44,7 @@ export function exportInstant(
     Number(m[6]),
   );
   // The offset at the guess may differ from the offset at the answer across a DST change: refine once.
-  let t = wall - offsetMs(zone, wall);
-  t = wall - offsetMs(zone, t);
+  let t = wall - zoneOffsetMs(zone, wall);
+  t = wall - zoneOffsetMs(zone, t);
   return new Date(t).toISOString();
 }

@@ -2,12 +2,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { collectedPost } from '@cw/domain';
 import { createQueue } from '@cw/queues';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isolatedServers } from '../../../../../tests/support/servers.ts';
 import { testTempDir } from '../../../../../tests/support/temp-dir.ts';
 import { fakeClock } from '../../clock.ts';
 import { createPublisher } from '../../publish/publisher.ts';
-import { queuedPosts, ready, silentLog } from '../../test/helpers.ts';
+import { queuedPosts, ready, silentLog, testPostsQueue } from '../../test/helpers.ts';
 import { exportText } from './export-message.ts';
 import { importExport } from './import-export.ts';
 
@@ -16,11 +16,7 @@ beforeAll(() => ready(redis));
 const fixture = new URL('./fixtures/result.json', import.meta.url).pathname;
 
 describe('Telegram Desktop export import', () => {
-  const queue = createQueue('posts', { connection: redis, prefix: `${prefix}-export` });
-  afterAll(async () => {
-    await queue.obliterate({ force: true });
-    await queue.close();
-  });
+  const queue = testPostsQueue(redis, `${prefix}-export`);
 
   it('imports a file with both text forms exactly onto the queue', async () => {
     const clock = fakeClock(Date.UTC(2024, 0, 1));

@@ -7,7 +7,7 @@ import { foldAlbums } from '../albums.ts';
 import type { TelegramAccount } from './adapter.ts';
 import type { EngagementRefresh } from './engagement-refresh.ts';
 import type { AccountGate } from './flood-gate.ts';
-import { chatsById, mapMessage } from './mapping.ts';
+import { responseMapping } from './mapping.ts';
 import type { RecentPosts } from './recent-posts.ts';
 
 // Gap-free live collection. Push updates stop while the client is disconnected or recycled, and
@@ -30,6 +30,7 @@ export type CatchUpDeps = {
   recent: RecentPosts;
   clock: Clock;
   log: Logger;
+  /** Puts collected posts on the engagement refresh schedule. */
   refresh?: EngagementRefresh;
 };
 
@@ -64,17 +65,9 @@ export async function catchUpChannel(deps: CatchUpDeps, entry: ChannelEntry): Pr
         'difference',
       );
       const collectedAt = at();
-      const chats = chatsById(diff.chats);
-      const known = chats.get(channelId);
-      const channel = {
-        id: channelId,
-        username: known?.username ?? entry.username,
-        ...((known?.title ?? entry.title) ? { title: known?.title ?? entry.title } : {}),
-      };
+      const { channel, posts } = responseMapping(channelId, entry, diff.chats, collectedAt);
       const items: QueueItem[] = [];
-      const mapped = [...diff.messages, ...diff.edited]
-        .flatMap((message) => mapMessage(message, { channel, collectedAt, chats }) ?? [])
-        .sort((a, b) => a.messageId - b.messageId);
+      const mapped = posts([...diff.messages, ...diff.edited]).sort((a, b) => a.messageId - b.messageId);
       for (const post of foldAlbums(mapped)) if (!deps.recent.isKnown(post)) items.push(post);
       for (const messageId of diff.deleted) {
         const deletion: PostPatchInput = {
@@ -91,10 +84,7 @@ export async function catchUpChannel(deps: CatchUpDeps, entry: ChannelEntry): Pr
       if (items.length > 0) {
         await deps.publisher.publish('telegram', items, { moveCursor: false });
         for (const item of items) if (!('kind' in item)) deps.recent.remember(item);
-        await deps.refresh?.schedule(
-          diff.messages.flatMap((m) => mapMessage(m, { channel, collectedAt, chats }) ?? []),
-          deps.clock.now(),
-        );
+        await deps.refresh?.schedule(posts(diff.messages), deps.clock.now());
         result.filled += items.length;
       }
       if (diff.tooLong) result.tooLong = true;

@@ -1,13 +1,12 @@
 import { createQueue } from '@cw/queues';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isolatedServers } from '../../../../../tests/support/servers.ts';
 import { ChannelRegistry } from '../../channels/registry.ts';
 import { fakeClock } from '../../clock.ts';
 import { createPublisher } from '../../publish/publisher.ts';
-import { queuedPosts, ready, silentLog } from '../../test/helpers.ts';
-import { Api, floodWaitSeconds, makeFloodWaitError, toLong } from './adapter.ts';
+import { queuedPosts, ready, silentLog, telegramDeps, testGate, testPostsQueue } from '../../test/helpers.ts';
+import { Api, makeFloodWaitError, toLong } from './adapter.ts';
 import { fakeAccount, fakeMessage } from './fake-account.ts';
-import { AccountGate } from './flood-gate.ts';
 import { collectHistory } from './history.ts';
 import { RecentPosts } from './recent-posts.ts';
 
@@ -18,11 +17,7 @@ const BARE = '1591537674';
 const ID = `-100${BARE}`;
 
 describe('telegram history (backfill and catch-up)', () => {
-  const queue = createQueue('posts', { connection: redis, prefix: `${prefix}-tg` });
-  afterAll(async () => {
-    await queue.obliterate({ force: true });
-    await queue.close();
-  });
+  const queue = testPostsQueue(redis, `${prefix}-tg`);
 
   it('walks from the backfill date in pages of 100, obeys a FloodWait, resumes after a stop: each message once', async () => {
     const registry = new ChannelRegistry(redis, `${prefix}-tg`);
@@ -47,13 +42,7 @@ describe('telegram history (backfill and catch-up)', () => {
         }
       },
     });
-    const gate = new AccountGate({
-      clock,
-      log: silentLog,
-      intervalMs: 500,
-      resolvesPerMinute: 20,
-      floodWaitSeconds,
-    });
+    const gate = testGate(clock, 500);
     await registry.add(['tchantest'], 'telegram');
     const entry = {
       ...(await registry.get('tchantest'))!,
@@ -63,13 +52,13 @@ describe('telegram history (backfill and catch-up)', () => {
     };
     await registry.update(entry);
     const deps = {
-      account,
-      gate,
-      registry,
-      publisher: createPublisher({ queue, registry, log: silentLog, clock }),
-      recent: new RecentPosts(),
-      clock,
-      log: silentLog,
+      ...telegramDeps({
+        account,
+        gate,
+        registry,
+        publisher: createPublisher({ queue, registry, log: silentLog, clock }),
+        clock,
+      }),
       // Messages 1..10 are older than the backfill date.
       since: new Date((T0 + 9.5 * 3600) * 1000),
     };
@@ -125,13 +114,7 @@ describe('telegram history (backfill and catch-up)', () => {
     ]);
     const clock = fakeClock(Date.UTC(2024, 1, 1));
     const fwdQueue = createQueue('posts', { connection: redis, prefix: `${prefix}-tg-fwd` });
-    const gate = new AccountGate({
-      clock,
-      log: silentLog,
-      intervalMs: 0,
-      resolvesPerMinute: 20,
-      floodWaitSeconds,
-    });
+    const gate = testGate(clock);
     const entry = {
       username: 'tchantest',
       source: 'telegram' as const,
@@ -142,16 +125,13 @@ describe('telegram history (backfill and catch-up)', () => {
     };
     await registry.initCursor(ID, 2);
     await collectHistory(
-      {
+      telegramDeps({
         account,
         gate,
         registry,
         publisher: createPublisher({ queue: fwdQueue, registry, log: silentLog, clock }),
-        recent: new RecentPosts(),
         clock,
-        log: silentLog,
-        since: new Date(0),
-      },
+      }),
       entry,
     );
     const [post] = await queuedPosts(fwdQueue);

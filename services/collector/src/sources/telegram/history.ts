@@ -1,13 +1,7 @@
-import type { Logger } from '@cw/logging';
-import type { ChannelEntry, ChannelRegistry } from '../../channels/registry.ts';
-import type { Clock } from '../../clock.ts';
-import type { Publisher } from '../../publish/publisher.ts';
+import type { ChannelEntry } from '../../channels/registry.ts';
 import { foldAlbums } from '../albums.ts';
-import type { TelegramAccount } from './adapter.ts';
-import type { EngagementRefresh } from './engagement-refresh.ts';
-import type { AccountGate } from './flood-gate.ts';
-import { chatsById, mapMessage } from './mapping.ts';
-import type { RecentPosts } from './recent-posts.ts';
+import type { CatchUpDeps } from './catch-up.ts';
+import { responseMapping } from './mapping.ts';
 
 // Backfill and polling are the same walk: from the channel's cursor, oldest first, pages of 100,
 // each page on the queue before the cursor moves past it. A channel without a cursor starts at the
@@ -15,17 +9,9 @@ import type { RecentPosts } from './recent-posts.ts';
 
 export const PAGE_SIZE = 100;
 
-export type HistoryDeps = {
-  account: TelegramAccount;
-  gate: AccountGate;
-  registry: ChannelRegistry;
-  publisher: Publisher;
-  recent: RecentPosts;
-  clock: Clock;
-  log: Logger;
+/** What catch-up needs, and where a channel without a cursor starts. */
+export type HistoryDeps = CatchUpDeps & {
   since: Date;
-  /** Puts collected posts on the engagement refresh schedule. */
-  refresh?: EngagementRefresh;
   signal?: AbortSignal;
 };
 
@@ -54,19 +40,16 @@ export async function collectHistory(
     const page = await deps.gate.call(() => deps.account.historyAfter(ref, from, PAGE_SIZE), 'history');
     pages += 1;
     if (page.lastId <= from) break;
-    // All the response's chats, not only the channel: forwards then carry their origin's username.
-    const chats = chatsById(page.chats ?? (page.channel ? [page.channel] : []));
-    const info = chats.get(entry.id);
-    const channel = {
-      id: entry.id,
-      username: info?.username ?? entry.username,
-      ...((info?.title ?? entry.title) ? { title: info?.title ?? entry.title } : {}),
-    };
     const collectedAt = new Date(deps.clock.now()).toISOString();
+    // All the response's chats, not only the channel: forwards then carry their origin's username.
+    const mapping = responseMapping(
+      entry.id,
+      entry,
+      page.chats ?? (page.channel ? [page.channel] : []),
+      collectedAt,
+    );
     // An album's messages become one post (the first id, every member's media), as on the web.
-    const posts = foldAlbums(
-      page.messages.flatMap((m) => mapMessage(m, { channel, collectedAt, chats }) ?? []),
-    ).filter((post) => !deps.recent.isKnown(post));
+    const posts = foldAlbums(mapping.posts(page.messages)).filter((post) => !deps.recent.isKnown(post));
     await deps.publisher.publish('telegram', posts, { moveCursor: true });
     for (const post of posts) deps.recent.remember(post);
     await deps.refresh?.schedule(posts, deps.clock.now());

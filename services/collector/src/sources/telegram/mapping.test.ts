@@ -1,7 +1,7 @@
 import { collectedPost } from '@cw/domain';
 import { describe, expect, it } from 'vitest';
 import { Api, toLong } from './adapter.ts';
-import { chatsById, mapMessage } from './mapping.ts';
+import { chatsById, mapMessage, responseMapping } from './mapping.ts';
 
 const CHANNEL_ID = '1591537674';
 const peer = () => new Api.PeerChannel({ channelId: toLong(CHANNEL_ID) });
@@ -206,5 +206,38 @@ describe('gramjs message mapping', () => {
       ctx,
     );
     expect(doc).toMatchObject({ text: 'Приказ\n\nprikaz_45.pdf', media: [{ kind: 'document' }] });
+  });
+
+  it("names a response's posts as its chats name the channel, else as the registry does; drops service messages", () => {
+    const channel = new Api.Channel({
+      id: toLong(CHANNEL_ID),
+      accessHash: toLong('5'),
+      title: 'Renamed channel',
+      username: 'tchan_renamed',
+      photo: new Api.ChatPhotoEmpty(),
+      date: 0,
+    });
+    const messages = [
+      message({ id: 11, message: 'one' }),
+      new Api.MessageService({ id: 12, peerId: peer(), date, action: new Api.MessageActionPinMessage() }),
+      message({ id: 13, message: 'three' }),
+    ];
+    const entry = { username: 'tchantest', title: 'Test channel' };
+    const named = responseMapping(`-100${CHANNEL_ID}`, entry, [channel], ctx.collectedAt);
+    expect(named.channel).toEqual({
+      id: '-1001591537674',
+      username: 'tchan_renamed',
+      title: 'Renamed channel',
+    });
+    expect(named.posts(messages).map((p) => [p.messageId, p.channel.username])).toEqual([
+      [11, 'tchan_renamed'],
+      [13, 'tchan_renamed'],
+    ]);
+    const unnamed = responseMapping(`-100${CHANNEL_ID}`, { username: 'tchantest' }, [], ctx.collectedAt);
+    expect(unnamed.channel).toEqual({ id: '-1001591537674', username: 'tchantest' });
+    expect(unnamed.posts(messages)[0]).toMatchObject({
+      channel: unnamed.channel,
+      collectedAt: ctx.collectedAt,
+    });
   });
 });

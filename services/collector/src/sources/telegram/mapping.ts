@@ -147,3 +147,28 @@ export function mapMessage(message: Api.TypeMessage, ctx: MappingContext): Colle
   post.metrics = metrics;
   return post;
 }
+
+/**
+ * How one response's messages become posts (history pages and channel differences alike): the
+ * channel named as the response's chats name it, else as the registry has it, and forwards' origins
+ * named from the same chats. Service and empty messages are left out.
+ */
+export function responseMapping(
+  channelId: string,
+  entry: { username: string; title?: string | undefined },
+  chatList: readonly Api.TypeChat[],
+  collectedAt: string,
+): { channel: ChannelInfo; posts: (messages: readonly Api.TypeMessage[]) => CollectedPostInput[] } {
+  const chats = chatsById(chatList);
+  const known = chats.get(channelId);
+  const title = known?.title ?? entry.title;
+  const channel: ChannelInfo = {
+    id: channelId,
+    username: known?.username ?? entry.username,
+    ...(title ? { title } : {}),
+  };
+  return {
+    channel,
+    posts: (messages) => messages.flatMap((m) => mapMessage(m, { channel, collectedAt, chats }) ?? []),
+  };
+}

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { createQueue } from '@cw/queues';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isolatedServers } from '../../../../../tests/support/servers.ts';
 import { ChannelRegistry } from '../../channels/registry.ts';
 import { fakeClock } from '../../clock.ts';
 import { createPublisher } from '../../publish/publisher.ts';
-import { queuedPosts, ready, silentLog } from '../../test/helpers.ts';
+import { queuedPosts, ready, silentLog, testPostsQueue } from '../../test/helpers.ts';
 import { collectWebChannel, type FetchPage, politeFetcher } from './web-source.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -13,11 +12,7 @@ const { redis, prefix } = isolatedServers();
 beforeAll(() => ready(redis));
 
 describe('web preview source', () => {
-  const queue = createQueue('posts', { connection: redis, prefix: `${prefix}-web` });
-  afterAll(async () => {
-    await queue.obliterate({ force: true });
-    await queue.close();
-  });
+  const queue = testPostsQueue(redis, `${prefix}-web`);
 
   it('pages back with ?before= to the start, publishes oldest-first, moves the cursor, then finds nothing new', async () => {
     const registry = new ChannelRegistry(redis, `${prefix}-web`);
