@@ -92,16 +92,16 @@ describe('sign-in links', () => {
     expect((await app.inject({ method: 'POST', url: '/v1/sign-in-links' })).statusCode).toBe(401);
   });
 
-  it('expire: a link after 10 minutes and a session after 12 hours are refused', () => {
+  it('expire: a link after 10 minutes and a session after 12 hours are refused', async () => {
     let now = 0;
     const store = createSessionStore({ now: () => now });
-    const late = store.createLink('a');
+    const late = await store.createLink('a');
     now += 10 * 60_000;
-    expect(store.exchange(late.token)).toBeUndefined();
-    const ok = store.exchange(store.createLink('a').token);
-    expect(store.authenticate(`Bearer ${ok?.session}`)).toBe('a');
+    expect(await store.exchange(late.token)).toBeUndefined();
+    const ok = await store.exchange((await store.createLink('a')).token);
+    expect(await store.authenticate(`Bearer ${ok?.session}`)).toBe('a');
     now += 12 * 3600_000;
-    expect(store.authenticate(`Bearer ${ok?.session}`)).toBeUndefined();
+    expect(await store.authenticate(`Bearer ${ok?.session}`)).toBeUndefined();
   });
 });
 
