@@ -117,7 +117,8 @@ export function javaHome(): string {
   return realpathSync(java).replace(/\/bin\/java$/, '');
 }
 
-async function ensureUser(report: Report): Promise<{ uid: number; gid: number }> {
+/** The system user Elasticsearch runs as when started by root, created once. */
+export async function ensureUser(report: Report): Promise<{ uid: number; gid: number }> {
   let id = await run('id', ['-u', ES_USER]);
   if (id.code !== 0) {
     report(`creating system user ${ES_USER} (Elasticsearch refuses to run as root)`);
