@@ -12,6 +12,7 @@ import { hashApiKey } from '../services/api/src/auth.ts';
 import { main as api } from '../services/api/src/main.ts';
 import { dataset, END, loadDataset, START } from '../services/api/src/testing/load.ts';
 import { run as retention } from '../services/cli/src/commands/retention.ts';
+import { run as stack } from '../services/cli/src/commands/stack.ts';
 import { captureIo } from './support/command-io.ts';
 import { freePort } from './support/ports.ts';
 import { type SecuredEs, startSecuredEs } from './support/secured-es.ts';
@@ -108,6 +109,19 @@ describe('Elasticsearch with security on (TLS from a private CA, a user limited 
     expect(code).toBe(0);
     // The test data is in March 2026: its month is past a one-month retention.
     expect(out()).toContain(`would drop  ${prefix}-posts-2026.03`);
+  });
+
+  it('is found by `cw stack status` with the same variables, the password never printed', async () => {
+    const { io, out } = captureIo();
+    const code = await withEnv(env, () => stack(['status'], io));
+    expect(code).toBe(0);
+    expect(out()).toMatch(
+      new RegExp(
+        `elasticsearch\\s+8\\.\\S+\\s+https://cw_service:\\*\\*\\*@127\\.0\\.0\\.1:${PORT}\\s+(green|yellow) \\(1 node\\)\\s+external`,
+      ),
+    );
+    expect(out()).toMatch(/node cw-secured\s+127\.0\.0\.1:19280/);
+    expect(out()).not.toContain(es.service.password);
   });
 
   it('refuses the node without the private CA, a wrong password, and indices outside the prefix', async () => {
