@@ -159,6 +159,19 @@ describe('two API replicas on one Redis and Elasticsearch', () => {
     expect(codes.filter((c) => c === 401)).toHaveLength(7);
   });
 
+  it('keep a session when the replica that made it restarts', async () => {
+    const [a, b] = replicas;
+    const { token } = (await (
+      await call(a, '/v1/sign-in-links', { method: 'POST', key: keys.signin })
+    ).json()) as { token: string };
+    const { session } = (await (await trade(a, token)).json()) as { session: string };
+    a.child.kill('SIGTERM');
+    expect(await a.exited).toBe(143);
+    const restarted = await startReplica();
+    replicas = [restarted, b];
+    expect((await call(restarted, '/v1/narratives', { key: session })).status).toBe(200);
+  });
+
   // Last: it blocks this address (every request of this file comes from 127.0.0.1) for a minute.
   it('count failed sign-ins from one address across both, and then block it on both', async () => {
     const [a, b] = replicas;
