@@ -1,6 +1,6 @@
 // The services against an Elasticsearch with security on, as an existing production cluster runs it:
 // HTTPS with a certificate from a private CA (CW_ES_CA_FILE) and a user whose role covers only the
-// index prefix. Its own node on port 19280 (transport 19380), never the shared servers.
+// index prefix. Its own node on port 19240 (transport 19340), never the shared servers.
 //
 // CW_ES_API_KEY is checked as far as this distribution allows: API keys live in the `.security`
 // index, whose mapping needs the analysis-common module the test distribution lacks, so no key can be
@@ -18,7 +18,7 @@ import { freePort } from './support/ports.ts';
 import { type SecuredEs, startSecuredEs } from './support/secured-es.ts';
 import { servers, uniquePrefix } from './support/servers.ts';
 
-const PORT = 19_280;
+const PORT = 19_240;
 const prefix = uniquePrefix();
 let es: SecuredEs;
 let env: Record<string, string>;
@@ -120,7 +120,7 @@ describe('Elasticsearch with security on (TLS from a private CA, a user limited 
         `elasticsearch\\s+8\\.\\S+\\s+https://cw_service:\\*\\*\\*@127\\.0\\.0\\.1:${PORT}\\s+(green|yellow) \\(1 node\\)\\s+external`,
       ),
     );
-    expect(out()).toMatch(/node cw-secured\s+127\.0\.0\.1:19280/);
+    expect(out()).toMatch(/node cw-secured\s+127\.0\.0\.1:19240/);
     expect(out()).not.toContain(es.service.password);
   });
 

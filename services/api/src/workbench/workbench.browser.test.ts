@@ -91,6 +91,7 @@ beforeAll(async () => {
   data = await loadWorkbenchData(ctx.es, ctx.prefix, { days: 10, channels: 20 });
   server = await startApi({
     esUrl: ctx.esUrl,
+    redisUrl: ctx.redisUrl,
     prefix: ctx.prefix,
     // A fresh cache: the bundle is built from the sources as on a fresh clone.
     cacheDir,
