@@ -13,7 +13,7 @@ import { main as api } from '../services/api/src/main.ts';
 import { dataset, END, loadDataset, START } from '../services/api/src/testing/load.ts';
 import { run as retention } from '../services/cli/src/commands/retention.ts';
 import { run as stack } from '../services/cli/src/commands/stack.ts';
-import { captureIo } from './support/command-io.ts';
+import { captureIo, withEnv } from './support/command-io.ts';
 import { freePort } from './support/ports.ts';
 import { type SecuredEs, startSecuredEs } from './support/secured-es.ts';
 import { servers, uniquePrefix } from './support/servers.ts';
@@ -57,20 +57,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await es?.stop();
 }, 60_000);
-
-/** Runs a CLI command with these variables in process.env (the CLI reads its config there). */
-async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
 
 describe('Elasticsearch with security on (TLS from a private CA, a user limited to the prefix)', () => {
   it('is written by a client made from the configuration and read by the API service', async () => {
