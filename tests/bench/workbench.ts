@@ -42,7 +42,7 @@ const READY = () => {
 };
 
 export async function run() {
-  const { esUrl } = await benchServers();
+  const { esUrl, redisUrl } = await benchServers();
   const es = createEsClient(esUrl);
   const cacheDir = mkdtempSync(join(tmpdir(), 'cw-bench-workbench-'));
   await es.indices.delete({ index: `${PREFIX}-*`, ignore_unavailable: true, allow_no_indices: true });
@@ -72,6 +72,8 @@ export async function run() {
       main: 'services/api/src/main.ts',
       env: {
         CW_ES_URL: esUrl,
+        // Sign-in links live in Redis: the one the bench's stack runs.
+        CW_REDIS_URL: redisUrl,
         CW_INDEX_PREFIX: PREFIX,
         CW_API_PORT: String(PORT),
         CW_API_KEYS: `bench:${hashApiKey(key)}`,

@@ -12,7 +12,7 @@ import { stackDown, stackStatus, stackUp } from '@cw/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run as snapshotCommand } from '../../services/cli/src/commands/snapshot.ts';
 import { run as stackCommand } from '../../services/cli/src/commands/stack.ts';
-import { captureIo } from '../support/command-io.ts';
+import { captureIo, withEnv } from '../support/command-io.ts';
 import { indexedState, writeSample } from './ingest.ts';
 import { type Rig, rigDown, rigUp } from './rig.ts';
 import {
@@ -33,20 +33,6 @@ let base: Omit<ScenarioOptions, 'opsPortBase'>;
 let reference: Reference;
 let referencePrefix: string;
 let workDir: string;
-
-/** Run a CLI command with some variables set, restoring the environment after. */
-async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
 
 /** What no fault may cost: a post lost or doubled, an edit or deletion lost, a failed batch, a cursor ahead. */
 function expectNothingLost(report: FaultReport) {

@@ -16,3 +16,17 @@ export function captureIo(input?: string) {
     err: () => Buffer.concat(err).toString('utf8'),
   };
 }
+
+/** Runs `fn` with these variables in process.env (the CLI reads its config there), restored after. */
+export async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}

@@ -1,3 +1,5 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 // Shared pieces of the per-service schemas. Each message says what is expected, because it is
@@ -80,10 +82,65 @@ const wholeNumber = (fallback: number, min: number, max: number, what: string) =
     .max(max, `expected ${what} from ${min} to ${max}`)
     .default(fallback);
 
+const API_KEY_PART = /^[A-Za-z0-9_-]{1,200}$/;
+const API_KEY_EXPECTED =
+  'expected an Elasticsearch API key: the `encoded` value POST /_security/api_key returns, or id:api_key';
+
+/**
+ * An Elasticsearch API key, sent as `Authorization: ApiKey <encoded>`. Taken as Elasticsearch hands
+ * it out (`encoded`, base64 of `id:api_key`) or as `id:api_key`; anything else stops start-up here
+ * rather than as a 401 on the first request.
+ */
+export const esApiKey = z.string().transform((value, ctx) => {
+  const trimmed = value.trim();
+  const plain = trimmed.includes(':')
+    ? trimmed
+    : /^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)
+      ? Buffer.from(trimmed, 'base64').toString('utf8')
+      : '';
+  const [id, key, ...rest] = plain.split(':');
+  if (rest.length > 0 || !id || !key || !API_KEY_PART.test(id) || !API_KEY_PART.test(key)) {
+    ctx.addIssue({ code: 'custom', message: API_KEY_EXPECTED });
+    return z.NEVER;
+  }
+  return Buffer.from(`${id}:${key}`, 'utf8').toString('base64');
+});
+
+/**
+ * A private CA for Elasticsearch's TLS, as a PEM file: read and parsed at start-up, so a wrong path or
+ * a file that is no certificate is reported with the variable's name, not as a TLS error later.
+ */
+export const caFile = z.string().transform((path, ctx) => {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    ctx.addIssue({ code: 'custom', message: `expected a readable PEM file of CA certificates (${code})` });
+    return z.NEVER;
+  }
+  try {
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no certificate');
+    new X509Certificate(pem);
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'expected a PEM file of CA certificates (-----BEGIN CERTIFICATE-----); this file holds none that parses',
+    });
+    return z.NEVER;
+  }
+  return { path, pem };
+});
+
 /** Where the servers are and how keys are named: every service and the CLI need these. */
 export const connectionEnv = {
   CW_REDIS_URL: redisUrl.optional(),
   CW_ES_URL: httpUrls('Elasticsearch address').optional(),
+  // An existing cluster with security on: an API key instead of (or beside) credentials in the URL,
+  // and the CA that signed its HTTP certificate when Node does not trust it already.
+  CW_ES_API_KEY: esApiKey.optional(),
+  CW_ES_CA_FILE: caFile.optional(),
   CW_REDIS_PORT: port(6379),
   CW_ES_PORT: port(9200),
   CW_INDEX_PREFIX: prefix('cw'),
@@ -113,6 +170,17 @@ export function indexSettings(config: Pick<ConnectionConfig, 'CW_ES_REPLICAS' | 
 
 export const connectionSchema = z.object(connectionEnv);
 export type ConnectionConfig = z.infer<typeof connectionSchema>;
+
+/** How to authenticate to Elasticsearch and whom to trust, for `createEsClient`. */
+export function esAuth(config: Pick<ConnectionConfig, 'CW_ES_API_KEY' | 'CW_ES_CA_FILE'>): {
+  apiKey?: string;
+  ca?: string;
+} {
+  return {
+    ...(config.CW_ES_API_KEY ? { apiKey: config.CW_ES_API_KEY } : {}),
+    ...(config.CW_ES_CA_FILE ? { ca: config.CW_ES_CA_FILE.pem } : {}),
+  };
+}
 
 /** Resolved server addresses: an explicit URL wins, else the local stack on loopback. */
 export function serverUrls(config: ConnectionConfig): { redisUrl: string; esUrl: string } {

@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
+import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, connectionSchema, loadConfig, positiveInt, serverUrls } from './index.ts';
+import { ConfigError, connectionSchema, esAuth, loadConfig, positiveInt, serverUrls } from './index.ts';
 
 describe('loadConfig', () => {
   it('rejects a malformed Elasticsearch URL with a line naming the variable and the expectation', () => {
@@ -73,5 +77,72 @@ describe('loadConfig', () => {
       "CW_ES_REPLICAS: expected a number of replicas per shard from 0 to 5; got '-1'",
       "CW_ES_SHARDS_PER_MONTH: expected a number of primary shards per monthly index from 1 to 64; got '0'",
     ]);
+  });
+});
+
+describe('Elasticsearch auth (CW_ES_API_KEY, CW_ES_CA_FILE)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cw-config-ca-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const problemsOf = (env: Record<string, string>) => {
+    try {
+      loadConfig(connectionSchema, env);
+    } catch (e) {
+      return (e as ConfigError).problems;
+    }
+    throw new Error('expected a ConfigError');
+  };
+  // The shape Elasticsearch hands out: `encoded` is base64 of `id:api_key`.
+  const id = 'VuaCfGcBCdbkQm-e5aOx';
+  const secret = 'ui2lp2axTNmsyakw9tvNnw';
+  const encoded = Buffer.from(`${id}:${secret}`).toString('base64');
+
+  it('takes an API key as Elasticsearch encodes it, or as id:api_key, and passes the encoded form on', () => {
+    expect(esAuth(loadConfig(connectionSchema, { CW_ES_API_KEY: encoded }))).toEqual({ apiKey: encoded });
+    expect(esAuth(loadConfig(connectionSchema, { CW_ES_API_KEY: `${id}:${secret}` }))).toEqual({
+      apiKey: encoded,
+    });
+    expect(esAuth(loadConfig(connectionSchema, {}))).toEqual({});
+  });
+
+  it('refuses a malformed API key, naming the variable and never echoing the value', () => {
+    for (const bad of [
+      'not a key',
+      'abc',
+      Buffer.from('no-colon-inside').toString('base64'),
+      'a:b:c',
+      ':x',
+    ]) {
+      const problems = problemsOf({ CW_ES_API_KEY: bad });
+      expect(problems, bad).toEqual([
+        "CW_ES_API_KEY: expected an Elasticsearch API key: the `encoded` value POST /_security/api_key returns, or id:api_key; got '[redacted]'",
+      ]);
+    }
+  });
+
+  it('reads a CA file at start-up and hands its PEM to the client', () => {
+    const pem = rootCertificates[0] ?? '';
+    const path = join(dir, 'ca.pem');
+    writeFileSync(path, pem);
+    const config = loadConfig(connectionSchema, { CW_ES_CA_FILE: path });
+    expect(config.CW_ES_CA_FILE?.path).toBe(path);
+    expect(esAuth(config)).toEqual({ ca: pem });
+  });
+
+  it('refuses an unreadable CA file and one that holds no certificate, with every bad variable at once', () => {
+    const garbage = join(dir, 'garbage.pem');
+    writeFileSync(garbage, '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n');
+    const key = join(dir, 'key.pem');
+    writeFileSync(key, '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
+    expect(problemsOf({ CW_ES_CA_FILE: join(dir, 'missing.pem'), CW_ES_API_KEY: 'x' })).toEqual([
+      "CW_ES_API_KEY: expected an Elasticsearch API key: the `encoded` value POST /_security/api_key returns, or id:api_key; got '[redacted]'",
+      `CW_ES_CA_FILE: expected a readable PEM file of CA certificates (ENOENT); got '${join(dir, 'missing.pem')}'`,
+    ]);
+    expect(problemsOf({ CW_ES_CA_FILE: dir })[0]).toMatch(
+      /^CW_ES_CA_FILE: expected a readable PEM file .*\(EISDIR\)/,
+    );
+    for (const path of [garbage, key])
+      expect(problemsOf({ CW_ES_CA_FILE: path })).toEqual([
+        `CW_ES_CA_FILE: expected a PEM file of CA certificates (-----BEGIN CERTIFICATE-----); this file holds none that parses; got '${path}'`,
+      ]);
   });
 });

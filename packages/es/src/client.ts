@@ -1,3 +1,4 @@
+import { rootCertificates } from 'node:tls';
 import { Client, Serializer } from '@elastic/elasticsearch';
 
 export { Client };
@@ -39,7 +40,14 @@ class BulkBufferSerializer extends Serializer {
  * retries a failed request on another, so losing one node of a cluster costs no request. */
 export function createEsClient(
   url: string,
-  options: { requestTimeoutMs?: number; maxRetries?: number } = {},
+  options: {
+    requestTimeoutMs?: number;
+    maxRetries?: number;
+    /** Sent as `Authorization: ApiKey <apiKey>` (the encoded form, base64 of `id:api_key`). */
+    apiKey?: string;
+    /** PEM of the CA(s) that signed the nodes' HTTP certificates, trusted beside Node's own. */
+    ca?: string;
+  } = {},
 ): Client {
   const nodes = url
     .split(',')
@@ -55,5 +63,8 @@ export function createEsClient(
     // them with the addresses nodes publish, unreachable from outside a container network.
     sniffOnStart: false,
     Serializer: BulkBufferSerializer,
+    ...(options.apiKey ? { auth: { apiKey: options.apiKey } } : {}),
+    // Node's trusted roots plus the private CA: a cluster behind a public CA keeps working.
+    ...(options.ca ? { tls: { ca: [...rootCertificates, options.ca] } } : {}),
   });
 }

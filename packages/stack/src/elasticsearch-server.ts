@@ -10,6 +10,7 @@ import {
   realpathSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { createEsClient } from '@cw/es';
 import type { StackPaths } from './paths.ts';
 import { findOnPath, run, runningPid, sleep } from './processes.ts';
 import type { ServerInfo } from './redis-server.ts';
@@ -21,13 +22,57 @@ export const ES_USER = 'cw-es';
 
 type Report = (line: string) => void;
 
-export async function esInfo(url: string): Promise<ServerInfo | undefined> {
+/** How to reach an external cluster with security on (CW_ES_API_KEY, CW_ES_CA_FILE). */
+export type EsAuth = { apiKey?: string; ca?: string };
+
+/**
+ * GET a JSON path: plain fetch for the local stack (http, no credentials); the project's client for
+ * a cluster behind TLS, credentials in the URL or an API key, which fetch cannot send (it refuses a
+ * URL with credentials and takes no CA).
+ */
+async function getJson(url: string, path: string, auth: EsAuth = {}): Promise<unknown> {
+  const parsed = new URL(url);
+  if (!auth.apiKey && !auth.ca && !parsed.username && parsed.protocol === 'http:') {
+    const response = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(3000) });
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+    return response.json();
+  }
+  const [pathname = path, query] = path.split('?');
+  const client = createEsClient(url, { ...auth, requestTimeoutMs: 3000, maxRetries: 0 });
+  try {
+    return await client.transport.request({
+      method: 'GET',
+      path: pathname,
+      ...(query ? { querystring: Object.fromEntries(new URLSearchParams(query)) } : {}),
+    });
+  } finally {
+    await client.close();
+  }
+}
+
+/** A URL as it may be printed: the password replaced. */
+export function redactUrl(url: string): string {
+  return url
+    .split(',')
+    .map((one) => {
+      try {
+        const parsed = new URL(one.trim());
+        if (parsed.password) parsed.password = '***';
+        return parsed.toString().replace(/\/$/, '');
+      } catch {
+        return one;
+      }
+    })
+    .join(',');
+}
+
+export async function esInfo(url: string, auth: EsAuth = {}): Promise<ServerInfo | undefined> {
   try {
     // `GET /` lives in a module the test distribution lacks; the nodes API is core.
-    const nodes = (await (
-      await fetch(`${url}/_nodes/_local?filter_path=nodes.*.version`, { signal: AbortSignal.timeout(3000) })
-    ).json()) as { nodes?: Record<string, { version?: string }> };
-    const health = await clusterHealth(url);
+    const nodes = (await getJson(url, '/_nodes/_local?filter_path=nodes.*.version', auth)) as {
+      nodes?: Record<string, { version?: string }>;
+    };
+    const health = await clusterHealth(url, auth);
     const count = health?.number_of_nodes;
     return {
       version: Object.values(nodes.nodes ?? {})[0]?.version ?? 'unknown',
@@ -48,14 +93,13 @@ export type NodeInfo = {
 };
 
 /** Every node of the cluster behind `url`, as the cluster sees it (a dead node is simply absent). */
-export async function esNodes(url: string): Promise<NodeInfo[] | undefined> {
+export async function esNodes(url: string, auth: EsAuth = {}): Promise<NodeInfo[] | undefined> {
   try {
-    const response = await fetch(
-      `${url}/_cat/nodes?format=json&h=name,http_address,node.role,master,heap.percent,disk.used`,
-      { signal: AbortSignal.timeout(3000) },
-    );
-    if (!response.ok) return undefined;
-    const rows = (await response.json()) as Array<Record<string, string>>;
+    const rows = (await getJson(
+      url,
+      '/_cat/nodes?format=json&h=name,http_address,node.role,master,heap.percent,disk.used',
+      auth,
+    )) as Array<Record<string, string>>;
     return rows
       .map((r) => ({
         name: r['name'] ?? '?',
@@ -117,7 +161,8 @@ export function javaHome(): string {
   return realpathSync(java).replace(/\/bin\/java$/, '');
 }
 
-async function ensureUser(report: Report): Promise<{ uid: number; gid: number }> {
+/** The system user Elasticsearch runs as when started by root, created once. */
+export async function ensureUser(report: Report): Promise<{ uid: number; gid: number }> {
   let id = await run('id', ['-u', ES_USER]);
   if (id.code !== 0) {
     report(`creating system user ${ES_USER} (Elasticsearch refuses to run as root)`);
@@ -261,11 +306,9 @@ export type ClusterHealth = {
   initializing_shards: number;
 };
 
-export async function clusterHealth(url: string): Promise<ClusterHealth | undefined> {
+export async function clusterHealth(url: string, auth: EsAuth = {}): Promise<ClusterHealth | undefined> {
   try {
-    const response = await fetch(`${url}/_cluster/health`, { signal: AbortSignal.timeout(3000) });
-    if (!response.ok) return undefined;
-    return (await response.json()) as ClusterHealth;
+    return (await getJson(url, '/_cluster/health', auth)) as ClusterHealth;
   } catch {
     return undefined;
   }

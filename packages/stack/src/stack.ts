@@ -2,9 +2,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import {
   clusterPorts,
   ES_VERSION,
+  type EsAuth,
   esInfo,
   esNodes,
   type NodeInfo,
+  redactUrl,
   startElasticsearch,
   startElasticsearchCluster,
 } from './elasticsearch-server.ts';
@@ -23,6 +25,8 @@ export type StackOptions = {
   /** Nodes of the local Elasticsearch: 1 (default) is single-node; more form a cluster on esPort…+n-1. */
   esNodes?: number;
   cacheDir?: string | undefined;
+  /** API key and private CA of an external Elasticsearch (esUrl). */
+  esAuth?: EsAuth;
 };
 
 export type ServerState = {
@@ -61,8 +65,11 @@ export async function stackUp(options: StackOptions, report: Report = quiet): Pr
 async function upRedis(options: StackOptions, paths: StackPaths, url: string): Promise<ServerState> {
   if (options.redisUrl) {
     const info = await redisInfo(url);
-    if (!info) throw new Error(`CW_REDIS_URL=${url} does not answer; start that Redis or unset CW_REDIS_URL`);
-    return { name: 'redis', url, origin: 'external', ...info };
+    if (!info)
+      throw new Error(
+        `CW_REDIS_URL=${redactUrl(url)} does not answer; start that Redis or unset CW_REDIS_URL`,
+      );
+    return { name: 'redis', url: redactUrl(url), origin: 'external', ...info };
   }
   const running = runningPid(paths.redisPid(options.redisPort));
   const before = await redisInfo(url);
@@ -86,10 +93,12 @@ async function upElasticsearch(
   report: Report,
 ): Promise<ServerState> {
   if (options.esUrl) {
-    const info = await esInfo(url.split(',')[0] ?? url);
+    const info = await esInfo(url.split(',')[0] ?? url, options.esAuth);
     if (!info)
-      throw new Error(`CW_ES_URL=${url} does not answer; start that Elasticsearch or unset CW_ES_URL`);
-    return { name: 'elasticsearch', url, origin: 'external', ...info };
+      throw new Error(
+        `CW_ES_URL=${redactUrl(url)} does not answer (or refuses the credentials, CW_ES_API_KEY or CW_ES_CA_FILE); start that Elasticsearch or unset CW_ES_URL`,
+      );
+    return { name: 'elasticsearch', url: redactUrl(url), origin: 'external', ...info };
   }
   const nodes = options.esNodes ?? 1;
   const ports = clusterPorts(options.esPort, nodes);
@@ -173,29 +182,34 @@ export async function stackStatus(
   if (esPorts.length > 1 && alive !== undefined) url.es = `http://127.0.0.1:${alive}`;
   // An external cluster given as several URLs: ask the first.
   url.es = url.es.split(',')[0] ?? url.es;
-  const [redis, es, nodes] = await Promise.all([redisInfo(url.redis), esInfo(url.es), esNodes(url.es)]);
+  const auth = options.esUrl ? options.esAuth : undefined;
+  const [redis, es, nodes] = await Promise.all([
+    redisInfo(url.redis),
+    esInfo(url.es, auth),
+    esNodes(url.es, auth),
+  ]);
   const origin = (external: boolean, pid: number | undefined) =>
     external ? 'external' : pid ? 'running' : 'external';
   return [
     redis
       ? {
           name: 'redis',
-          url: url.redis,
+          url: redactUrl(url.redis),
           origin: origin(!!options.redisUrl, redisPid),
           ...(redisPid ? { pid: redisPid } : {}),
           ...redis,
         }
-      : { name: 'redis', url: url.redis, origin: 'down' },
+      : { name: 'redis', url: redactUrl(url.redis), origin: 'down' },
     es
       ? {
           name: 'elasticsearch',
-          url: url.es,
+          url: redactUrl(url.es),
           origin: origin(!!options.esUrl, esPid),
           ...(esPid ? { pid: esPid } : {}),
           ...(esPids.length > 1 ? { pids: esPids.map((p) => p ?? 0) } : {}),
           ...(nodes ? { nodes } : {}),
           ...es,
         }
-      : { name: 'elasticsearch', url: url.es, origin: 'down' },
+      : { name: 'elasticsearch', url: redactUrl(url.es), origin: 'down' },
   ];
 }

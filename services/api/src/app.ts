@@ -54,7 +54,7 @@ export type AppDeps = {
   metrics?: ApiMetrics;
   /** The analysts' page at `/`; without it (most tests) the API serves no page. */
   workbench?: WorkbenchAssets;
-  /** Workbench sign-in links and sessions (in memory). */
+  /** Workbench sign-in links and sessions; by default in `redis` when given, else in memory. */
   sessions?: SessionStore;
 };
 
@@ -72,7 +72,8 @@ const needsNoKey = (url: string | undefined) => isPublic(url) || url === '/v1/se
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const metrics = deps.metrics ?? createApiMetrics();
-  const sessions = deps.sessions ?? createSessionStore();
+  const sessions =
+    deps.sessions ?? createSessionStore({ redis: deps.redis, keyPrefix: deps.redisPrefix ?? deps.prefix });
   const app: FastifyInstance = Fastify({
     // Our pino instance: request.log is its child per request, with the request id.
     loggerInstance: deps.log as FastifyBaseLogger,
@@ -149,7 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const status = await signIns(request, { increment: false });
     if (!status.isAllowed && status.isExceeded) return tooMany(status.ttlInSeconds);
     const header = request.headers.authorization;
-    const name = authenticate(header, deps.auth) ?? sessions.authenticate(header);
+    const name = authenticate(header, deps.auth) ?? (await sessions.authenticate(header));
     if (!name) {
       metrics.authFailures.inc({ reason: header ? 'wrong' : 'missing' });
       const counted = await signIns(request);

@@ -2,6 +2,7 @@ import { IncompleteResultsError, InvalidCursorError } from '@cw/es';
 import { errors as esErrors } from '@elastic/elasticsearch';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { BreakerOpenError, isUnreachable } from './breaker.ts';
+import { SessionStoreUnavailableError } from './workbench/sessions.ts';
 
 // One error handler: a client gets what it can act on (which parameter, what value, what was
 // expected), never a stack trace or an Elasticsearch message; those go to the log.
@@ -36,6 +37,15 @@ export function installErrorHandler(app: FastifyInstance) {
       return reply.code(503).header('retry-after', String(error.retryAfterSeconds)).send({
         error: 'unavailable',
         message: 'the search backend is unavailable; try again later',
+        requestId: request.id,
+      });
+    }
+    if (error instanceof SessionStoreUnavailableError) {
+      // Not 401: the page would drop a session that is still good once Redis is back.
+      request.log.error({ err: error }, 'sign-in sessions unavailable');
+      return reply.code(503).header('retry-after', '5').send({
+        error: 'unavailable',
+        message: 'sign-in sessions are unavailable; try again later',
         requestId: request.id,
       });
     }

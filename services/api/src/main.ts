@@ -1,7 +1,7 @@
 // Wiring of the API: config, logger, Elasticsearch client, narrative definitions, HTTP server,
 // shutdown. Everything else receives what it needs as arguments (see buildApp).
 import { pathToFileURL } from 'node:url';
-import { indexSettings, serverUrls } from '@cw/config';
+import { esAuth, indexSettings, serverUrls } from '@cw/config';
 import {
   createNarrativeRegistry,
   DEFAULT_NARRATIVES_DIR,
@@ -42,7 +42,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   log.info({ dir: workbench.dir, built: workbench.built }, 'workbench ready');
   const { esUrl, redisUrl } = serverUrls(config);
   // No retries: with Elasticsearch down a read is answered 503 at once, not after three backoffs.
-  const es = createEsClient(esUrl, { requestTimeoutMs: 15_000, maxRetries: 0 });
+  const es = createEsClient(esUrl, { ...esAuth(config), requestTimeoutMs: 15_000, maxRetries: 0 });
   // Rate limit counters shared by every replica; commands fail at once while Redis is away (and
   // the limit is skipped then) instead of queueing behind the requests.
   const redis = createRedis(redisUrl, 'client', { maxRetriesPerRequest: 1, connectTimeout: 1000 });

@@ -1,5 +1,5 @@
 import { collectorEnv } from '@cw/collector/config';
-import { connectionEnv, loadConfig, port } from '@cw/config';
+import { connectionEnv, esAuth, loadConfig, port } from '@cw/config';
 import { z } from 'zod';
 
 // The CLI reads the environment here and nowhere else; commands receive the parsed result.
@@ -46,5 +46,6 @@ export function stackOptions(config: CliConfig) {
     esHeap: config.CW_ES_HEAP,
     esNodes: config.CW_ES_NODES,
     cacheDir: config.CW_CACHE_DIR,
+    esAuth: esAuth(config),
   };
 }

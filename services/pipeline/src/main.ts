@@ -1,7 +1,7 @@
 // Wiring of the pipeline worker: config, logger, clients, indices, narratives, worker, ops port.
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { indexSettings, serverUrls } from '@cw/config';
+import { esAuth, indexSettings, serverUrls } from '@cw/config';
 import {
   createNarrativeRegistry,
   DEFAULT_NARRATIVES_DIR,
@@ -28,7 +28,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   if (!options.embedded) setFlagsFromString('--heap-growing-percent=100');
   const log = createLogger({ service: 'pipeline', level: config.CW_LOG_LEVEL, pretty: config.CW_LOG_PRETTY });
   const { redisUrl, esUrl } = serverUrls(config);
-  const es = createEsClient(esUrl);
+  const es = createEsClient(esUrl, esAuth(config));
   await installIndices(es, config.CW_INDEX_PREFIX, {
     ...indexSettings(config),
     onWarning: (m) => log.warn(m),

@@ -1,7 +1,7 @@
 // Wiring of the scheduler: config, logger, clients, indices, the webhook delivery worker, and the
 // job schedulers for spike evaluation and the daily digest.
 import { pathToFileURL } from 'node:url';
-import { indexSettings, serverUrls } from '@cw/config';
+import { esAuth, indexSettings, serverUrls } from '@cw/config';
 import { DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
 import { createEsClient, installIndices } from '@cw/es';
 import { registerShutdown } from '@cw/lifecycle';
@@ -50,7 +50,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
     pretty: config.CW_LOG_PRETTY,
   });
   const { redisUrl, esUrl } = serverUrls(config);
-  const es = createEsClient(esUrl);
+  const es = createEsClient(esUrl, esAuth(config));
   const prefix = config.CW_INDEX_PREFIX;
   await installIndices(es, prefix, { ...indexSettings(config), onWarning: (m) => log.warn(m) });
 

@@ -74,7 +74,7 @@ export function registerSessions(app: FastifyInstance, sessions: SessionStore) {
         description:
           'Makes a one-time token (valid 10 minutes) for the calling key. Open `/#signin=<token>` in a ' +
           'browser: the page trades it for a session (POST /v1/sessions), so the API key itself never ' +
-          'appears in a URL. Kept in the memory of this API process.',
+          'appears in a URL. Kept in Redis: any replica of the API redeems it.',
         response: {
           201: {
             type: 'object',
@@ -90,7 +90,7 @@ export function registerSessions(app: FastifyInstance, sessions: SessionStore) {
       },
     },
     async (request, reply) => {
-      const link = sessions.createLink(request.apiKey ?? 'anonymous');
+      const link = await sessions.createLink(request.apiKey ?? 'anonymous');
       return reply.code(201).send({ ...link, path: `/#signin=${link.token}` });
     },
   );
@@ -128,7 +128,7 @@ export function registerSessions(app: FastifyInstance, sessions: SessionStore) {
       if (!parsed.success) {
         throw new BadRequestError([{ parameter: 'token', value: undefined, expected: 'a sign-in token' }]);
       }
-      const session = sessions.exchange(parsed.data.token);
+      const session = await sessions.exchange(parsed.data.token);
       if (!session) {
         return reply.code(401).send({
           error: 'unauthorized',

@@ -91,6 +91,7 @@ beforeAll(async () => {
   data = await loadWorkbenchData(ctx.es, ctx.prefix, { days: 10, channels: 20 });
   server = await startApi({
     esUrl: ctx.esUrl,
+    redisUrl: ctx.redisUrl,
     prefix: ctx.prefix,
     // A fresh cache: the bundle is built from the sources as on a fresh clone.
     cacheDir,
@@ -273,7 +274,11 @@ describe('workbench in Chromium', () => {
   });
 
   it('stores a rejected tag, shows it in the precision, and cw feedback export writes it', async () => {
-    const first = page.locator('article.post').first();
+    // A tagged post: the attack posts are placed relative to the clock and can come first untagged.
+    const first = page
+      .locator('article.post')
+      .filter({ has: page.locator('.tag') })
+      .first();
     const postId = (await first.getAttribute('data-post-id')) ?? '';
     const narrative = (await first.locator('.tag').first().getAttribute('data-narrative')) ?? '';
     await first.getByLabel('Note (optional)').fill('a news report about it, not the narrative');

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { indexSettings, serverUrls } from '@cw/config';
+import { esAuth, indexSettings, serverUrls } from '@cw/config';
 import { createEsClient, installIndices } from '@cw/es';
 import { createRedis } from '@cw/redis';
 import {
@@ -47,7 +47,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   }
   const config = schedulerConfig();
   const { redisUrl, esUrl } = serverUrls(config);
-  const es = createEsClient(esUrl);
+  const es = createEsClient(esUrl, esAuth(config));
   const deliver = !values['no-deliver'] && config.CW_WEBHOOKS.length > 0;
   const connection = deliver ? createRedis(redisUrl, 'client') : undefined;
   const outbox = connection ? { redis: connection, prefix: config.CW_QUEUE_PREFIX } : undefined;

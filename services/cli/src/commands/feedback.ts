@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { serverUrls } from '@cw/config';
+import { esAuth, serverUrls } from '@cw/config';
 import { type Client, createEsClient, type FeedbackDoc, scanFeedback } from '@cw/es';
 import { cliConfig } from '../config.ts';
 import type { CommandIo } from '../main.ts';
@@ -95,7 +95,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     return 2;
   }
   const config = cliConfig();
-  const es = createEsClient(serverUrls(config).esUrl);
+  const es = createEsClient(serverUrls(config).esUrl, esAuth(config));
   const file = values.out ? createWriteStream(values.out) : undefined;
   try {
     const count = await exportFeedback(es, config.CW_INDEX_PREFIX, file ?? io.stdout, {

@@ -1,4 +1,4 @@
-import { serverUrls } from '@cw/config';
+import { esAuth, serverUrls } from '@cw/config';
 import {
   compileNarratives,
   DEFAULT_NARRATIVES_DIR,
@@ -35,7 +35,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       ? `retag: with the classifier ${classifier.version}\n`
       : `retag: rules alone (${status.reason})\n`,
   );
-  const es = createEsClient(serverUrls(config).esUrl, { requestTimeoutMs: 120_000 });
+  const es = createEsClient(serverUrls(config).esUrl, { ...esAuth(config), requestTimeoutMs: 120_000 });
   try {
     const result = await retag(es, config.CW_INDEX_PREFIX, narratives, {
       ...(from ? { from } : {}),

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { serverUrls } from '@cw/config';
+import { esAuth, serverUrls } from '@cw/config';
 import { createEsClient } from '@cw/es';
 import { applyRetention, BASELINE_DAYS, schedulerConfig } from '@cw/scheduler';
 import type { CommandIo } from '../main.ts';
@@ -36,7 +36,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     return 2;
   }
   const config = schedulerConfig();
-  const es = createEsClient(serverUrls(config).esUrl);
+  const es = createEsClient(serverUrls(config).esUrl, esAuth(config));
   const say = (line: string) => io.stdout.write(`${line}\n`);
   try {
     const dryRun = values['dry-run'] ?? false;

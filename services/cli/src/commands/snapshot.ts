@@ -1,4 +1,4 @@
-import { serverUrls } from '@cw/config';
+import { esAuth, serverUrls } from '@cw/config';
 import { createEsClient, createSnapshot, ensureRepository, listSnapshots, restoreSnapshot } from '@cw/es';
 import { type CliConfig, cliConfig } from '../config.ts';
 import type { CommandIo } from '../main.ts';
@@ -26,7 +26,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     return action === '--help' || action === '-h' ? 0 : 2;
   }
   const config = cliConfig();
-  const es = createEsClient(serverUrls(config).esUrl, { requestTimeoutMs: 600_000 });
+  const es = createEsClient(serverUrls(config).esUrl, { ...esAuth(config), requestTimeoutMs: 600_000 });
   const repo = snapshotRepository(config);
   const prefix = config.CW_INDEX_PREFIX;
   const say = (line: string) => io.stdout.write(`${line}\n`);

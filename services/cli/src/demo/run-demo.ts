@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { replayFile } from '@cw/collector';
-import { indexSettings, serverUrls } from '@cw/config';
+import { esAuth, indexSettings, serverUrls } from '@cw/config';
 import { ensureEncoder } from '@cw/encoder';
 import { clusters, createEsClient, indexNames, installIndices, topChannels } from '@cw/es';
 import { createQueue } from '@cw/queues';
@@ -69,7 +69,7 @@ export async function runDemo(config: CliConfig, options: DemoOptions, err: Out)
   // 3. A clean demo namespace, and the services embedded in this process.
   const prefix = config.CW_INDEX_PREFIX === 'cw' ? 'cw-demo' : config.CW_INDEX_PREFIX;
   const { redisUrl, esUrl } = serverUrls(config);
-  const es = createEsClient(esUrl);
+  const es = createEsClient(esUrl, esAuth(config));
   const redis = createRedis(redisUrl, 'client');
   await es.indices.delete({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true });
   await es.indices.deleteIndexTemplate({ name: `${prefix}-*` }).catch(() => {});

@@ -1,7 +1,7 @@
 // `cw demo --live @channel …`: the same process tree as the demo, on real channels. The channels
 // are registered (resolved once through Telegram), the collector runs beside the pipeline, the
 // scheduler and the API, and Ctrl-C prints a report of what was indexed meanwhile and stops it all.
-import { indexSettings, serverUrls } from '@cw/config';
+import { esAuth, indexSettings, serverUrls } from '@cw/config';
 import { clusters, createEsClient, installIndices, listAlerts, topChannels } from '@cw/es';
 import { stackDown, stackUp } from '@cw/stack';
 import { run as channels } from '../commands/channels.ts';
@@ -27,7 +27,7 @@ export async function runLive(config: CliConfig, usernames: string[], io: Comman
   const servers = await stackUp(stackOptions(config), (line) => say(`[stack] ${line}`));
   const started = servers.filter((s) => s.origin === 'started').map((s) => s.name);
   const { esUrl } = serverUrls(config);
-  const es = createEsClient(esUrl);
+  const es = createEsClient(esUrl, esAuth(config));
   const prefix = config.CW_INDEX_PREFIX;
   await installIndices(es, prefix, indexSettings(config));
 

@@ -10,6 +10,8 @@ import { main } from '../../main.ts';
 
 export async function startApi(options: {
   esUrl: string;
+  /** Where sign-in links and sessions live (and the rate limits), as in production. */
+  redisUrl: string;
   prefix: string;
   cacheDir: string;
   logLevel?: string;
@@ -19,7 +21,9 @@ export async function startApi(options: {
   const stop = await main(
     {
       CW_ES_URL: options.esUrl,
+      CW_REDIS_URL: options.redisUrl,
       CW_INDEX_PREFIX: options.prefix,
+      CW_QUEUE_PREFIX: options.prefix,
       CW_API_PORT: String(port),
       CW_API_KEYS: `analyst:${hashApiKey(key)}`,
       CW_CACHE_DIR: options.cacheDir,
