@@ -10,6 +10,7 @@ import {
   type SpikeVerdict,
 } from '../../services/scheduler/src/spikes/detector.ts';
 import { classifySpike } from '../../services/scheduler/src/spikes/flood.ts';
+import { poisson, seasonal } from './spike-series.ts';
 
 const DAYS = 60;
 const HOURS = DAYS * 24;
@@ -23,30 +24,6 @@ const RISE_SIZE = 3;
 const FLOOD_SIZES = [10, 20, 40];
 const COOLDOWN_H = 6;
 const HISTORY = 29 * 24;
-
-export function poisson(lambda: number, random: () => number): number {
-  if (lambda > 40) {
-    const u = Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
-    return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * u));
-  }
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  let p = random();
-  while (p > limit) {
-    k += 1;
-    p *= random();
-  }
-  return k;
-}
-
-/** Busy days, quiet nights (Almaty time), quieter weekends. */
-function seasonal(level: number, hour: number, phase: number): number {
-  const hourOfDay = (hour + 5) % 24;
-  const dayOfWeek = Math.floor((hour + 5) / 24) % 7;
-  const daily = 1 + 0.6 * Math.sin(((hourOfDay - 9 + phase) / 24) * 2 * Math.PI);
-  const weekly = dayOfWeek >= 5 ? 0.65 : 1.05;
-  return level * daily * weekly;
-}
 
 type Event = { kind: 'rise' | 'flood'; start: number; hours: number; size: number };
 
