@@ -1,5 +1,5 @@
 // Wiring of the scheduler: config, logger, clients, indices, the webhook delivery worker, and the
-// job schedulers for spike evaluation and the daily digest.
+// job schedulers for spike evaluation, the daily digest (and the daily trend check) and retention.
 import { pathToFileURL } from 'node:url';
 import { indexSettings, serverUrls } from '@cw/config';
 import { DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
@@ -14,6 +14,7 @@ import { runDigest } from './digest/run-digest.ts';
 import { applyRetention } from './retention/retention.ts';
 import { startSchedules } from './schedules.ts';
 import { evaluateSpikes, type SpikeSettings } from './spikes/evaluate.ts';
+import { evaluateTrends } from './trends/evaluate-trends.ts';
 import { drainOutbox, enqueueDeliveries, legacyWebhookHandler } from './webhooks/deliveries.ts';
 import type { WebhookEvent } from './webhooks/events.ts';
 
@@ -124,6 +125,20 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
           notify,
         });
         jobLog.info({ date, files }, 'daily digest written');
+        // The slow-rise check runs on the same day boundary as the digest, once a day.
+        const trends = await evaluateTrends({
+          es,
+          prefix,
+          date,
+          timeZone: config.CW_DIGEST_TZ,
+          titles,
+          notify,
+          ...(config.CW_API_PUBLIC_URL ? { apiBaseUrl: config.CW_API_PUBLIC_URL } : {}),
+        });
+        jobLog.info(
+          { date, narratives: trends.verdicts.length, trends: trends.reported.map((t) => t.narrative) },
+          'trends evaluated',
+        );
       },
       retention: async (at, jobLog) => {
         const result = await applyRetention({ es, prefix, months: config.CW_RETENTION_MONTHS, now: at });

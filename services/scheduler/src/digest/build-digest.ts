@@ -2,6 +2,7 @@
 // top posts, copy-paste clusters, alerts) and two digest-specific aggregations: counts per narrative
 // per local day, and forward sources seen for the first time.
 import { type Client, clusters, indexNames, listAlerts, searchPosts, topChannels } from '@cw/es';
+import { type DailyCounts, dailyCounts } from './daily-counts.ts';
 import { type DigestDay, datesUpTo, digestDay } from './digest-day.ts';
 import type { Digest, NarrativeDay } from './digest-types.ts';
 
@@ -9,51 +10,7 @@ const DAY_MS = 24 * 3600_000;
 /** How far back a forward source must be unseen to count as new. */
 export const FORWARD_LOOKBACK_DAYS = 30;
 
-type Histogram = { buckets: { key_as_string: string; doc_count: number }[] };
-
-async function dailyCounts(es: Client, prefix: string, day: DigestDay) {
-  const weekStart = new Date(day.from.getTime() - 7 * DAY_MS);
-  // Calendar days in the digest's time zone, not UTC days.
-  const perDay = {
-    date_histogram: {
-      field: 'postedAt',
-      calendar_interval: '1d' as const,
-      time_zone: day.timeZone,
-      format: 'yyyy-MM-dd',
-      min_doc_count: 0,
-      extended_bounds: { min: weekStart.getTime(), max: day.to.getTime() - 1 },
-    },
-  };
-  const response = await es.search({
-    index: indexNames(prefix).posts,
-    size: 0,
-    query: {
-      range: { postedAt: { gte: weekStart.getTime(), lt: day.to.getTime(), format: 'epoch_millis' } },
-    },
-    aggs: {
-      total: perDay,
-      tagged: { filter: { exists: { field: 'narratives' } }, aggs: { days: perDay } },
-      narratives: { terms: { field: 'narratives', size: 500 }, aggs: { days: perDay } },
-    },
-  });
-  const aggs = response.aggregations as {
-    total: Histogram;
-    tagged: { days: Histogram };
-    narratives: { buckets: { key: string; days: Histogram }[] };
-  };
-  const byDate = (h: Histogram) => new Map(h.buckets.map((b) => [b.key_as_string, b.doc_count]));
-  return {
-    total: byDate(aggs.total),
-    tagged: byDate(aggs.tagged.days),
-    narratives: aggs.narratives.buckets.map((b) => ({ narrative: b.key, days: byDate(b.days) })),
-  };
-}
-
-function narrativeRows(
-  counts: Awaited<ReturnType<typeof dailyCounts>>['narratives'],
-  date: string,
-  timeZone: string,
-): NarrativeDay[] {
+function narrativeRows(counts: DailyCounts['narratives'], date: string, timeZone: string): NarrativeDay[] {
   const week = datesUpTo(date, timeZone, 8).slice(0, 7);
   const chartDays = datesUpTo(date, timeZone, 7);
   return counts
@@ -147,7 +104,7 @@ export async function buildDigest(deps: {
   const day = digestDay(deps.date, deps.timeZone);
   const from = day.from.toISOString();
   const to = day.to.toISOString();
-  const counts = await dailyCounts(es, prefix, day);
+  const counts = await dailyCounts(es, prefix, day, 7);
   const narratives = narrativeRows(counts.narratives, day.date, day.timeZone);
   const tagged = narratives.filter((n) => n.count > 0).map((n) => n.narrative);
   const [channels, posts, sources, copies, alerts] = await Promise.all([

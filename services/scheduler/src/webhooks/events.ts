@@ -1,6 +1,7 @@
 // The versioned JSON schema of what we send (format `json`); Slack and Telegram targets get the same
 // content as text. A field is only ever added, never renamed, within a major `version`.
 import type { SpikeAlert } from '../spikes/alert.ts';
+import type { TrendReport } from '../trends/trend-report.ts';
 
 export const EVENT_VERSION = '1';
 
@@ -30,7 +31,15 @@ export type DigestEvent = {
   data: DigestSummary;
 };
 
-export type WebhookEvent = AlertEvent | DigestEvent;
+/** A slow rise: the daily evaluation found a narrative's week at twice an ordinary week. */
+export type TrendEvent = {
+  type: 'narrative.trend';
+  version: typeof EVENT_VERSION;
+  timestamp: string;
+  data: TrendReport;
+};
+
+export type WebhookEvent = AlertEvent | DigestEvent | TrendEvent;
 
 export function alertEvent(alert: SpikeAlert, type: AlertEvent['type'], now: Date): AlertEvent {
   return {
