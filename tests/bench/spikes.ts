@@ -8,6 +8,7 @@ import { type AlertState, decideAlert } from '../../services/scheduler/src/spike
 import { DEFAULT_SPIKE_PARAMS, detectSpike } from '../../services/scheduler/src/spikes/detector.ts';
 import { poisson, seasonal } from './spike-series.ts';
 import { runLowRates } from './spikes-low-rate.ts';
+import { runTrends } from './spikes-trends.ts';
 
 const DAYS = 60;
 const HOURS = DAYS * 24;
@@ -150,6 +151,7 @@ export async function run(): Promise<void> {
   );
   process.stdout.write(`${lines.join('\n')}\n`);
   process.stdout.write(`${runLowRates().lines.join('\n')}\n`);
+  process.stdout.write(`${runTrends().lines.join('\n')}\n`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
