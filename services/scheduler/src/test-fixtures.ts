@@ -70,6 +70,7 @@ export function post(
     topic?: 'grain_hoax' | 'water_cutoff';
     channel?: number;
     views?: number;
+    forwards?: number;
     text?: string;
     forwardFrom?: string;
   } = {},
@@ -89,7 +90,10 @@ export function post(
     text:
       options.text ??
       `Report ${messageId} on the ${word} story, with details for readers number ${messageId}`,
-    metrics: { views: options.views ?? 100 + (messageId % 50) },
+    metrics: {
+      views: options.views ?? 100 + (messageId % 50),
+      ...(options.forwards !== undefined ? { forwards: options.forwards } : {}),
+    },
     ...(options.forwardFrom
       ? {
           forward: {

@@ -93,6 +93,9 @@ async function newForwardSources(es: Client, prefix: string, day: DigestDay) {
     .sort((a, b) => b.posts - a.posts || a.source.localeCompare(b.source));
 }
 
+const channelName = (c: { id: string; username?: string | undefined }) =>
+  c.username ? `@${c.username}` : c.id;
+
 export async function buildDigest(deps: {
   es: Client;
   prefix: string;
@@ -107,14 +110,12 @@ export async function buildDigest(deps: {
   const counts = await dailyCounts(es, prefix, day, 7);
   const narratives = narrativeRows(counts.narratives, day.date, day.timeZone);
   const tagged = narratives.filter((n) => n.count > 0).map((n) => n.narrative);
-  const [channels, posts, sources, copies, alerts] = await Promise.all([
+  const ofTheDay = { from, to, ...(tagged.length > 0 ? { narratives: tagged } : {}) };
+  const [channels, posts, forwarded, sources, copies, alerts] = await Promise.all([
     topChannels(es, prefix, { from, to, size: 10 }),
-    searchPosts(es, prefix, {
-      filters: { from, to, ...(tagged.length > 0 ? { narratives: tagged } : {}) },
-      sort: 'views',
-      order: 'desc',
-      size: 10,
-    }),
+    searchPosts(es, prefix, { filters: ofTheDay, sort: 'views', order: 'desc', size: 10 }),
+    // Where the forwards went: a post forwarded widely spreads openly, unlike a copy-paste campaign.
+    searchPosts(es, prefix, { filters: ofTheDay, sort: 'forwards', order: 'desc', size: 10 }),
     newForwardSources(es, prefix, day),
     // Campaigns: the same text posted as each channel's own in ≥ 3 channels; a post and its
     // forwards are open reposts, not copy-paste.
@@ -141,16 +142,30 @@ export async function buildDigest(deps: {
     topPosts: posts.hits.map((p) => ({
       id: p.id,
       url: p.url,
-      channel: p.channel.username ? `@${p.channel.username}` : p.channel.id,
+      channel: channelName(p.channel),
+      postedAt: p.postedAt,
       ...(p.metrics?.views !== undefined ? { views: p.metrics.views } : {}),
       narratives: p.narratives,
       text: p.text.slice(0, 280),
     })),
+    mostForwarded: forwarded.hits
+      .filter((p) => (p.metrics?.forwards ?? 0) > 0)
+      .map((p) => ({
+        id: p.id,
+        url: p.url,
+        channel: channelName(p.channel),
+        postedAt: p.postedAt,
+        forwards: p.metrics?.forwards ?? 0,
+        ...(p.metrics?.views !== undefined ? { views: p.metrics.views } : {}),
+        narratives: p.narratives,
+        text: p.text.slice(0, 280),
+      })),
     newForwardSources: sources,
     clusters: copies.clusters.map((c) => ({
       posts: c.posts,
       channels: c.channels,
       url: c.first.url,
+      postedAt: c.first.postedAt,
       text: c.first.text.slice(0, 200),
     })),
     alerts: alerts.alerts.map((a) => ({

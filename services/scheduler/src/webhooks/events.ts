@@ -20,6 +20,8 @@ export type DigestSummary = {
   totalPosts: number;
   narratives: { narrative: string; count: number; average7d: number; ratio: number | null }[];
   topPosts: { url: string; channel: string; views?: number; narratives: string[] }[];
+  /** Added in version 1: the day's posts by forwards. */
+  mostForwarded?: { url: string; channel: string; forwards: number; postedAt: string }[];
   alerts: { id: string; narrative: string; observed: number; expected: number; windowEnd: string }[];
   newForwardSources: string[];
 };

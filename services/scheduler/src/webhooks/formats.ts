@@ -52,6 +52,13 @@ function digestLines(event: DigestEvent): { title: string; lines: string[]; link
     );
   if (d.alerts.length > 0)
     lines.push(`Alerts: ${d.alerts.map((a) => `${a.narrative} (${a.observed})`).join(', ')}`);
+  if (d.mostForwarded && d.mostForwarded.length > 0)
+    lines.push(
+      `Most forwarded: ${d.mostForwarded
+        .slice(0, 3)
+        .map((p) => `${p.channel} (${p.forwards})`)
+        .join(', ')}`,
+    );
   if (d.newForwardSources.length > 0)
     lines.push(`New forward sources: ${d.newForwardSources.slice(0, 10).join(', ')}`);
   return { title, lines, links: d.topPosts.slice(0, 5).map((p) => p.url) };
