@@ -59,7 +59,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   const { redisUrl, esUrl } = serverUrls(config);
   const es = createEsClient(esUrl);
   const deliver = !values['no-deliver'] && config.CW_WEBHOOKS.length > 0;
-  const connection = deliver ? createRedis(redisUrl, 'client') : undefined;
+  const connection = deliver ? createRedis(redisUrl, 'client', { enableOfflineQueue: true }) : undefined;
   const outbox = connection ? { redis: connection, prefix: config.CW_QUEUE_PREFIX } : undefined;
   const queued: string[] = [];
   try {
@@ -115,7 +115,7 @@ async function trends(values: { date?: string; 'no-deliver'?: boolean }, io: Com
   const { redisUrl, esUrl } = serverUrls(config);
   const es = createEsClient(esUrl);
   const deliver = !values['no-deliver'] && config.CW_WEBHOOKS.length > 0;
-  const connection = deliver ? createRedis(redisUrl, 'client') : undefined;
+  const connection = deliver ? createRedis(redisUrl, 'client', { enableOfflineQueue: true }) : undefined;
   const outbox = connection ? { redis: connection, prefix: config.CW_QUEUE_PREFIX } : undefined;
   const queued: string[] = [];
   try {
