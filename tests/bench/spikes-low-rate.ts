@@ -7,6 +7,7 @@ import { type AlertState, decideAlert } from '../../services/scheduler/src/spike
 import {
   DEFAULT_SPIKE_PARAMS,
   detectSpike,
+  type SpikeParams,
   type SpikeVerdict,
 } from '../../services/scheduler/src/spikes/detector.ts';
 import { classifySpike } from '../../services/scheduler/src/spikes/flood.ts';
@@ -82,6 +83,7 @@ type Opened = { hour: number; verdict: SpikeVerdict; kind: 'narrative.spike' | '
 function runAlerts(
   series: Series,
   totals: number[],
+  params: SpikeParams,
 ): { opened: Opened[]; firedAt: Map<number, SpikeVerdict> } {
   let state: (AlertState & { notifiedWindows: number }) | undefined;
   const opened: Opened[] = [];
@@ -95,7 +97,7 @@ function runAlerts(
         totalObserved: totals[h] ?? 0,
         totalHistory: totals.slice(from, h),
       },
-      DEFAULT_SPIKE_PARAMS,
+      params,
     );
     const nowMs = (h + 1) * 3_600_000;
     const decision = decideAlert(
@@ -150,7 +152,7 @@ function runAlerts(
 
 const pct = (x: number) => x.toFixed(3);
 
-export function runLowRates(): { lines: string[]; pass: boolean } {
+export function runLowRates(params: SpikeParams = DEFAULT_SPIKE_PARAMS): { lines: string[]; pass: boolean } {
   const lines = [
     `low-rate bench: ${SEEDS.length} seeds × ${NARRATIVES} narratives × ${DAYS} days per rate, hourly; ${RISE_SIZE}× rises lasting ${RISE_HOURS} h, one-channel floods of ${FLOOD_SIZES.join('/')} copies of one text in an hour, all posting ×3 for 3 h every 9 days`,
   ];
@@ -182,7 +184,7 @@ export function runLowRates(): { lines: string[]; pass: boolean } {
       const totals = other.map((c, t) => c + all.reduce((a, s) => a + (s.counts[t] ?? 0), 0));
       narrativeWeeks += (NARRATIVES * (HOURS - WARM_UP)) / (24 * 7);
       for (const series of all) {
-        const { opened, firedAt } = runAlerts(series, totals);
+        const { opened, firedAt } = runAlerts(series, totals, params);
         for (const e of series.events) {
           const during = [...firedAt.keys()].filter(
             (h) => h >= e.start && h < e.start + e.hours + (e.kind === 'flood' ? 1 : 0),
