@@ -5,6 +5,7 @@ export {
   schedulerSchema,
   type WebhookTarget,
 } from './config.ts';
+export { runDailyJob } from './daily-job.ts';
 export { buildDigest } from './digest/build-digest.ts';
 export { digestDay, previousDay } from './digest/digest-day.ts';
 export type { Digest, NarrativeDay } from './digest/digest-types.ts';

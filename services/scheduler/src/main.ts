@@ -9,12 +9,11 @@ import { createLogger } from '@cw/logging';
 import { createWorker } from '@cw/queues';
 import { createRedis } from '@cw/redis';
 import { retryPolicy, type SchedulerConfig, schedulerConfig } from './config.ts';
+import { runDailyJob } from './daily-job.ts';
 import { previousDay } from './digest/digest-day.ts';
-import { runDigest } from './digest/run-digest.ts';
 import { applyRetention } from './retention/retention.ts';
 import { startSchedules } from './schedules.ts';
 import { evaluateSpikes, type SpikeSettings } from './spikes/evaluate.ts';
-import { evaluateTrends } from './trends/evaluate-trends.ts';
 import { drainOutbox, enqueueDeliveries, legacyWebhookHandler } from './webhooks/deliveries.ts';
 import type { WebhookEvent } from './webhooks/events.ts';
 
@@ -116,28 +115,24 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
       },
       digest: async (at, jobLog) => {
         const date = previousDay(at, config.CW_DIGEST_TZ);
-        const { files } = await runDigest({
+        const { files, trends } = await runDailyJob({
           es,
           prefix,
           date,
           timeZone: config.CW_DIGEST_TZ,
           dir: config.CW_DIGEST_DIR,
-          notify,
-        });
-        jobLog.info({ date, files }, 'daily digest written');
-        // The slow-rise check runs on the same day boundary as the digest, once a day.
-        const trends = await evaluateTrends({
-          es,
-          prefix,
-          date,
-          timeZone: config.CW_DIGEST_TZ,
           titles,
           notify,
           ...(config.CW_API_PUBLIC_URL ? { apiBaseUrl: config.CW_API_PUBLIC_URL } : {}),
         });
         jobLog.info(
-          { date, narratives: trends.verdicts.length, trends: trends.reported.map((t) => t.narrative) },
-          'trends evaluated',
+          {
+            date,
+            files,
+            narratives: trends.verdicts.length,
+            trends: trends.reported.map((t) => t.narrative),
+          },
+          'daily digest written and trends evaluated',
         );
       },
       retention: async (at, jobLog) => {

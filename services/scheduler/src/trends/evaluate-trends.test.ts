@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CollectedPostInput } from '@cw/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedServers } from '../../../../tests/support/servers.ts';
+import { runDailyJob } from '../daily-job.ts';
 import { loadPosts, post, TEST_SECRET, testDeliveries, testTarget } from '../test-fixtures.ts';
 import { drainOutbox, enqueueDeliveries } from '../webhooks/deliveries.ts';
 import type { TrendEvent } from '../webhooks/events.ts';
@@ -131,5 +135,25 @@ describe('daily narrative.trend', () => {
       reportedDaysAgo: 1,
     });
     expect(await drainOutbox(deliveries, new Date())).toBe(0);
+  });
+
+  it('the daily job writes the digest and raises the trend of the same day, both into the outbox', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cw-daily-'));
+    const sent: string[] = [];
+    try {
+      const { files, trends } = await runDailyJob({
+        es: ctx.es,
+        prefix: ctx.prefix,
+        date: DATE,
+        timeZone: TZ,
+        dir,
+        notify: async (id, event) => sent.push(`${id} ${event.type}`),
+      });
+      expect(files.html).toBe(join(dir, DATE, 'digest.html'));
+      expect(trends.reported.map((t) => t.narrative)).toEqual(['grain_hoax']);
+      expect(sent).toEqual([`digest_${DATE} digest.daily`, `trend_grain_hoax_${DATE} narrative.trend`]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
