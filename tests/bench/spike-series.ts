@@ -2,6 +2,8 @@
 // days, quiet nights in Almaty time, quieter weekends). One generator, so every bench draws its
 // series the same way.
 
+/** Poisson counts; above a mean of 40 the normal approximation (all posting reaches hundreds an
+ * hour, where the inversion of sample-channels' `Random.poisson` underflows). */
 export function poisson(lambda: number, random: () => number): number {
   if (lambda > 40) {
     const u = Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());

@@ -11,6 +11,7 @@ import {
   type SchedulerConfig,
   schedulerConfig,
   spikeSettings,
+  type WebhookEvent,
 } from '@cw/scheduler';
 import { describeEnqueued } from '../delivery-report.ts';
 import type { CommandIo } from '../main.ts';
@@ -18,6 +19,30 @@ import type { CommandIo } from '../main.ts';
 const USAGE = `usage: pnpm -s cw alerts check [--at ISO-8601] [--no-deliver]
        pnpm -s cw alerts trends [--date YYYY-MM-DD] [--no-deliver]
 `;
+
+/** Elasticsearch, and the webhook outbox when deliveries are wanted and targets configured;
+ * `queued` says what became of each message put there. */
+function clients(config: SchedulerConfig, deliver: boolean) {
+  const { redisUrl, esUrl } = serverUrls(config);
+  const es = createEsClient(esUrl);
+  // Commands queue until connected: a one-shot command's first one is sent at once.
+  const connection =
+    deliver && config.CW_WEBHOOKS.length > 0
+      ? createRedis(redisUrl, 'client', { enableOfflineQueue: true })
+      : undefined;
+  const outbox = connection ? { redis: connection, prefix: config.CW_QUEUE_PREFIX } : undefined;
+  const queued: string[] = [];
+  const notify = outbox
+    ? async (id: string, event: WebhookEvent) => {
+        queued.push(...describeEnqueued(id, await enqueueDeliveries(outbox, config.CW_WEBHOOKS, id, event)));
+      }
+    : undefined;
+  const close = async () => {
+    connection?.disconnect();
+    await es.close();
+  };
+  return { es, notify, queued, close };
+}
 
 /** `alerts check`: one spike evaluation now (or at --at), storing alerts as the schedule would. */
 export async function run(args: string[], io: CommandIo): Promise<number> {
@@ -56,12 +81,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     return 2;
   }
   const config = schedulerConfig();
-  const { redisUrl, esUrl } = serverUrls(config);
-  const es = createEsClient(esUrl);
-  const deliver = !values['no-deliver'] && config.CW_WEBHOOKS.length > 0;
-  const connection = deliver ? createRedis(redisUrl, 'client', { enableOfflineQueue: true }) : undefined;
-  const outbox = connection ? { redis: connection, prefix: config.CW_QUEUE_PREFIX } : undefined;
-  const queued: string[] = [];
+  const { es, notify, queued, close } = clients(config, !values['no-deliver']);
   try {
     await installIndices(es, config.CW_INDEX_PREFIX, indexSettings(config));
     const result = await evaluateSpikes({
@@ -70,14 +90,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       now,
       settings: spikeSettings(config),
       titles: narrativeTitles(config).titles,
-      ...(outbox
-        ? {
-            notify: async (id, event) =>
-              queued.push(
-                ...describeEnqueued(id, await enqueueDeliveries(outbox, config.CW_WEBHOOKS, id, event)),
-              ),
-          }
-        : {}),
+      ...(notify ? { notify } : {}),
     });
     io.stdout.write(`spike check for ${result.windowStart} – ${result.windowEnd}\n`);
     io.stdout.write(`  ${'narrative'.padEnd(28)} observed  expected   ratio   score  result\n`);
@@ -98,8 +111,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     for (const line of queued) io.stdout.write(`  ${line}\n`);
     return 0;
   } finally {
-    connection?.disconnect();
-    await es.close();
+    await close();
   }
 }
 
@@ -112,12 +124,7 @@ async function trends(values: { date?: string; 'no-deliver'?: boolean }, io: Com
     io.stderr.write(`cw alerts: --date expects YYYY-MM-DD, got '${date}'\n`);
     return 2;
   }
-  const { redisUrl, esUrl } = serverUrls(config);
-  const es = createEsClient(esUrl);
-  const deliver = !values['no-deliver'] && config.CW_WEBHOOKS.length > 0;
-  const connection = deliver ? createRedis(redisUrl, 'client', { enableOfflineQueue: true }) : undefined;
-  const outbox = connection ? { redis: connection, prefix: config.CW_QUEUE_PREFIX } : undefined;
-  const queued: string[] = [];
+  const { es, notify, queued, close } = clients(config, !values['no-deliver']);
   try {
     await installIndices(es, config.CW_INDEX_PREFIX, indexSettings(config));
     const result = await evaluateTrends({
@@ -127,14 +134,7 @@ async function trends(values: { date?: string; 'no-deliver'?: boolean }, io: Com
       timeZone: config.CW_DIGEST_TZ,
       titles: narrativeTitles(config).titles,
       ...(config.CW_API_PUBLIC_URL ? { apiBaseUrl: config.CW_API_PUBLIC_URL } : {}),
-      ...(outbox
-        ? {
-            notify: async (id, event) =>
-              queued.push(
-                ...describeEnqueued(id, await enqueueDeliveries(outbox, config.CW_WEBHOOKS, id, event)),
-              ),
-          }
-        : {}),
+      ...(notify ? { notify } : {}),
     });
     io.stdout.write(`trend check for the week ending ${date} (${config.CW_DIGEST_TZ})\n`);
     io.stdout.write(`  ${'narrative'.padEnd(28)}     week  previous  ordinary   ratio   score  result\n`);
@@ -148,7 +148,6 @@ async function trends(values: { date?: string; 'no-deliver'?: boolean }, io: Com
     for (const line of queued) io.stdout.write(`  ${line}\n`);
     return 0;
   } finally {
-    connection?.disconnect();
-    await es.close();
+    await close();
   }
 }

@@ -3,7 +3,7 @@
 // A trend is a narrative whose last seven days hold well above an ordinary week before them (1.6×
 // by default, so that a doubling is caught through counting noise), spread over the week (not one busy day: that is a spike's), on enough posts to mean
 // something, and more than all other posting rose.
-import { upperTail } from '../spikes/stats.ts';
+import { robustMean, sum, upperTail } from '../spikes/stats.ts';
 
 export type TrendParams = {
   /** The latest week must hold at least this many times the posts of an ordinary week before it. */
@@ -61,21 +61,13 @@ const WEEK = 7;
 /** An ordinary week is never expected to be emptier than this: a silent narrative is not infinitely surprising. */
 const EXPECTED_FLOOR = 3;
 
-const sum = (values: readonly number[], from: number, to: number) => {
-  let total = 0;
-  for (let i = Math.max(0, from); i < Math.min(values.length, to); i += 1) total += values[i] ?? 0;
-  return total;
-};
-
 /** Weekly sums of the `weeks` weeks before the latest one, and their mean without the largest. */
 function baseline(daily: readonly number[], weeks: number): number | undefined {
   const n = daily.length;
   const sums: number[] = [];
   for (let w = 1; w <= weeks && n - (w + 1) * WEEK >= 0; w += 1)
     sums.push(sum(daily, n - (w + 1) * WEEK, n - w * WEEK));
-  if (sums.length === 0) return undefined;
-  if (sums.length >= 3) sums.sort((a, b) => a - b).pop();
-  return sums.reduce((a, b) => a + b, 0) / sums.length;
+  return robustMean(sums);
 }
 
 /** Is the week ending with the last day of `daily` a slow rise? Every guard must hold. */
