@@ -1,4 +1,4 @@
-// `cw digest --deliver` and `cw deliveries list|retry` as an operator runs them, against the test
+// `cw digest --deliver`, `cw deliveries list|retry` and `cw alerts trends` as an operator runs them, against the test
 // run's Redis and Elasticsearch and real local receivers that verify signatures; the scheduler's
 // drain (what `cw run scheduler` does every few seconds) is called directly between commands.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,6 +15,7 @@ import {
   testDeliveries,
   testTarget,
 } from '../../../scheduler/src/test-fixtures.ts';
+import { run as alerts } from './alerts.ts';
 import { run as deliveries } from './deliveries.ts';
 import { run as digest } from './digest.ts';
 
@@ -169,5 +170,26 @@ describe('cw deliveries list | retry', () => {
     expect(missing.code).toBe(1);
     expect(missing.err).toContain("no message 'digest_1999-01-01' in the outbox of 'soc'");
     expect((await cw(deliveries, ['resend'])).code).toBe(2);
+  });
+});
+
+describe('cw alerts trends', () => {
+  it('prints each narrative’s week against an ordinary one and what held a trend back', async () => {
+    const result = await cw(alerts, ['trends', '--date', DATE, '--no-deliver']);
+    expect(result.code).toBe(0);
+    const lines = result.out.trim().split('\n');
+    expect(lines[0]).toBe(`trend check for the week ending ${DATE} (Asia/Almaty)`);
+    // Three posts that day and nothing before: no baseline weeks, too few posts.
+    expect(
+      lines
+        .find((l) => l.trim().startsWith('grain_hoax'))
+        ?.trim()
+        .split(/\s+/)
+        .slice(0, 4),
+    ).toEqual(['grain_hoax', '3', '0', '3.0']);
+    expect(result.out).toMatch(/quiet \(minPosts, minRatio, minScore, oneDay\)/);
+    expect(lines.at(-1)).toBe('0 trend(s)');
+    const bad = await cw(alerts, ['trends', '--date', '5 Nov']);
+    expect(bad).toMatchObject({ code: 2, err: "cw alerts: --date expects YYYY-MM-DD, got '5 Nov'\n" });
   });
 });
