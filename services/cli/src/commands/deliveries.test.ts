@@ -187,7 +187,7 @@ describe('cw alerts trends', () => {
         .split(/\s+/)
         .slice(0, 4),
     ).toEqual(['grain_hoax', '3', '0', '3.0']);
-    expect(result.out).toMatch(/quiet \(minPosts, minRatio, minScore, oneDay\)/);
+    expect(result.out).toMatch(/quiet \(minPosts, minRatio, minScore, oneDay, generalRise\)/);
     expect(lines.at(-1)).toBe('0 trend(s)');
     const bad = await cw(alerts, ['trends', '--date', '5 Nov']);
     expect(bad).toMatchObject({ code: 2, err: "cw alerts: --date expects YYYY-MM-DD, got '5 Nov'\n" });
