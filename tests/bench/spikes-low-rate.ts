@@ -7,9 +7,11 @@ import { type AlertState, decideAlert } from '../../services/scheduler/src/spike
 import {
   DEFAULT_SPIKE_PARAMS,
   detectSpike,
+  type SpikeParams,
   type SpikeVerdict,
 } from '../../services/scheduler/src/spikes/detector.ts';
 import { classifySpike } from '../../services/scheduler/src/spikes/flood.ts';
+import { poisson, seasonal } from './spike-series.ts';
 
 const DAYS = 60;
 const HOURS = DAYS * 24;
@@ -23,30 +25,6 @@ const RISE_SIZE = 3;
 const FLOOD_SIZES = [10, 20, 40];
 const COOLDOWN_H = 6;
 const HISTORY = 29 * 24;
-
-export function poisson(lambda: number, random: () => number): number {
-  if (lambda > 40) {
-    const u = Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
-    return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * u));
-  }
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  let p = random();
-  while (p > limit) {
-    k += 1;
-    p *= random();
-  }
-  return k;
-}
-
-/** Busy days, quiet nights (Almaty time), quieter weekends. */
-function seasonal(level: number, hour: number, phase: number): number {
-  const hourOfDay = (hour + 5) % 24;
-  const dayOfWeek = Math.floor((hour + 5) / 24) % 7;
-  const daily = 1 + 0.6 * Math.sin(((hourOfDay - 9 + phase) / 24) * 2 * Math.PI);
-  const weekly = dayOfWeek >= 5 ? 0.65 : 1.05;
-  return level * daily * weekly;
-}
 
 type Event = { kind: 'rise' | 'flood'; start: number; hours: number; size: number };
 
@@ -105,6 +83,7 @@ type Opened = { hour: number; verdict: SpikeVerdict; kind: 'narrative.spike' | '
 function runAlerts(
   series: Series,
   totals: number[],
+  params: SpikeParams,
 ): { opened: Opened[]; firedAt: Map<number, SpikeVerdict> } {
   let state: (AlertState & { notifiedWindows: number }) | undefined;
   const opened: Opened[] = [];
@@ -118,7 +97,7 @@ function runAlerts(
         totalObserved: totals[h] ?? 0,
         totalHistory: totals.slice(from, h),
       },
-      DEFAULT_SPIKE_PARAMS,
+      params,
     );
     const nowMs = (h + 1) * 3_600_000;
     const decision = decideAlert(
@@ -173,7 +152,7 @@ function runAlerts(
 
 const pct = (x: number) => x.toFixed(3);
 
-export function runLowRates(): { lines: string[]; pass: boolean } {
+export function runLowRates(params: SpikeParams = DEFAULT_SPIKE_PARAMS): { lines: string[]; pass: boolean } {
   const lines = [
     `low-rate bench: ${SEEDS.length} seeds × ${NARRATIVES} narratives × ${DAYS} days per rate, hourly; ${RISE_SIZE}× rises lasting ${RISE_HOURS} h, one-channel floods of ${FLOOD_SIZES.join('/')} copies of one text in an hour, all posting ×3 for 3 h every 9 days`,
   ];
@@ -205,7 +184,7 @@ export function runLowRates(): { lines: string[]; pass: boolean } {
       const totals = other.map((c, t) => c + all.reduce((a, s) => a + (s.counts[t] ?? 0), 0));
       narrativeWeeks += (NARRATIVES * (HOURS - WARM_UP)) / (24 * 7);
       for (const series of all) {
-        const { opened, firedAt } = runAlerts(series, totals);
+        const { opened, firedAt } = runAlerts(series, totals, params);
         for (const e of series.events) {
           const during = [...firedAt.keys()].filter(
             (h) => h >= e.start && h < e.start + e.hours + (e.kind === 'flood' ? 1 : 0),

@@ -6,7 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { seededRandom } from '@cw/sample-channels';
 import { type AlertState, decideAlert } from '../../services/scheduler/src/spikes/alert-state.ts';
 import { DEFAULT_SPIKE_PARAMS, detectSpike } from '../../services/scheduler/src/spikes/detector.ts';
+import { poisson, seasonal } from './spike-series.ts';
 import { runLowRates } from './spikes-low-rate.ts';
+import { runTrends } from './spikes-trends.ts';
 
 const DAYS = 60;
 const HOURS = DAYS * 24;
@@ -18,29 +20,9 @@ const COOLDOWN_H = 6;
 
 const rng = (seed: number) => seededRandom(seed).next;
 
-function poisson(lambda: number, random: () => number): number {
-  if (lambda > 40) {
-    const u = Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
-    return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * u));
-  }
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  let p = random();
-  while (p > limit) {
-    k += 1;
-    p *= random();
-  }
-  return k;
-}
-
-/** Seasonal rate: busy days, quiet nights (Almaty time), quieter weekends, a slow trend. */
+/** Seasonal rate with a slow trend (+15% over the series). */
 function rate(level: number, hour: number, phase: number): number {
-  const hourOfDay = (hour + 5) % 24;
-  const dayOfWeek = Math.floor((hour + 5) / 24) % 7;
-  const daily = 1 + 0.6 * Math.sin(((hourOfDay - 9 + phase) / 24) * 2 * Math.PI);
-  const weekly = dayOfWeek >= 5 ? 0.65 : 1.05;
-  const trend = 1 + 0.15 * (hour / HOURS);
-  return level * daily * weekly * trend;
+  return seasonal(level, hour, phase) * (1 + 0.15 * (hour / HOURS));
 }
 
 type Spike = { narrative: number; start: number; hours: number; size: number };
@@ -169,6 +151,7 @@ export async function run(): Promise<void> {
   );
   process.stdout.write(`${lines.join('\n')}\n`);
   process.stdout.write(`${runLowRates().lines.join('\n')}\n`);
+  process.stdout.write(`${runTrends().lines.join('\n')}\n`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

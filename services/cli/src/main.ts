@@ -25,7 +25,7 @@ const COMMANDS: Record<string, string> = {
   retag: 're-tag indexed posts with the current narrative definitions and classifier',
   narratives: 'train the narrative classifiers (train) or score them on the corpus test split (eval)',
   digest: 'build the daily digest on demand (--date YYYY-MM-DD)',
-  alerts: 'evaluate spikes now (alerts check)',
+  alerts: 'evaluate spikes now (alerts check), or the daily slow-rise check (alerts trends)',
   deliveries: 'the webhook outbox: list messages per target, retry failed ones (list | retry)',
   feedback: "export analysts' verdicts on narrative tags as corpus passages (feedback export)",
   retention: 'drop monthly posts and versions indices older than CW_RETENTION_MONTHS (--dry-run)',

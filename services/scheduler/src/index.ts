@@ -5,6 +5,7 @@ export {
   schedulerSchema,
   type WebhookTarget,
 } from './config.ts';
+export { runDailyJob } from './daily-job.ts';
 export { buildDigest } from './digest/build-digest.ts';
 export { digestDay, previousDay } from './digest/digest-day.ts';
 export type { Digest, NarrativeDay } from './digest/digest-types.ts';
@@ -23,6 +24,9 @@ export { startSchedules } from './schedules.ts';
 export type { SpikeAlert } from './spikes/alert.ts';
 export { DEFAULT_SPIKE_PARAMS, detectSpike, expectedCount, type SpikeParams } from './spikes/detector.ts';
 export { evaluateSpikes, type SpikeEvaluation, type SpikeSettings } from './spikes/evaluate.ts';
+export { evaluateTrends, type TrendEvaluation } from './trends/evaluate-trends.ts';
+export { DEFAULT_TREND_PARAMS, detectTrend, newTrend, type TrendParams } from './trends/trend-detector.ts';
+export type { TrendReport } from './trends/trend-report.ts';
 export {
   type DeliveryDeps,
   drainOutbox,
@@ -30,7 +34,7 @@ export {
   enqueueDeliveries,
   legacyWebhookHandler,
 } from './webhooks/deliveries.ts';
-export type { AlertEvent, DigestEvent, WebhookEvent } from './webhooks/events.ts';
+export type { AlertEvent, DigestEvent, TrendEvent, WebhookEvent } from './webhooks/events.ts';
 export {
   getEntry,
   listEntries,

@@ -1,5 +1,5 @@
 // Wiring of the scheduler: config, logger, clients, indices, the webhook delivery worker, and the
-// job schedulers for spike evaluation and the daily digest.
+// job schedulers for spike evaluation, the daily digest (and the daily trend check) and retention.
 import { pathToFileURL } from 'node:url';
 import { esAuth, indexSettings, serverUrls } from '@cw/config';
 import { DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
@@ -9,8 +9,8 @@ import { createLogger } from '@cw/logging';
 import { createWorker } from '@cw/queues';
 import { createRedis } from '@cw/redis';
 import { retryPolicy, type SchedulerConfig, schedulerConfig } from './config.ts';
+import { runDailyJob } from './daily-job.ts';
 import { previousDay } from './digest/digest-day.ts';
-import { runDigest } from './digest/run-digest.ts';
 import { applyRetention } from './retention/retention.ts';
 import { startSchedules } from './schedules.ts';
 import { evaluateSpikes, type SpikeSettings } from './spikes/evaluate.ts';
@@ -115,15 +115,25 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
       },
       digest: async (at, jobLog) => {
         const date = previousDay(at, config.CW_DIGEST_TZ);
-        const { files } = await runDigest({
+        const { files, trends } = await runDailyJob({
           es,
           prefix,
           date,
           timeZone: config.CW_DIGEST_TZ,
           dir: config.CW_DIGEST_DIR,
+          titles,
           notify,
+          ...(config.CW_API_PUBLIC_URL ? { apiBaseUrl: config.CW_API_PUBLIC_URL } : {}),
         });
-        jobLog.info({ date, files }, 'daily digest written');
+        jobLog.info(
+          {
+            date,
+            files,
+            narratives: trends.verdicts.length,
+            trends: trends.reported.map((t) => t.narrative),
+          },
+          'daily digest written and trends evaluated',
+        );
       },
       retention: async (at, jobLog) => {
         const result = await applyRetention({ es, prefix, months: config.CW_RETENTION_MONTHS, now: at });

@@ -1,11 +1,41 @@
-// Test data shared by the scheduler's integration tests: two small narrative definitions and a
-// loader that indexes posts through the pipeline's processBatch, exactly as production does.
+// Test data shared by the scheduler's integration tests: two small narrative definitions, a
+// loader that indexes posts through the pipeline's processBatch, exactly as production does, the
+// default spike settings, and a webhook target with the tests' signing secret.
 import type { CollectedPostInput } from '@cw/domain';
 import { compileNarratives, type NarrativeDefinition } from '@cw/enrichment';
 import type { Client } from '@cw/es';
 import { indexNames, installIndices } from '@cw/es';
+import { createLogger } from '@cw/logging';
 import { processBatch } from '@cw/pipeline';
 import { makePost } from '../../../tests/support/posts.ts';
+import type { WebhookTarget } from './config.ts';
+import type { SpikeSettings } from './spikes/evaluate.ts';
+import type { DeliveryDeps } from './webhooks/deliveries.ts';
+import type { OutboxStore } from './webhooks/outbox.ts';
+
+/** The signing secret of every test receiver and target. */
+export const TEST_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+/** The scheduler's defaults (CW_SPIKE_*), with whatever a test changes. */
+export const spikeSettings = (overrides: Partial<SpikeSettings> = {}): SpikeSettings => ({
+  windowMinutes: 60,
+  cooldownMinutes: 360,
+  minCount: 5,
+  minRatio: 2,
+  minScore: 4,
+  minShareRatio: 1.5,
+  ...overrides,
+});
+
+/** A JSON target signed with TEST_SECRET that takes every kind of message unless told otherwise. */
+export const testTarget = (url: string, overrides: Partial<WebhookTarget> = {}): WebhookTarget => ({
+  name: 'local',
+  url,
+  secret: TEST_SECRET,
+  format: 'json',
+  kinds: ['alert', 'digest'],
+  ...overrides,
+});
 
 const definition = (id: string, term: string): NarrativeDefinition => ({
   id,
@@ -40,6 +70,7 @@ export function post(
     topic?: 'grain_hoax' | 'water_cutoff';
     channel?: number;
     views?: number;
+    forwards?: number;
     text?: string;
     forwardFrom?: string;
   } = {},
@@ -59,7 +90,10 @@ export function post(
     text:
       options.text ??
       `Report ${messageId} on the ${word} story, with details for readers number ${messageId}`,
-    metrics: { views: options.views ?? 100 + (messageId % 50) },
+    metrics: {
+      views: options.views ?? 100 + (messageId % 50),
+      ...(options.forwards !== undefined ? { forwards: options.forwards } : {}),
+    },
     ...(options.forwardFrom
       ? {
           forward: {
@@ -84,3 +118,19 @@ export async function loadPosts(es: Client, prefix: string, posts: CollectedPost
   }
   await es.indices.refresh({ index: `${indexNames(prefix).postsPattern},${indexNames(prefix).rejects}` });
 }
+
+/** Deliveries a test drives by calling the drain: loopback allowed, quick retries, no jitter. */
+export const testDeliveries = (
+  base: { es: Client; prefix: string; store: OutboxStore },
+  targets: readonly WebhookTarget[],
+  overrides: Partial<DeliveryDeps> = {},
+): DeliveryDeps => ({
+  ...base,
+  targets,
+  allowPrivate: true,
+  timeoutMs: 2000,
+  retry: { baseDelayMs: 100, maxDelayMs: 1000, retryForMs: 3_600_000, jitter: 0 },
+  log: createLogger({ service: 'test', level: 'silent' }),
+  random: () => 0,
+  ...overrides,
+});

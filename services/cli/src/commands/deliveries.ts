@@ -72,7 +72,8 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     return 2;
   }
   const config = schedulerConfig();
-  const redis = createRedis(serverUrls(config).redisUrl, 'client');
+  // Commands queue until connected: a one-shot command's first one is sent at once (as `channels`).
+  const redis = createRedis(serverUrls(config).redisUrl, 'client', { enableOfflineQueue: true });
   const store = { redis, prefix: config.CW_QUEUE_PREFIX };
   try {
     const targets = values.target ? [values.target] : await outboxTargets(store);

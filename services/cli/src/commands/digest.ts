@@ -45,7 +45,9 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   }
   const { redisUrl, esUrl } = serverUrls(config);
   const es = createEsClient(esUrl, esAuth(config));
-  const connection = values.deliver ? createRedis(redisUrl, 'client') : undefined;
+  const connection = values.deliver
+    ? createRedis(redisUrl, 'client', { enableOfflineQueue: true })
+    : undefined;
   const outbox = connection ? { redis: connection, prefix: config.CW_QUEUE_PREFIX } : undefined;
   const queued: { id: string; results: EnqueueResult[] }[] = [];
   try {

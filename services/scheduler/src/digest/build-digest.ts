@@ -2,6 +2,7 @@
 // top posts, copy-paste clusters, alerts) and two digest-specific aggregations: counts per narrative
 // per local day, and forward sources seen for the first time.
 import { type Client, clusters, indexNames, listAlerts, searchPosts, topChannels } from '@cw/es';
+import { type DailyCounts, dailyCounts } from './daily-counts.ts';
 import { type DigestDay, datesUpTo, digestDay } from './digest-day.ts';
 import type { Digest, NarrativeDay } from './digest-types.ts';
 
@@ -9,51 +10,7 @@ const DAY_MS = 24 * 3600_000;
 /** How far back a forward source must be unseen to count as new. */
 export const FORWARD_LOOKBACK_DAYS = 30;
 
-type Histogram = { buckets: { key_as_string: string; doc_count: number }[] };
-
-async function dailyCounts(es: Client, prefix: string, day: DigestDay) {
-  const weekStart = new Date(day.from.getTime() - 7 * DAY_MS);
-  // Calendar days in the digest's time zone, not UTC days.
-  const perDay = {
-    date_histogram: {
-      field: 'postedAt',
-      calendar_interval: '1d' as const,
-      time_zone: day.timeZone,
-      format: 'yyyy-MM-dd',
-      min_doc_count: 0,
-      extended_bounds: { min: weekStart.getTime(), max: day.to.getTime() - 1 },
-    },
-  };
-  const response = await es.search({
-    index: indexNames(prefix).posts,
-    size: 0,
-    query: {
-      range: { postedAt: { gte: weekStart.getTime(), lt: day.to.getTime(), format: 'epoch_millis' } },
-    },
-    aggs: {
-      total: perDay,
-      tagged: { filter: { exists: { field: 'narratives' } }, aggs: { days: perDay } },
-      narratives: { terms: { field: 'narratives', size: 500 }, aggs: { days: perDay } },
-    },
-  });
-  const aggs = response.aggregations as {
-    total: Histogram;
-    tagged: { days: Histogram };
-    narratives: { buckets: { key: string; days: Histogram }[] };
-  };
-  const byDate = (h: Histogram) => new Map(h.buckets.map((b) => [b.key_as_string, b.doc_count]));
-  return {
-    total: byDate(aggs.total),
-    tagged: byDate(aggs.tagged.days),
-    narratives: aggs.narratives.buckets.map((b) => ({ narrative: b.key, days: byDate(b.days) })),
-  };
-}
-
-function narrativeRows(
-  counts: Awaited<ReturnType<typeof dailyCounts>>['narratives'],
-  date: string,
-  timeZone: string,
-): NarrativeDay[] {
+function narrativeRows(counts: DailyCounts['narratives'], date: string, timeZone: string): NarrativeDay[] {
   const week = datesUpTo(date, timeZone, 8).slice(0, 7);
   const chartDays = datesUpTo(date, timeZone, 7);
   return counts
@@ -136,6 +93,9 @@ async function newForwardSources(es: Client, prefix: string, day: DigestDay) {
     .sort((a, b) => b.posts - a.posts || a.source.localeCompare(b.source));
 }
 
+const channelName = (c: { id: string; username?: string | undefined }) =>
+  c.username ? `@${c.username}` : c.id;
+
 export async function buildDigest(deps: {
   es: Client;
   prefix: string;
@@ -147,17 +107,15 @@ export async function buildDigest(deps: {
   const day = digestDay(deps.date, deps.timeZone);
   const from = day.from.toISOString();
   const to = day.to.toISOString();
-  const counts = await dailyCounts(es, prefix, day);
+  const counts = await dailyCounts(es, prefix, day, 7);
   const narratives = narrativeRows(counts.narratives, day.date, day.timeZone);
   const tagged = narratives.filter((n) => n.count > 0).map((n) => n.narrative);
-  const [channels, posts, sources, copies, alerts] = await Promise.all([
+  const ofTheDay = { from, to, ...(tagged.length > 0 ? { narratives: tagged } : {}) };
+  const [channels, posts, forwarded, sources, copies, alerts] = await Promise.all([
     topChannels(es, prefix, { from, to, size: 10 }),
-    searchPosts(es, prefix, {
-      filters: { from, to, ...(tagged.length > 0 ? { narratives: tagged } : {}) },
-      sort: 'views',
-      order: 'desc',
-      size: 10,
-    }),
+    searchPosts(es, prefix, { filters: ofTheDay, sort: 'views', order: 'desc', size: 10 }),
+    // Where the forwards went: a post forwarded widely spreads openly, unlike a copy-paste campaign.
+    searchPosts(es, prefix, { filters: ofTheDay, sort: 'forwards', order: 'desc', size: 10 }),
     newForwardSources(es, prefix, day),
     // Campaigns: the same text posted as each channel's own in ≥ 3 channels; a post and its
     // forwards are open reposts, not copy-paste.
@@ -184,16 +142,30 @@ export async function buildDigest(deps: {
     topPosts: posts.hits.map((p) => ({
       id: p.id,
       url: p.url,
-      channel: p.channel.username ? `@${p.channel.username}` : p.channel.id,
+      channel: channelName(p.channel),
+      postedAt: p.postedAt,
       ...(p.metrics?.views !== undefined ? { views: p.metrics.views } : {}),
       narratives: p.narratives,
       text: p.text.slice(0, 280),
     })),
+    mostForwarded: forwarded.hits
+      .filter((p) => (p.metrics?.forwards ?? 0) > 0)
+      .map((p) => ({
+        id: p.id,
+        url: p.url,
+        channel: channelName(p.channel),
+        postedAt: p.postedAt,
+        forwards: p.metrics?.forwards ?? 0,
+        ...(p.metrics?.views !== undefined ? { views: p.metrics.views } : {}),
+        narratives: p.narratives,
+        text: p.text.slice(0, 280),
+      })),
     newForwardSources: sources,
     clusters: copies.clusters.map((c) => ({
       posts: c.posts,
       channels: c.channels,
       url: c.first.url,
+      postedAt: c.first.postedAt,
       text: c.first.text.slice(0, 200),
     })),
     alerts: alerts.alerts.map((a) => ({

@@ -26,12 +26,25 @@ export type Digest = {
     id: string;
     url: string;
     channel: string;
+    /** UTC; the renderings show it in `timeZone` beside UTC. */
+    postedAt: string;
+    views?: number;
+    narratives: string[];
+    text: string;
+  }[];
+  /** The day's posts by forwards (Telegram's count of times each was forwarded), most first. */
+  mostForwarded: {
+    id: string;
+    url: string;
+    channel: string;
+    postedAt: string;
+    forwards: number;
     views?: number;
     narratives: string[];
     text: string;
   }[];
   newForwardSources: { source: string; posts: number; firstSeen: string }[];
-  clusters: { posts: number; channels: string[]; url: string; text: string }[];
+  clusters: { posts: number; channels: string[]; url: string; postedAt: string; text: string }[];
   alerts: {
     id: string;
     narrative: string;

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CollectedPostInput } from '@cw/domain';
 import { indexNames } from '@cw/es';
 import { chromium } from 'playwright-core';
@@ -17,6 +18,11 @@ import { renderDigest } from './render-digest.ts';
 import { runDigest } from './run-digest.ts';
 
 const ctx = isolatedServers();
+// The phone-width screenshot, for a person to look at: CW_SCREENSHOTS_DIR or .cache.
+const SHOTS = resolve(
+  fileURLToPath(new URL('../../../../', import.meta.url)),
+  process.env['CW_SCREENSHOTS_DIR'] ?? '.cache/digest-screenshots',
+);
 const TZ = 'Asia/Almaty'; // UTC+5
 const DATE = '2026-11-05';
 const HOUR = 3_600_000;
@@ -27,6 +33,7 @@ const at = (k: number, localHour: number, minute = 0) =>
 const CLUSTER_TEXT = 'Breaking: grainhoax shipment confirmed by insiders, share this before they delete it';
 const FORWARDED_TEXT = 'Official statement of the ministry on the harvest figures for the northern regions';
 const TWO_CHANNEL_TEXT = 'Weekend traffic closures announced for the central bridge and the river embankment';
+const LONG_LINK_TEXT = `grainhoax proof at https://example.org/${'evidence-'.repeat(16)}end`;
 
 let digest: Digest;
 let dir: string;
@@ -45,12 +52,28 @@ beforeAll(async () => {
   posts.push(post(at(0, 0, 30), { topic: 'grain_hoax', channel: 0 }));
   // Day D: 8 more regular grain_hoax posts, one of them widely viewed, 3 copy-paste posts in three
   // channels, 1 water_cutoff, 5 other posts, and 4 forwards.
+  // Three of them forwarded by readers (one carrying a long unbroken link, which must wrap on a phone).
   const grainChannels = [0, 0, 0, 0, 0, 1, 1, 1];
   grainChannels.forEach((channel, i) => {
-    posts.push(post(at(0, 8 + i), { topic: 'grain_hoax', channel, ...(i === 2 ? { views: 99_999 } : {}) }));
+    posts.push(
+      post(at(0, 8 + i), {
+        topic: 'grain_hoax',
+        channel,
+        ...(i === 2 ? { views: 99_999 } : {}),
+        ...(i === 1 ? { forwards: 120 } : {}),
+        ...(i === 7 ? { forwards: 500, text: LONG_LINK_TEXT } : {}),
+      }),
+    );
   });
   for (let c = 0; c < 3; c += 1)
-    posts.push(post(at(0, 17, c * 5), { topic: 'grain_hoax', channel: c, text: CLUSTER_TEXT }));
+    posts.push(
+      post(at(0, 17, c * 5), {
+        topic: 'grain_hoax',
+        channel: c,
+        text: CLUSTER_TEXT,
+        ...(c === 2 ? { forwards: 30 } : {}),
+      }),
+    );
   posts.push(post(at(0, 12), { topic: 'water_cutoff', channel: 2 }));
   for (let i = 0; i < 5; i += 1) posts.push(post(at(0, 13 + i, 10), { channel: i % 3 }));
   posts.push(post(at(3, 12), { channel: 1, forwardFrom: 'old_source' }));
@@ -136,6 +159,30 @@ describe('daily digest', () => {
     expect(digest.alerts.map((a) => [a.narrative, a.observed])).toEqual([['grain_hoax', 9]]);
   });
 
+  it('lists the most forwarded posts of the day with their channel and time, most forwards first', () => {
+    expect(digest.mostForwarded.map((p) => [p.channel, p.forwards])).toEqual([
+      ['@beta_daily', 500],
+      ['@alpha_news', 120],
+      ['@gamma_feed', 30],
+    ]);
+    expect(digest.mostForwarded[0]?.postedAt).toBe(at(0, 15).toISOString());
+    expect(digest.mostForwarded[0]?.url).toMatch(/^https:\/\/t\.me\/beta_daily\/\d+$/);
+  });
+
+  it('shows times in the digest time zone beside UTC, and short link text, never a full URL', () => {
+    const { markdown, html } = renderDigest(digest);
+    const top = digest.mostForwarded[0];
+    const id = top?.url.split('/').pop();
+    // 15:00 in Almaty is 10:00 UTC.
+    expect(markdown).toContain(`| [post ${id}](${top?.url}) | @beta_daily | 15:00 (11-05 10:00 UTC) | 500 |`);
+    expect(markdown).toContain('on 2026-11-05 in Asia/Almaty (UTC 2026-11-04 19:00 – 2026-11-05 19:00)');
+    // The alert window 08:00–09:00 UTC is 13:00–14:00 in Almaty; a forward source first seen at 15:00.
+    expect(markdown).toContain('| grain_hoax | 13:00–14:00 (11-05 08:00–09:00 UTC) | 9 |');
+    expect(markdown).toContain('| fresh_source | 2 | 15:00 (11-05 10:00 UTC) |');
+    for (const [, text] of markdown.matchAll(/\[([^\]]*)\]\(https?:/g)) expect(text).toMatch(/^post \d+$/);
+    for (const [, text] of html.matchAll(/<a [^>]*>([^<]*)<\/a>/g)) expect(text).toMatch(/^post \d+$/);
+  });
+
   it('renders Markdown with the tables and the chart next to it', () => {
     const { markdown, chartSvg } = renderDigest(digest);
     expect(markdown).toContain('| grain_hoax | 12 | 3 | ×4.00 |');
@@ -182,24 +229,54 @@ describe('daily digest', () => {
         return img ? { complete: img.complete, width: img.naturalWidth, height: img.naturalHeight } : null;
       });
       expect(chart).toEqual({ complete: true, width: 720, height: 320 });
+      // Tables of figures, and lists of posts (one entry per post reads on a phone).
       const tables = await page.evaluate(() =>
-        [...(globalThis as unknown as { document: Doc }).document.querySelectorAll('table')].map((t) => ({
-          section: t.getAttribute('data-section'),
-          rows: t.querySelectorAll('tbody tr').length,
-        })),
+        [...(globalThis as unknown as { document: Doc }).document.querySelectorAll('[data-section]')].map(
+          (t) => ({
+            section: t.getAttribute('data-section'),
+            rows: t.querySelectorAll('tbody tr, li').length,
+          }),
+        ),
       );
       expect(tables).toEqual([
         { section: 'Narratives: the day against the 7-day average', rows: 2 },
         { section: 'Top channels (posts carrying a narrative)', rows: 3 },
         { section: 'Top posts', rows: 10 },
+        { section: 'Most forwarded', rows: 3 },
         { section: 'New channels seen in forwards', rows: 1 },
         { section: 'Copy-paste clusters', rows: 1 },
         { section: 'Alerts of the day', rows: 1 },
       ]);
-      const firstLink = await page.getAttribute('table[data-section="Top posts"] a', 'href');
+      const firstLink = await page.getAttribute('[data-section="Top posts"] a', 'href');
       expect(firstLink).toBe(digest.topPosts[0]?.url);
       // Self-contained: nothing fetched from anywhere.
       expect(requests).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('reads on a 390 px phone screen without sideways scrolling, in Chromium', async () => {
+    const browser = await chromium.launch(chromiumLaunchOptions());
+    try {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      await page.setContent(renderDigest(digest).html, { waitUntil: 'load' });
+      type El = { scrollWidth: number; clientWidth: number; getBoundingClientRect: () => { right: number } };
+      type Doc = { documentElement: El; querySelectorAll: (s: string) => Iterable<El & { tagName: string }> };
+      const widths = await page.evaluate(() => {
+        const doc = (globalThis as unknown as { document: Doc }).document;
+        const widest = [...doc.querySelectorAll('body *')].reduce(
+          (max, el) => Math.max(max, el.getBoundingClientRect().right),
+          0,
+        );
+        return { scroll: doc.documentElement.scrollWidth, client: doc.documentElement.clientWidth, widest };
+      });
+      expect(widths.client).toBe(390);
+      expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+      expect(widths.widest).toBeLessThanOrEqual(390);
+      // The long link in a post's text is inside the page (it wraps), and is shown.
+      expect(await page.textContent('[data-section="Most forwarded"]')).toContain('evidence-evidence-');
+      await page.screenshot({ path: join(SHOTS, 'digest-390.png'), fullPage: true });
     } finally {
       await browser.close();
     }

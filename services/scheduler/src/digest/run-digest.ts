@@ -26,6 +26,12 @@ export function digestSummary(d: Digest): DigestSummary {
       narratives: p.narratives,
       ...(p.views !== undefined ? { views: p.views } : {}),
     })),
+    mostForwarded: d.mostForwarded.map((p) => ({
+      url: p.url,
+      channel: p.channel,
+      forwards: p.forwards,
+      postedAt: p.postedAt,
+    })),
     alerts: d.alerts.map((a) => ({
       id: a.id,
       narrative: a.narrative,

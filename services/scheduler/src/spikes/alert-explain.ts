@@ -26,6 +26,12 @@ export function localTime(iso: string | Date, timeZone: string): string {
   return dt.setZone(timeZone).toFormat("yyyy-MM-dd HH:mm 'UTC'ZZ");
 }
 
+/** The posts of a narrative in a time range, as the API query an analyst opens. */
+export function postsQuery(apiBaseUrl: string | undefined, narrative: string, from: Date, to: Date): string {
+  const query = new URLSearchParams({ narrative, from: from.toISOString(), to: to.toISOString() });
+  return `${(apiBaseUrl ?? '').replace(/\/$/, '')}/v1/posts?${query.toString()}`;
+}
+
 export function baselineText(windowMinutes: number): string {
   const hours = windowMinutes / 60;
   const span = hours >= 1 ? `${hours} h` : `${windowMinutes} min`;
@@ -45,11 +51,6 @@ export function explain(params: {
 }): Explained {
   const { mix, settings } = params;
   const timeZone = settings.timeZone ?? 'UTC';
-  const query = new URLSearchParams({
-    narrative: params.narrative,
-    from: params.from.toISOString(),
-    to: params.to.toISOString(),
-  });
   return {
     kind: classifySpike(mix),
     ...(params.title ? { title: params.title } : {}),
@@ -64,6 +65,6 @@ export function explain(params: {
     topChannelShare: mix.posts ? round(mix.topChannelCount / mix.posts) : 0,
     distinctTexts: mix.distinctTexts,
     topTextShare: mix.posts ? round(mix.topTextCount / mix.posts) : 0,
-    postsQuery: `${(settings.apiBaseUrl ?? '').replace(/\/$/, '')}/v1/posts?${query.toString()}`,
+    postsQuery: postsQuery(settings.apiBaseUrl, params.narrative, params.from, params.to),
   };
 }

@@ -1,7 +1,7 @@
 // The spike detector: a pure function over counts, so that the benchmark (tests/bench/spikes.ts)
 // and unit tests run it without Elasticsearch. Counts come in windows of one length (e.g. 1 h);
 // `history` holds the consecutive windows before the current one, oldest first.
-import { upperTail } from './stats.ts';
+import { robustMean, sum, upperTail } from './stats.ts';
 
 export type SpikeParams = {
   /** Windows per day (24 for one-hour windows): where "the same time yesterday" is. */
@@ -65,21 +65,6 @@ export type SpikeVerdict = {
 
 /** Never expect less than this: a narrative that was silent is not infinitely surprising. */
 const EXPECTED_FLOOR = 0.5;
-
-/** Mean without the largest value: one past spike in the samples should not lift the baseline. */
-function robustMean(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  if (values.length < 3) return values.reduce((a, b) => a + b, 0) / values.length;
-  const sorted = [...values].sort((a, b) => a - b);
-  sorted.pop();
-  return sorted.reduce((a, b) => a + b, 0) / sorted.length;
-}
-
-function sum(values: readonly number[], from: number, to: number): number {
-  let total = 0;
-  for (let i = Math.max(0, from); i < Math.min(values.length, to); i += 1) total += values[i] ?? 0;
-  return total;
-}
 
 /**
  * Expected count of the window right after `history`, knowing the time of day and day of week:

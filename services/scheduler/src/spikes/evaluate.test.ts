@@ -1,29 +1,19 @@
 import type { CollectedPostInput } from '@cw/domain';
 import { indexNames } from '@cw/es';
-import { createLogger } from '@cw/logging';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isolatedServers } from '../../../../tests/support/servers.ts';
-import type { WebhookTarget } from '../config.ts';
-import { loadPosts, post } from '../test-fixtures.ts';
+import { loadPosts, post, spikeSettings, TEST_SECRET, testDeliveries, testTarget } from '../test-fixtures.ts';
 import { drainOutbox, enqueueDeliveries } from '../webhooks/deliveries.ts';
 import type { AlertEvent } from '../webhooks/events.ts';
 import { startWebhookReceiver } from '../webhooks/receiver.ts';
 import type { SpikeAlert } from './alert.ts';
-import { evaluateSpikes, type SpikeSettings } from './evaluate.ts';
+import { evaluateSpikes } from './evaluate.ts';
 
 const ctx = isolatedServers();
-const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const HOUR = 3_600_000;
 // Evaluation time pinned: 12:00 UTC on a past day (a post may not be dated in the future).
 const NOW = new Date('2026-11-10T12:00:00.000Z');
-const settings: SpikeSettings = {
-  windowMinutes: 60,
-  cooldownMinutes: 360,
-  minCount: 5,
-  minRatio: 2,
-  minScore: 4,
-  minShareRatio: 1.5,
-};
+const settings = spikeSettings();
 
 beforeAll(async () => {
   const posts: CollectedPostInput[] = [];
@@ -55,21 +45,10 @@ beforeAll(async () => {
 
 describe('spike alerts', () => {
   it('a spike injected into indexed data raises exactly one alert, delivered once to a verifying receiver that failed twice', async () => {
-    const receiver = await startWebhookReceiver({ secret, failFirst: 2 });
-    const targets: WebhookTarget[] = [
-      { name: 'local', url: receiver.url, secret, format: 'json', kinds: ['alert'] },
-    ];
+    const receiver = await startWebhookReceiver({ secret: TEST_SECRET, failFirst: 2 });
+    const targets = [testTarget(receiver.url, { kinds: ['alert'] })];
     const store = { redis: ctx.redis, prefix: ctx.prefix };
-    const deliveries = {
-      es: ctx.es,
-      prefix: ctx.prefix,
-      store,
-      targets,
-      allowPrivate: true,
-      timeoutMs: 2000,
-      retry: { baseDelayMs: 100, maxDelayMs: 1000, retryForMs: HOUR, jitter: 0 },
-      log: createLogger({ service: 't', level: 'silent' }),
-    };
+    const deliveries = testDeliveries({ es: ctx.es, prefix: ctx.prefix, store }, targets);
     const notify = (id: string, event: AlertEvent) => enqueueDeliveries(store, targets, id, event);
     try {
       const first = await evaluateSpikes({ es: ctx.es, prefix: ctx.prefix, now: NOW, settings, notify });

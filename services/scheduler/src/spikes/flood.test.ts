@@ -2,23 +2,14 @@ import type { CollectedPostInput } from '@cw/domain';
 import { fingerprint } from '@cw/enrichment';
 import { describe, expect, it } from 'vitest';
 import { isolatedServers } from '../../../../tests/support/servers.ts';
-import { loadPosts, post } from '../test-fixtures.ts';
-import { evaluateSpikes, type SpikeSettings } from './evaluate.ts';
+import { loadPosts, post, spikeSettings } from '../test-fixtures.ts';
+import { evaluateSpikes } from './evaluate.ts';
 import { classifySpike, textGroups } from './flood.ts';
 
 const ctx = isolatedServers();
 const HOUR = 3_600_000;
 const NOW = new Date('2026-10-20T12:00:00.000Z');
-const settings: SpikeSettings = {
-  windowMinutes: 60,
-  cooldownMinutes: 360,
-  minCount: 5,
-  minRatio: 2,
-  minScore: 4,
-  minShareRatio: 1.5,
-  timeZone: 'Asia/Almaty',
-  apiBaseUrl: 'https://cw.example.org/',
-};
+const settings = spikeSettings({ timeZone: 'Asia/Almaty', apiBaseUrl: 'https://cw.example.org/' });
 
 const WORDS = (
   'river harvest border council minister market winter village convoy bridge factory school ' +

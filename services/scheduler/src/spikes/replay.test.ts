@@ -2,22 +2,15 @@ import type { CollectedPostInput } from '@cw/domain';
 import { indexNames } from '@cw/es';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isolatedServers } from '../../../../tests/support/servers.ts';
-import { loadPosts, post } from '../test-fixtures.ts';
+import { loadPosts, post, spikeSettings } from '../test-fixtures.ts';
 import type { SpikeAlert } from './alert.ts';
-import { evaluateSpikes, type SpikeSettings } from './evaluate.ts';
+import { evaluateSpikes } from './evaluate.ts';
 
 const ctx = isolatedServers();
 const HOUR = 3_600_000;
 const START = Date.parse('2026-09-01T00:00:00.000Z');
 const DAYS = 30;
-const settings: SpikeSettings = {
-  windowMinutes: 60,
-  cooldownMinutes: 360,
-  minCount: 5,
-  minRatio: 2,
-  minScore: 4,
-  minShareRatio: 1.5,
-};
+const settings = spikeSettings();
 
 /** A quiet month with a few bursts: grain_hoax twice (one lasting three hours), water_cutoff once. */
 function month(): CollectedPostInput[] {

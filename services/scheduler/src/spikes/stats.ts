@@ -41,3 +41,19 @@ export function upperTail(k: number, mean: number, alpha: number): number {
   }
   return Math.min(1, sum);
 }
+
+/** Mean without the largest value: one past spike in the samples should not lift the baseline. */
+export function robustMean(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  if (values.length < 3) return values.reduce((a, b) => a + b, 0) / values.length;
+  const sorted = [...values].sort((a, b) => a - b);
+  sorted.pop();
+  return sorted.reduce((a, b) => a + b, 0) / sorted.length;
+}
+
+/** values[from] + … + values[to − 1], indices outside the array counting as 0. */
+export function sum(values: readonly number[], from: number, to: number): number {
+  let total = 0;
+  for (let i = Math.max(0, from); i < Math.min(values.length, to); i += 1) total += values[i] ?? 0;
+  return total;
+}

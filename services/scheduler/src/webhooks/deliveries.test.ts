@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { indexNames, installIndices } from '@cw/es';
-import { createLogger } from '@cw/logging';
 import { createRedis } from '@cw/redis';
 import { Webhook } from 'standardwebhooks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isolatedServers } from '../../../../tests/support/servers.ts';
 import type { WebhookTarget } from '../config.ts';
+import { TEST_SECRET, testDeliveries, testTarget } from '../test-fixtures.ts';
 import { type DeliveryDeps, drainOutbox, enqueueDeliveries } from './deliveries.ts';
 import type { DigestEvent } from './events.ts';
 import { getEntry, type OutboxStore } from './outbox.ts';
@@ -14,8 +14,7 @@ import { startWebhookReceiver } from './receiver.ts';
 import { DeadlineError, sendSigned } from './send.ts';
 
 const ctx = isolatedServers();
-const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-const log = createLogger({ service: 'test', level: 'silent' });
+const secret = TEST_SECRET;
 const MINUTE = 60_000;
 
 const event = (date: string): DigestEvent => ({
@@ -39,27 +38,17 @@ let suffix = 0;
 /** Deliveries with their own outbox keys; no jitter, so the schedule the test drives is exact. */
 function deps(targets: WebhookTarget[], options: Partial<DeliveryDeps> = {}): DeliveryDeps {
   suffix += 1;
-  return {
-    es: ctx.es,
-    prefix: ctx.prefix,
-    store: { redis: ctx.redis, prefix: `${ctx.prefix}-${suffix}` },
+  return testDeliveries(
+    { es: ctx.es, prefix: ctx.prefix, store: { redis: ctx.redis, prefix: `${ctx.prefix}-${suffix}` } },
     targets,
-    allowPrivate: true,
-    timeoutMs: 2000,
-    retry: { baseDelayMs: 2000, maxDelayMs: MINUTE, retryForMs: 24 * 60 * MINUTE, jitter: 0.5 },
-    log,
-    random: () => 0,
-    ...options,
-  };
+    {
+      retry: { baseDelayMs: 2000, maxDelayMs: MINUTE, retryForMs: 24 * 60 * MINUTE, jitter: 0.5 },
+      ...options,
+    },
+  );
 }
 
-const target = (url: string, name = 'local'): WebhookTarget => ({
-  name,
-  url,
-  secret,
-  format: 'json',
-  kinds: ['alert', 'digest'],
-});
+const target = (url: string, name = 'local') => testTarget(url, { name });
 
 async function deliveryLog(messageId: string) {
   await ctx.es.indices.refresh({ index: indexNames(ctx.prefix).deliveries });

@@ -1,6 +1,7 @@
 // The versioned JSON schema of what we send (format `json`); Slack and Telegram targets get the same
 // content as text. A field is only ever added, never renamed, within a major `version`.
 import type { SpikeAlert } from '../spikes/alert.ts';
+import type { TrendReport } from '../trends/trend-report.ts';
 
 export const EVENT_VERSION = '1';
 
@@ -19,6 +20,8 @@ export type DigestSummary = {
   totalPosts: number;
   narratives: { narrative: string; count: number; average7d: number; ratio: number | null }[];
   topPosts: { url: string; channel: string; views?: number; narratives: string[] }[];
+  /** Added in version 1: the day's posts by forwards. */
+  mostForwarded?: { url: string; channel: string; forwards: number; postedAt: string }[];
   alerts: { id: string; narrative: string; observed: number; expected: number; windowEnd: string }[];
   newForwardSources: string[];
 };
@@ -30,7 +33,15 @@ export type DigestEvent = {
   data: DigestSummary;
 };
 
-export type WebhookEvent = AlertEvent | DigestEvent;
+/** A slow rise: the daily evaluation found a narrative's week at twice an ordinary week. */
+export type TrendEvent = {
+  type: 'narrative.trend';
+  version: typeof EVENT_VERSION;
+  timestamp: string;
+  data: TrendReport;
+};
+
+export type WebhookEvent = AlertEvent | DigestEvent | TrendEvent;
 
 export function alertEvent(alert: SpikeAlert, type: AlertEvent['type'], now: Date): AlertEvent {
   return {

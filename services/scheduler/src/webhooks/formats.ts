@@ -1,7 +1,7 @@
 // One event, three shapes: our versioned JSON, a Slack/Mattermost incoming-webhook message, and a
 // Telegram Bot API sendMessage call. Slack and Telegram cannot check signatures, so they get text.
 import type { WebhookTarget } from '../config.ts';
-import type { AlertEvent, DigestEvent, WebhookEvent } from './events.ts';
+import type { AlertEvent, DigestEvent, TrendEvent, WebhookEvent } from './events.ts';
 
 const num = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
@@ -52,13 +52,38 @@ function digestLines(event: DigestEvent): { title: string; lines: string[]; link
     );
   if (d.alerts.length > 0)
     lines.push(`Alerts: ${d.alerts.map((a) => `${a.narrative} (${a.observed})`).join(', ')}`);
+  if (d.mostForwarded && d.mostForwarded.length > 0)
+    lines.push(
+      `Most forwarded: ${d.mostForwarded
+        .slice(0, 3)
+        .map((p) => `${p.channel} (${p.forwards})`)
+        .join(', ')}`,
+    );
   if (d.newForwardSources.length > 0)
     lines.push(`New forward sources: ${d.newForwardSources.slice(0, 10).join(', ')}`);
   return { title, lines, links: d.topPosts.slice(0, 5).map((p) => p.url) };
 }
 
+function trendLines(event: TrendEvent): { title: string; lines: string[]; links: string[] } {
+  const t = event.data;
+  const title = `Rising: ${t.title ?? t.narrative}, ×${num(t.ratio)} an ordinary week`;
+  const lines = [
+    `${t.observed} posts ${t.local.weekStart} – ${t.local.weekEnd} (${t.timeZone}; UTC ${t.weekStart} – ${t.weekEnd}); ` +
+      `the week before ${t.previousWeek}, an ordinary week ${num(t.expected)} (score ${num(t.score)})`,
+    `Per day: ${t.daily
+      .slice(-7)
+      .map((d) => d.count)
+      .join(' ')}`,
+    `${t.distinctChannels} channel(s), top channel ${Math.round(t.topChannelShare * 100)}% of posts; ${t.distinctTexts} distinct text(s)`,
+    `Top channels: ${t.topChannels.map((c) => `${c.username ? `@${c.username}` : c.id} (${c.count})`).join(', ') || '—'}`,
+  ];
+  return { title, lines, links: [t.postsQuery, ...t.topPosts.slice(0, 3).map((p) => p.url)] };
+}
+
 function describe(event: WebhookEvent) {
-  return event.type === 'digest.daily' ? digestLines(event) : alertLines(event);
+  if (event.type === 'digest.daily') return digestLines(event);
+  if (event.type === 'narrative.trend') return trendLines(event);
+  return alertLines(event);
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
