@@ -18,12 +18,17 @@ export interface VocabFile {
 }
 
 const META = '\u2581';
+const PREFIX_ONLY = -1;
 
 export class UnigramTokenizer {
   readonly bos: number;
   readonly eos: number;
   readonly pad: number;
+  /** Piece → id; a string that only begins pieces maps to PREFIX_ONLY, so the Viterbi stops extending a
+   * candidate as soon as no piece can start with it. */
   private readonly ids = new Map<string, number>();
+  /** No piece holds ▁ after its first character, so every segmentation breaks before each ▁. */
+  private readonly breaksAtSpace: boolean;
   private readonly scores: Float32Array;
   private readonly unk: number;
   private readonly unkScore: number;
@@ -38,13 +43,23 @@ export class UnigramTokenizer {
     this.unkScore = vocab.unkScore;
     this.scores = Float32Array.from(vocab.scores);
     let maxChars = 1;
+    let breaksAtSpace = true;
     vocab.pieces.forEach((piece, id) => {
       if (piece === '') return; // specials are matched by id only
       this.ids.set(piece, id);
-      const chars = [...piece].length;
-      if (chars > maxChars) maxChars = chars;
+      const chars = [...piece];
+      if (chars.length > maxChars) maxChars = chars.length;
+      if (chars.indexOf(META, 1) > 0) breaksAtSpace = false;
     });
+    for (const piece of vocab.pieces) {
+      let prefix = '';
+      for (const ch of [...piece].slice(0, -1)) {
+        prefix += ch;
+        if (!this.ids.has(prefix)) this.ids.set(prefix, PREFIX_ONLY);
+      }
+    }
     this.maxPieceChars = maxChars;
+    this.breaksAtSpace = breaksAtSpace;
     for (const [cp, out] of vocab.norm) this.norm.set(cp, String.fromCodePoint(...out));
   }
 
@@ -66,15 +81,33 @@ export class UnigramTokenizer {
     return out.replaceAll(' ', META);
   }
 
-  /** Content token ids (no <s> </s>), at most `max`, by Viterbi over the piece scores. */
+  /**
+   * Content token ids (no <s> </s>), at most `max`, by Viterbi over the piece scores. The result is the
+   * first `max` pieces of the best segmentation of the whole text; the pass stops at the first ▁ after
+   * which `max` pieces are settled (every segmentation breaks there, so nothing later can change them):
+   * a post's head costs what its first 62 tokens cost, not its whole text.
+   */
   encodeContent(text: string, max: number): number[] {
     const chars = [...this.normalise(text)];
     const n = chars.length;
     const best = new Float64Array(n + 1).fill(Number.NEGATIVE_INFINITY);
     const piece = new Int32Array(n + 1);
     const from = new Int32Array(n + 1);
+    const out: number[] = [];
+    // Appends the settled pieces between two breaks (a ▁ or an end), in order.
+    const settle = (start: number, end: number) => {
+      const reversed: number[] = [];
+      for (let i = end; i > start; i = from[i] as number) reversed.push(piece[i] as number);
+      for (let k = reversed.length - 1; k >= 0; k--) out.push(reversed[k] as number);
+    };
     best[0] = 0;
+    let settledTo = 0;
     for (let i = 0; i < n; i++) {
+      if (this.breaksAtSpace && i > settledTo && chars[i] === META) {
+        settle(settledTo, i);
+        settledTo = i;
+        if (out.length >= max) return out.slice(0, max);
+      }
       const base = best[i] as number;
       if (base === Number.NEGATIVE_INFINITY) continue;
       let s = '';
@@ -82,7 +115,8 @@ export class UnigramTokenizer {
       for (let e = i + 1; e <= end; e++) {
         s += chars[e - 1];
         const id = this.ids.get(s);
-        if (id === undefined) continue;
+        if (id === undefined) break; // no piece begins with s
+        if (id === PREFIX_ONLY) continue;
         const score = base + (this.scores[id] as number);
         if (score > (best[e] as number)) {
           best[e] = score;
@@ -98,10 +132,8 @@ export class UnigramTokenizer {
         from[i + 1] = i;
       }
     }
-    const reversed: number[] = [];
-    for (let i = n; i > 0; i = from[i] as number) reversed.push(piece[i] as number);
-    reversed.reverse();
-    return reversed.length > max ? reversed.slice(0, max) : reversed;
+    settle(settledTo, n);
+    return out.length > max ? out.slice(0, max) : out;
   }
 
   /** <s> content </s>, content capped so the whole fits `maxTokens`. */
