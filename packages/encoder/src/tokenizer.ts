@@ -18,15 +18,18 @@ export interface VocabFile {
 }
 
 const META = '\u2581';
-const PREFIX_ONLY = -1;
+const HASH_SEED = 0x811c9dc5 & 0x3fffffff;
+/** FNV-1a over UTF-16 code units, kept to 30 bits so the set holds small integers. */
+const hashStep = (h: number, unit: number) => Math.imul(h ^ unit, 0x01000193) & 0x3fffffff;
 
 export class UnigramTokenizer {
   readonly bos: number;
   readonly eos: number;
   readonly pad: number;
-  /** Piece → id; a string that only begins pieces maps to PREFIX_ONLY, so the Viterbi stops extending a
-   * candidate as soon as no piece can start with it. */
   private readonly ids = new Map<string, number>();
+  /** Hashes of every prefix of every piece: a string whose hash is missing begins no piece, so the
+   * Viterbi stops extending it (a collision only means one needless lookup). */
+  private readonly starts = new Set<number>();
   /** No piece holds ▁ after its first character, so every segmentation breaks before each ▁. */
   private readonly breaksAtSpace: boolean;
   private readonly scores: Float32Array;
@@ -47,15 +50,15 @@ export class UnigramTokenizer {
     vocab.pieces.forEach((piece, id) => {
       if (piece === '') return; // specials are matched by id only
       this.ids.set(piece, id);
-      const chars = [...piece];
-      if (chars.length > maxChars) maxChars = chars.length;
-      if (chars.indexOf(META, 1) > 0) breaksAtSpace = false;
+      const chars = [...piece].length;
+      if (chars > maxChars) maxChars = chars;
+      if (piece.indexOf(META, 1) > 0) breaksAtSpace = false;
     });
     for (const piece of vocab.pieces) {
-      let prefix = '';
-      for (const ch of [...piece].slice(0, -1)) {
-        prefix += ch;
-        if (!this.ids.has(prefix)) this.ids.set(prefix, PREFIX_ONLY);
+      let h = HASH_SEED;
+      for (let k = 0; k < piece.length; k++) {
+        h = hashStep(h, piece.charCodeAt(k));
+        this.starts.add(h);
       }
     }
     this.maxPieceChars = maxChars;
@@ -111,12 +114,16 @@ export class UnigramTokenizer {
       const base = best[i] as number;
       if (base === Number.NEGATIVE_INFINITY) continue;
       let s = '';
+      let h = HASH_SEED;
       const end = Math.min(n, i + this.maxPieceChars);
       for (let e = i + 1; e <= end; e++) {
-        s += chars[e - 1];
+        const ch = chars[e - 1] as string;
+        s += ch;
+        h = hashStep(h, ch.charCodeAt(0));
+        if (ch.length > 1) h = hashStep(h, ch.charCodeAt(1));
+        if (!this.starts.has(h)) break; // no piece begins with s
         const id = this.ids.get(s);
-        if (id === undefined) break; // no piece begins with s
-        if (id === PREFIX_ONLY) continue;
+        if (id === undefined) continue;
         const score = base + (this.scores[id] as number);
         if (score > (best[e] as number)) {
           best[e] = score;
