@@ -148,8 +148,9 @@ export async function loadEncoder(dir: string, options: EncoderOptions = {}): Pr
             const ids = Int32Array.from(encoded.flat());
             const lengths = Int32Array.from(encoded, (e) => e.length);
             const vectors = await session.run(ids, lengths);
+            // Copies, not views: a view kept in the classifier's memo would hold its whole chunk.
             for (let k = 0; k < count; k++)
-              result[first + k] = vectors.subarray(k * info.dim, (k + 1) * info.dim);
+              result[first + k] = vectors.slice(k * info.dim, (k + 1) * info.dim);
           }
         }),
       );
