@@ -12,6 +12,7 @@ import {
   compileGate,
   compileNarratives,
   DEFAULT_NARRATIVES_DIR,
+  loadCorpus,
   loadNarrativeDefinitions,
 } from '@cw/enrichment';
 import { createEsClient, indexNames, installIndices } from '@cw/es';
@@ -40,7 +41,15 @@ const fill = (text: string) =>
     .replaceAll('{n}', '7')
     .replaceAll('{amount}', '200')
     .replaceAll('{team}', 'Кайрат');
-const CANDIDATES = ALL.filter((t) => GATE.test(fill(t.text)));
+// BENCH_CANDIDATES=real: the candidates are the real ordinary passages of the corpus's train split that
+// the gate lets through (longer than the templates, and mostly untagged, as on a real stream); by
+// default the sample generator's templates that pass it (mostly recruitment and blame posts).
+const REAL_CANDIDATES = process.env['BENCH_CANDIDATES'] === 'real';
+const CANDIDATES: readonly { text: string }[] = REAL_CANDIDATES
+  ? loadCorpus()
+      .train.filter((i) => i.kind === 'negative' && GATE.test(i.text))
+      .map((i) => ({ text: i.text }))
+  : ALL.filter((t) => GATE.test(fill(t.text)));
 const OTHERS = ALL.filter((t) => !GATE.test(fill(t.text)));
 const SHARE = Number(process.env['BENCH_CANDIDATE_SHARE'] ?? REALISTIC_CANDIDATE_SHARE);
 
@@ -50,7 +59,7 @@ function makePosts(n: number, messageOffset = 0): CollectedPostInput[] {
   for (let i = 0; i < n; i += 1) {
     const candidate = (i * 7919) % 1000 < SHARE * 1000;
     const pool = candidate ? CANDIDATES : OTHERS;
-    const tpl = pool[(i * 7919) % pool.length] as (typeof ALL)[number];
+    const tpl = pool[(i * 7919) % pool.length] as { text: string };
     const channel = i % 500;
     posts.push({
       channel: {
@@ -280,7 +289,8 @@ export async function run(): Promise<void> {
   const narratives = compileNarratives(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR));
   const docs = posts.map((p) => toIndexedPost(collectedPost.parse(p), { narratives }));
   console.log(
-    `posts: ${total} (500 channels, ${ALL.length} templates, ${(SHARE * 100).toFixed(0)}% classifier candidates); ` +
+    `posts: ${total} (500 channels, ${ALL.length} templates, ${(SHARE * 100).toFixed(0)}% classifier candidates` +
+      `${REAL_CANDIDATES ? `: ${CANDIDATES.length} real ordinary passages` : ''}); ` +
       `${rounds} rounds; worker: concurrency ${CONCURRENCY}, node ${NODE_ARGS.join(' ')}`,
   );
   const connection = createRedis(redisUrl, 'worker');

@@ -10,16 +10,25 @@ const session = await ort.InferenceSession.create(workerData.model, {
   graphOptimizationLevel: 'all',
 });
 
-parentPort.on('message', async ({ id, ids }) => {
+// Each text of a message is its own run (see embed in encoder.ts); the vectors go back together.
+parentPort.on('message', async ({ id, ids, lengths }) => {
   try {
-    const input = BigInt64Array.from(ids, (x) => BigInt(x));
-    const mask = new Float32Array(ids.length).fill(1);
-    const out = await session.run({
-      input_ids: new ort.Tensor('int64', input, [1, ids.length]),
-      attention_mask: new ort.Tensor('float32', mask, [1, ids.length]),
-    });
-    const vector = Float32Array.from(out.embedding.data);
-    parentPort.postMessage({ id, vector }, [vector.buffer]);
+    let vectors;
+    let at = 0;
+    for (let k = 0; k < lengths.length; k++) {
+      const length = lengths[k];
+      const input = BigInt64Array.from(ids.subarray(at, at + length), (x) => BigInt(x));
+      at += length;
+      const out = await session.run({
+        input_ids: new ort.Tensor('int64', input, [1, length]),
+        attention_mask: new ort.Tensor('float32', new Float32Array(length).fill(1), [1, length]),
+      });
+      const vector = out.embedding.data;
+      vectors ??= new Float32Array(lengths.length * vector.length);
+      vectors.set(vector, k * vector.length);
+    }
+    vectors ??= new Float32Array(0);
+    parentPort.postMessage({ id, vectors }, [vectors.buffer]);
   } catch (err) {
     parentPort.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }

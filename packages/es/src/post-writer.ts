@@ -48,7 +48,8 @@ export type WriteResult = {
 /** A batch whose items still fail after retries: the job fails and BullMQ retries it as a whole. */
 export class RetryableBulkError extends Error {}
 
-type Entry = { post: Buffer } | { patch: PostPatch };
+/** A post as serialized when it arrived; `deleted` is read without parsing it back. */
+type Entry = { post: Buffer; deleted: boolean } | { patch: PostPatch };
 type Group = { id: string; channelId: string; messageId: number; index?: string; entries: Entry[] };
 type Found = { doc: IndexedPost; index: string; seqNo: number; primaryTerm: number };
 type Tombstone = { postId: string; deletedAt: string; collectedAt: string; source: string };
@@ -106,7 +107,10 @@ export async function writePosts(
       if (item.deletedAt) result.deleted += 1;
       // The index of a post is fixed by its first postedAt seen in the batch (all sources agree on it).
       group.index = names.postsIndex(item.postedAt);
-      group.entries.push({ post: Buffer.from(JSON.stringify(firstVersion(item))) });
+      group.entries.push({
+        post: Buffer.from(JSON.stringify(firstVersion(item))),
+        deleted: item.deletedAt !== undefined,
+      });
     }
   }
   for (const reject of options.rejects ?? []) {
@@ -127,10 +131,19 @@ export async function writePosts(
       );
     }
     const { found, tombstones } = await lookup(es, names, pending);
-    const ops: { group: Group; op: Op; created: boolean; doc: IndexedPost }[] = [];
+    const ops: { group: Group; op: Op; created: boolean; deleted: boolean }[] = [];
     const history: Op[] = [];
     for (const group of pending) {
       const current = found.get(group.id);
+      const tombstone = tombstones.get(group.id);
+      const only = group.entries.length === 1 ? group.entries[0] : undefined;
+      if (!current && !tombstone && only && 'post' in only) {
+        // A new post, alone in the batch: nothing to fold, so its bytes go out as they were made (parsing
+        // every post back cost the pipeline's main thread ~8% of its time).
+        const action = { create: { _index: group.index as string, _id: group.id } };
+        ops.push({ group, op: { action, body: only.post }, created: true, deleted: only.deleted });
+        continue;
+      }
       let doc = current?.doc;
       for (const entry of group.entries) {
         if ('post' in entry) {
@@ -149,14 +162,12 @@ export async function writePosts(
         else if (round === 1) result.missing += 1;
       }
       if (!doc) continue;
-      const tombstone = tombstones.get(group.id);
       if (tombstone && !doc.deletedAt) doc = applyPatch(doc, deletionOf(doc, tombstone));
       if (current && sameDocument(current.doc, doc)) {
         result.unchanged += 1;
         continue;
       }
-      const single = !current && !tombstone && group.entries.length === 1 ? group.entries[0] : undefined;
-      const body = single && 'post' in single ? single.post : Buffer.from(JSON.stringify(doc));
+      const body = Buffer.from(JSON.stringify(doc));
       const action: Op['action'] = current
         ? {
             index: {
@@ -167,7 +178,7 @@ export async function writePosts(
             },
           }
         : { create: { _index: group.index ?? names.postsIndex(doc.postedAt), _id: group.id } };
-      ops.push({ group, op: { action, body }, created: !current, doc });
+      ops.push({ group, op: { action, body }, created: !current, deleted: doc.deletedAt !== undefined });
     }
     const retry: Group[] = [];
     if (ops.length > 0) {
@@ -177,11 +188,11 @@ export async function writePosts(
         refresh,
       );
       response.forEach((item, i) => {
-        const { group, op, created, doc } = ops[i] as (typeof ops)[number];
+        const { group, op, created, deleted } = ops[i] as (typeof ops)[number];
         if (item.status < 300) {
           if (created) {
             result.created += 1;
-            if (!doc.deletedAt) checkTombstone.add(group.id);
+            if (!deleted) checkTombstone.add(group.id);
           } else result.updated += 1;
           return;
         }
@@ -189,7 +200,7 @@ export async function writePosts(
           retry.push(group);
           return;
         }
-        const reject = rejectOf(doc, item, options.jobId, op.body);
+        const reject = rejectOf(item, options.jobId, op.body as Buffer);
         result.rejects.push(reject);
         history.push({ action: { index: { _index: names.rejects } }, body: reject });
       });
@@ -239,11 +250,11 @@ function versionOp(names: IndexNames, post: IndexedPost): Op {
 }
 
 function rejectOf(
-  doc: IndexedPost,
   item: { status: number; error?: estypes.ErrorCause },
   jobId: string | undefined,
-  body: Record<string, unknown> | Buffer,
+  body: Buffer,
 ): RejectDoc {
+  const doc = parse(body);
   return {
     rejectedAt: new Date().toISOString(),
     stage: 'index',
@@ -252,7 +263,7 @@ function rejectOf(
     channelId: doc.channel.id,
     messageId: doc.messageId,
     jobId,
-    raw: Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body),
+    raw: body.toString('utf8'),
   };
 }
 
