@@ -73,7 +73,7 @@ describe('the API against its OpenAPI document', () => {
     const started = Date.now();
     // Bounded by examples per operation (--max-time would repeat fuzzing until it is spent), and
     // stopped by `timeout` if it ever runs away: 540 s, below the test's own 660 s, as 15 operations
-    // took 239 s on the shared machine under load.
+    // took 203-239 s on the shared machine under load.
     const once = () =>
       run(
         'timeout',
