@@ -56,7 +56,7 @@ const list = (item: z.ZodString, what: string, pattern: string, max = 50) =>
     .meta({ openapi: { type: 'array', items: { type: 'string', pattern }, minItems: 1, maxItems: max } });
 
 /** `<channelId>_<messageId>`, as in every post's id. */
-export const POST_ID_PATTERN = '^-?[0-9]{1,20}_[0-9]{1,12}$';
+const POST_ID_PATTERN = '^-?[0-9]{1,20}_[0-9]{1,12}$';
 const POST_ID_EXPECTED = 'expected a post id, <channelId>_<messageId>';
 const postId = z.string({ error: POST_ID_EXPECTED }).regex(new RegExp(POST_ID_PATTERN), POST_ID_EXPECTED);
 const NARRATIVE_ID = '^[a-z][a-z0-9_]{0,63}$';

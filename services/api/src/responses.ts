@@ -288,8 +288,8 @@ type ResponseOptions = {
 export function responses(body: keyof typeof bodies, options: ResponseOptions = {}) {
   const ok: Record<string, unknown> = { 'application/json': { schema: jsonSchema(bodies[body]) } };
   if (options.csv) ok['text/csv'] = { schema: { type: 'string' } };
-  const status = options.status ?? 200;
-  const out: Record<string, unknown> = { [status]: { description: DESCRIPTIONS[status], content: ok } };
+  const success = options.status ?? 200;
+  const out: Record<string, unknown> = { [success]: { description: DESCRIPTIONS[success], content: ok } };
   for (const status of [400, 401, ...(options.notFound ? [404] : []), 429, 500, 503]) {
     const description = (status === 401 && options.unauthorized) || DESCRIPTIONS[status];
     out[status] = {
