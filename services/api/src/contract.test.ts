@@ -115,6 +115,17 @@ describe('methods (5)', () => {
     }
     expect((await app.inject({ method: 'GET', url: '/v1/nothing', headers: auth })).statusCode).toBe(404);
   });
+
+  it('answers 405 with Allow on a path with a parameter too (/v1/posts/{id})', async () => {
+    for (const method of ['TRACE', 'DELETE', 'POST'] as const) {
+      const res = await app.inject({ method, url: '/v1/posts/-1001000000010_1', headers: auth });
+      expect(res.statusCode, method).toBe(405);
+      expect(res.headers['allow']).toBe('GET, HEAD');
+    }
+    expect((await app.inject({ method: 'DELETE', url: '/v1/posts/a/b', headers: auth })).statusCode).toBe(
+      404,
+    );
+  });
 });
 
 describe('failed sign-ins (6)', () => {

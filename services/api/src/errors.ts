@@ -95,16 +95,33 @@ export function installErrorHandler(app: FastifyInstance) {
   });
   // A known path asked with another method (TRACE, POST, …) is 405 with Allow, not 404.
   const methods = new Map<string, Set<string>>();
+  // Routes with parameters (/v1/posts/:id) are matched by pattern: one segment per parameter.
+  const patterns = new Map<string, RegExp>();
   app.addHook('onRoute', (route) => {
     const set = methods.get(route.url) ?? new Set<string>();
     for (const m of [route.method].flat()) set.add(m);
     methods.set(route.url, set);
+    if (route.url.includes('/:')) {
+      const source = route.url
+        .split('/')
+        .map((segment) =>
+          segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+        )
+        .join('/');
+      patterns.set(route.url, new RegExp(`^${source}$`));
+    }
   });
+  const allowedOn = (path: string) => {
+    const exact = methods.get(path);
+    if (exact) return exact;
+    for (const [url, pattern] of patterns) if (pattern.test(path)) return methods.get(url);
+    return undefined;
+  };
   // Before any body is read: a QUERY or POST without a content type would otherwise be a 400.
   app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.url) return;
     const path = request.url.split('?')[0] ?? '';
-    const allowed = methods.get(path);
+    const allowed = allowedOn(path);
     if (!allowed) return;
     return reply
       .code(405)
@@ -113,7 +130,7 @@ export function installErrorHandler(app: FastifyInstance) {
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    const allowed = methods.get(path);
+    const allowed = allowedOn(path);
     if (allowed) {
       return reply
         .code(405)

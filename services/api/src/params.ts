@@ -47,18 +47,24 @@ const isoDate = z
   .transform((v) => new Date(parseIsoInstant(v) as number).toISOString())
   .meta({ openapi: { type: 'string', pattern: ISO_PATTERN } });
 
-const list = (item: z.ZodString, what: string, pattern: string) =>
+const list = (item: z.ZodString, what: string, pattern: string, max = 50) =>
   z
     .union([z.string(), z.array(z.string())], { error: `expected ${what}` })
     // Strict: an empty item (`narrative=`, `a,,b`) or one with spaces is refused, as the document says.
     .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')))
-    .pipe(z.array(item).max(50, `expected at most 50 ${what}`))
-    .meta({ openapi: { type: 'array', items: { type: 'string', pattern }, minItems: 1, maxItems: 50 } });
+    .pipe(z.array(item).max(max, `expected at most ${max} ${what}`))
+    .meta({ openapi: { type: 'array', items: { type: 'string', pattern }, minItems: 1, maxItems: max } });
+
+/** `<channelId>_<messageId>`, as in every post's id. */
+const POST_ID_PATTERN = '^-?[0-9]{1,20}_[0-9]{1,12}$';
+const POST_ID_EXPECTED = 'expected a post id, <channelId>_<messageId>';
+const postId = z.string({ error: POST_ID_EXPECTED }).regex(new RegExp(POST_ID_PATTERN), POST_ID_EXPECTED);
+const NARRATIVE_ID = '^[a-z][a-z0-9_]{0,63}$';
 
 const narrativeIds = list(
-  z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'expected narrative ids (snake_case)'),
+  z.string().regex(new RegExp(NARRATIVE_ID), 'expected narrative ids (snake_case)'),
   'narrative ids',
-  '^[a-z][a-z0-9_]{0,63}$',
+  NARRATIVE_ID,
 );
 const channelIds = list(
   z.string().regex(/^(-?[0-9]{1,20}|[A-Za-z][A-Za-z0-9_]{3,31})$/, 'expected channel ids or usernames'),
@@ -73,20 +79,27 @@ const langs = list(
 const bool = z.enum(['true', 'false'], { error: 'expected true or false' }).transform((v) => v === 'true');
 const only = z.enum(['true'], { error: 'expected true (or leave it out)' }).transform(() => true);
 /** Whole numbers written as plain digits: `1e2`, `0x10`, `10.0` and an empty value are refused. */
-const int = (min: number, max: number, fallback?: number) => {
+const digits = (min: number, max: number) => {
   const expected = `expected a whole number from ${min} to ${max}`;
-  const n = z
+  return z
     .string({ error: expected })
     .regex(/^\d{1,12}$/, expected)
     .transform(Number)
     .pipe(z.number().int(expected).min(min, expected).max(max, expected));
+};
+type Digits = ReturnType<typeof digits>;
+/** Optional without a fallback; with one, the parsed value is always a number. */
+const int = <F extends number | undefined = undefined>(min: number, max: number, fallback?: F) => {
+  const n = digits(min, max);
   const openapi = {
     type: 'integer',
     minimum: min,
     maximum: max,
     ...(fallback === undefined ? {} : { default: fallback }),
   };
-  return (fallback === undefined ? n.optional() : n.default(fallback)).meta({ openapi });
+  return (fallback === undefined ? n.optional() : n.default(fallback)).meta({ openapi }) as F extends number
+    ? z.ZodDefault<Digits>
+    : z.ZodOptional<Digits>;
 };
 
 const TZ_EXPECTED =
@@ -117,6 +130,18 @@ const cursor = z
   .meta({ openapi: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,2000}$' } });
 const format = z.enum(['json', 'csv'], { error: 'expected json or csv' }).optional();
 const q = z.string().max(500, 'expected a search text of at most 500 characters').optional();
+
+/**
+ * At most `max` characters as JSON Schema counts them (code points, so an emoji is one), which is
+ * what the document's maxLength promises; zod's max counts UTF-16 units.
+ */
+function textOfAtMost(max: number, what: string) {
+  const expected = `expected ${what} of at most ${max} characters`;
+  return z
+    .string({ error: expected })
+    .refine((v) => [...v].length <= max, expected)
+    .meta({ openapi: { type: 'string', maxLength: max } });
+}
 
 /** Filters shared by the post endpoints. */
 const filters = {
@@ -192,6 +217,55 @@ export const schemas = {
     limit: int(1, 500, 50),
     cursor,
   }),
+  // The workbench's routes (issue #15).
+  forwardSources: z.strictObject({ ...filters, limit: int(1, 200, 20) }),
+  clusterPosts: z.strictObject({
+    fingerprint: list(
+      z.string().regex(/^[0-9a-f]{16}$/, 'expected fingerprints of 16 hex digits'),
+      'fingerprints',
+      '^[0-9a-f]{16}$',
+      200,
+    ),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    forward: bool.optional(),
+  }),
+  postDetail: z.strictObject({ id: postId }),
+  feedback: z.strictObject({
+    postId: list(postId, 'post ids', POST_ID_PATTERN, 500),
+  }),
+  precision: z.strictObject({ days: int(1, 365, 30) }),
+} as const;
+
+/**
+ * Request bodies, checked like query parameters (same problems). Unknown fields are refused: a
+ * misspelt `note` would be lost without a word (and the document says so: additionalProperties false).
+ */
+export const bodySchemas = {
+  verdict: z.strictObject(
+    {
+      postId: postId.describe('The post judged: <channelId>_<messageId>'),
+      narrative: z
+        .string({ error: 'expected a narrative id' })
+        .regex(new RegExp(NARRATIVE_ID), 'expected a narrative id')
+        .describe('A loaded narrative id; see /v1/narratives'),
+      verdict: z
+        .enum(['confirm', 'reject', 'add'], { error: 'expected confirm, reject or add' })
+        .describe('confirm or reject a tag the post carries; add one it lacks'),
+      note: textOfAtMost(2000, 'a note').optional().describe("The analyst's note, stored with the verdict"),
+    },
+    { error: 'expected a JSON object {postId, narrative, verdict, note?}' },
+  ),
+  // A sign-in token is `cwl_` and base64url; anything else cannot be one.
+  session: z.strictObject(
+    {
+      token: z
+        .string({ error: 'expected a sign-in token' })
+        .regex(/^[A-Za-z0-9_-]{1,200}$/, 'expected a sign-in token')
+        .describe('The token of a sign-in link (the part after #signin=)'),
+    },
+    { error: 'expected a JSON object {token}' },
+  ),
 } as const;
 
 export type FilterParams = {
@@ -207,7 +281,8 @@ export type FilterParams = {
   q?: string | undefined;
 };
 
-export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
+/** Parameters (query, path or body) checked by their schema; a BadRequestError names every bad one. */
+export function parseQuery<S extends z.ZodType>(schema: S, query: unknown, root = '(query)'): z.infer<S> {
   const raw = (query ?? {}) as Record<string, unknown>;
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
@@ -223,7 +298,7 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.in
       }
       continue;
     }
-    const parameter = String(issue.path[0] ?? '(query)');
+    const parameter = String(issue.path[0] ?? root);
     if (problems.some((p) => p.parameter === parameter)) continue;
     problems.push({ parameter, value: shorten(raw[parameter]), expected: issue.message });
   }
@@ -261,6 +336,10 @@ const DESCRIPTIONS: Record<string, string> = {
   minChannels: 'Least distinct channels in a cluster',
   maxDistance: 'Most differing SimHash bits between near-duplicates',
   status: 'Alert statuses (repeat or comma-separate)',
+  fingerprint: "A cluster's fingerprints from /v1/clusters (repeat or comma-separate)",
+  postId: 'Post ids, <channelId>_<messageId> (repeat or comma-separate)',
+  days: 'Verdicts of the last this many days',
+  id: 'Post id, <channelId>_<messageId>',
 };
 
 /**
@@ -268,6 +347,19 @@ const DESCRIPTIONS: Record<string, string> = {
  * it (integers, repeated lists, dates by pattern), and the narrative ids loaded at start.
  */
 export function queryJsonSchema(schema: z.ZodType, narratives: string[] = []): Record<string, unknown> {
+  return requestJsonSchema(schema, narratives, DESCRIPTIONS);
+}
+
+/** The JSON schema of a request body schema; descriptions come from the zod schema itself. */
+export function bodyJsonSchema(schema: z.ZodType, narratives: string[] = []): Record<string, unknown> {
+  return requestJsonSchema(schema, narratives, {});
+}
+
+function requestJsonSchema(
+  schema: z.ZodType,
+  narratives: string[],
+  descriptions: Record<string, string>,
+): Record<string, unknown> {
   const { $schema: _ignored, ...json } = z.toJSONSchema(schema, {
     io: 'input',
     unrepresentable: 'any',
@@ -276,10 +368,13 @@ export function queryJsonSchema(schema: z.ZodType, narratives: string[] = []): R
   for (const [name, property] of Object.entries(properties)) {
     const openapi = property['openapi'] as Record<string, unknown> | undefined;
     const out: Record<string, unknown> = openapi ? { ...openapi } : { ...property };
+    if (openapi && property['description']) out['description'] = property['description'];
     if (name === 'narrative' && narratives.length > 0) {
-      out['items'] = { type: 'string', enum: [...narratives].sort() };
+      const known = { type: 'string', enum: [...narratives].sort() };
+      if (out['type'] === 'array') out['items'] = known;
+      else Object.assign(out, known);
     }
-    const description = DESCRIPTIONS[name];
+    const description = descriptions[name];
     if (description) out['description'] = description;
     properties[name] = out;
   }

@@ -10,7 +10,7 @@ const instant = z.string().describe('ISO-8601 date-time (UTC)');
 
 const problem = z.object({
   parameter: z.string(),
-  value: z.unknown(),
+  value: z.unknown().optional().describe('The value sent; absent when the parameter is missing'),
   expected: z.string(),
 });
 
@@ -86,6 +86,14 @@ const termsEmerging = z.object({
   terms: z.array(z.object({ term: z.string(), score: z.number(), docCount: count, backgroundCount: count })),
 });
 
+const clusterPost = z.object({
+  id: z.string(),
+  url: z.string(),
+  channel: z.object({ id: z.string(), username: z.string().optional() }),
+  postedAt: z.string(),
+  text: z.string(),
+});
+
 const clusters = z.object({
   from: instant,
   to: instant,
@@ -95,13 +103,7 @@ const clusters = z.object({
       channelCount: count,
       channels: z.array(z.string()),
       fingerprints: z.array(z.string()),
-      first: z.object({
-        id: z.string(),
-        url: z.string(),
-        channel: z.object({ id: z.string(), username: z.string().optional() }),
-        postedAt: z.string(),
-        text: z.string(),
-      }),
+      first: clusterPost,
     }),
   ),
 });
@@ -123,7 +125,98 @@ const alerts = z.object({
   nextCursor: z.string().optional(),
 });
 
-export const bodies = { trends, posts, channelsTop, termsEmerging, clusters, narratives, alerts } as const;
+// The workbench's routes (issue #15).
+
+const forwardSources = z.object({
+  from: instant,
+  to: instant,
+  forwards: count.describe('All matching forwards'),
+  sources: z.array(
+    z.object({
+      id: z.string().optional().describe('Absent when Telegram hides the origin'),
+      username: z.string().optional(),
+      name: z.string().optional(),
+      posts: count,
+    }),
+  ),
+});
+
+const clusterPosts = z.object({ posts: z.array(clusterPost).max(500) });
+
+const postDetail = z.object({
+  post: postHit,
+  versions: z.array(
+    z.object({
+      version: z.number().int(),
+      editedAt: z.string().optional(),
+      collectedAt: z.string().optional(),
+      text: z.string(),
+    }),
+  ),
+});
+
+const verdict = z.object({
+  postId: z.string(),
+  narrative: z.string(),
+  verdict: z.enum(['confirm', 'reject', 'add']),
+  tagged: z.boolean().describe('Whether the post carried the narrative when judged'),
+  postNarratives: z.array(z.string()).describe("The post's narratives when judged"),
+  note: z.string().optional(),
+  key: z.string().describe('Name of the API key that gave the verdict'),
+  at: instant,
+  channelId: z.string(),
+  postedAt: z.string(),
+  lang: z.string(),
+  url: z.string(),
+  text: z.string(),
+  tagger: z.string().optional(),
+});
+
+const feedback = z.object({ feedback: z.array(verdict) });
+
+const precision = z.object({
+  from: instant,
+  to: instant,
+  narratives: z.array(
+    z.object({
+      narrative: z.string(),
+      confirmed: count,
+      rejected: count,
+      added: count,
+      precision: z.number().min(0).max(1).nullable().describe('confirmed / (confirmed + rejected)'),
+    }),
+  ),
+});
+
+const signInLink = z.object({
+  token: z.string(),
+  expiresAt: instant,
+  path: z.string().describe('The page with the token in its fragment'),
+});
+
+const session = z.object({
+  session: z.string(),
+  name: z.string().describe('The name of the key the session acts as'),
+  expiresAt: instant,
+});
+
+export const bodies = {
+  trends,
+  posts,
+  channelsTop,
+  termsEmerging,
+  clusters,
+  narratives,
+  alerts,
+  forwardSources,
+  clusterPosts,
+  postDetail,
+  verdict,
+  feedback,
+  precision,
+  signInLink,
+  session,
+} as const;
 
 /** Open objects, OpenAPI 3.0 flavour (nullable, no $schema): what @fastify/swagger publishes. */
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
@@ -152,6 +245,8 @@ const errorBody = (status: number) => {
       return error(['bad_request'], 'Bad parameters: every one named with its value and what is expected');
     case 401:
       return error(['unauthorized'], 'No API key, or one that is not configured (WWW-Authenticate: Bearer)');
+    case 404:
+      return error(['not_found'], 'No such post');
     case 429:
       return error(
         ['rate_limited'],
@@ -169,22 +264,36 @@ const errorBody = (status: number) => {
 
 const DESCRIPTIONS: Record<number, string> = {
   200: 'The answer',
+  201: 'Made',
   400: 'Bad parameters',
   401: 'Missing or unknown API key',
+  404: 'Not found',
   429: 'Rate limited',
   431: 'Request headers too large (answered by Node before the service, without a body)',
   500: 'Internal error',
   503: 'Search backend unavailable',
 };
 
+type ResponseOptions = {
+  csv?: boolean;
+  /** 201 for a route that makes something. */
+  status?: 200 | 201;
+  /** The route answers 404 for a resource it names (a post id). */
+  notFound?: boolean;
+  /** What a 401 means here, where it is not about the API key. */
+  unauthorized?: string;
+};
+
 /** The `response` part of a route schema: the body per status, and CSV where the route has it. */
-export function responses(body: keyof typeof bodies, options: { csv?: boolean } = {}) {
+export function responses(body: keyof typeof bodies, options: ResponseOptions = {}) {
   const ok: Record<string, unknown> = { 'application/json': { schema: jsonSchema(bodies[body]) } };
   if (options.csv) ok['text/csv'] = { schema: { type: 'string' } };
-  const out: Record<string, unknown> = { 200: { description: DESCRIPTIONS[200], content: ok } };
-  for (const status of [400, 401, 429, 500, 503]) {
+  const success = options.status ?? 200;
+  const out: Record<string, unknown> = { [success]: { description: DESCRIPTIONS[success], content: ok } };
+  for (const status of [400, 401, ...(options.notFound ? [404] : []), 429, 500, 503]) {
+    const description = (status === 401 && options.unauthorized) || DESCRIPTIONS[status];
     out[status] = {
-      description: DESCRIPTIONS[status],
+      description,
       content: { 'application/json': { schema: jsonSchema(errorBody(status)) } },
     };
   }

@@ -1,8 +1,9 @@
 import { forwardSources } from '@cw/es';
 import type { FastifyInstance } from 'fastify';
 import { parseQuery, queryJsonSchema, schemas } from '../params.ts';
+import { responses } from '../responses.ts';
 import { resolveWindow } from '../window.ts';
-import { filterDocs, type RouteContext, toFilters } from './context.ts';
+import { filterDocs, narrativeIds, type RouteContext, toFilters } from './context.ts';
 
 export function registerForwardSources(app: FastifyInstance, ctx: RouteContext) {
   app.get(
@@ -17,34 +18,12 @@ export function registerForwardSources(app: FastifyInstance, ctx: RouteContext) 
           'forward), largest first, at most `limit` (default 20). Origins Telegram hides have no id, ' +
           'only a name. Default window: last 30 days. ' +
           filterDocs,
-        querystring: queryJsonSchema(schemas.channelsTop),
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              from: { type: 'string', format: 'date-time' },
-              to: { type: 'string', format: 'date-time' },
-              forwards: { type: 'integer', description: 'all matching forwards' },
-              sources: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  required: ['posts'],
-                  properties: {
-                    id: { type: 'string' },
-                    username: { type: 'string' },
-                    name: { type: 'string' },
-                    posts: { type: 'integer' },
-                  },
-                },
-              },
-            },
-          },
-        },
+        querystring: queryJsonSchema(schemas.forwardSources, narrativeIds(ctx)),
+        response: responses('forwardSources'),
       },
     },
     async (request) => {
-      const params = parseQuery(schemas.channelsTop, request.query);
+      const params = parseQuery(schemas.forwardSources, request.query);
       const window = resolveWindow(params, { now: ctx.now(), defaultDays: 30, limits: ctx.limits });
       const result = await forwardSources(ctx.es, ctx.prefix, {
         ...window,

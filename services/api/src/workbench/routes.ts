@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { BadRequestError } from '../errors.ts';
+import { bodyJsonSchema, bodySchemas, parseQuery } from '../params.ts';
+import { responses } from '../responses.ts';
 import type { Asset, WorkbenchAssets } from './build.ts';
 import type { SessionStore } from './sessions.ts';
 
@@ -41,11 +41,6 @@ function send(request: FastifyRequest, reply: FastifyReply, asset: Asset, cache:
   return reply.send(asset.body);
 }
 
-const errorSchema = {
-  type: 'object',
-  properties: { error: { type: 'string' }, message: { type: 'string' } },
-} as const;
-
 export function registerWorkbench(app: FastifyInstance, assets: WorkbenchAssets) {
   app.get('/', { schema: { hide: true } }, async (request, reply) =>
     // The page names hashed files: it must be asked again after a deploy, the files need not.
@@ -62,8 +57,6 @@ export function registerWorkbench(app: FastifyInstance, assets: WorkbenchAssets)
   );
 }
 
-const exchangeBody = z.object({ token: z.string().min(1).max(200) }, { error: 'expected {"token": "…"}' });
-
 export function registerSessions(app: FastifyInstance, sessions: SessionStore) {
   app.post(
     '/v1/sign-in-links',
@@ -75,18 +68,7 @@ export function registerSessions(app: FastifyInstance, sessions: SessionStore) {
           'Makes a one-time token (valid 10 minutes) for the calling key. Open `/#signin=<token>` in a ' +
           'browser: the page trades it for a session (POST /v1/sessions), so the API key itself never ' +
           'appears in a URL. Kept in Redis: any replica of the API redeems it.',
-        response: {
-          201: {
-            type: 'object',
-            required: ['token', 'expiresAt', 'path'],
-            properties: {
-              token: { type: 'string' },
-              expiresAt: { type: 'string', format: 'date-time' },
-              path: { type: 'string', description: 'the page with the token in its fragment' },
-            },
-          },
-          401: errorSchema,
-        },
+        response: responses('signInLink', { status: 201 }),
       },
     },
     async (request, reply) => {
@@ -104,31 +86,16 @@ export function registerSessions(app: FastifyInstance, sessions: SessionStore) {
           'Needs no API key. The sign-in token works once. The session token (valid 12 hours) is sent ' +
           'as `Authorization: Bearer <session>` and acts as the key that made the link.',
         security: [],
-        body: {
-          type: 'object',
-          required: ['token'],
-          properties: { token: { type: 'string' } },
-        },
-        response: {
-          201: {
-            type: 'object',
-            required: ['session', 'name', 'expiresAt'],
-            properties: {
-              session: { type: 'string' },
-              name: { type: 'string', description: 'the name of the key the session acts as' },
-              expiresAt: { type: 'string', format: 'date-time' },
-            },
-          },
-          401: errorSchema,
-        },
+        body: bodyJsonSchema(bodySchemas.session),
+        response: responses('session', {
+          status: 201,
+          unauthorized: 'The sign-in token was used already, has expired, or is unknown',
+        }),
       },
     },
     async (request, reply) => {
-      const parsed = exchangeBody.safeParse(request.body);
-      if (!parsed.success) {
-        throw new BadRequestError([{ parameter: 'token', value: undefined, expected: 'a sign-in token' }]);
-      }
-      const session = await sessions.exchange(parsed.data.token);
+      const { token } = parseQuery(bodySchemas.session, request.body, '(body)');
+      const session = await sessions.exchange(token);
       if (!session) {
         return reply.code(401).send({
           error: 'unauthorized',

@@ -255,6 +255,81 @@ describe('post detail and cluster members', () => {
       expect(op, `${method} ${path}`).toBeDefined();
       const ok = op?.responses?.['200'] ?? op?.responses?.['201'];
       expect(ok?.content, `${method} ${path} response schema`).toBeDefined();
+      const named = path === '/v1/posts/{id}' || (path === '/v1/feedback' && method === 'put');
+      for (const status of ['400', '401', '429', '500', '503', ...(named ? ['404'] : [])]) {
+        expect(op?.responses?.[status]?.content, `${method} ${path} ${status}`).toBeDefined();
+      }
     }
+  });
+});
+
+describe('parameters as the document states them', () => {
+  const problems = async (res: { statusCode: number; json: () => unknown }) => {
+    expect(res.statusCode).toBe(400);
+    return (res.json() as { problems: { parameter: string }[] }).problems.map((p) => p.parameter);
+  };
+
+  it('reads postId and fingerprint repeated or comma-separated, and refuses empty items and unknown names', async () => {
+    if (!tagged || !untagged) throw new Error('dataset lacks a tagged or an untagged post');
+    const [a, b] = [idOf(tagged), idOf(untagged)];
+    await app.inject({
+      method: 'PUT',
+      url: '/v1/feedback',
+      headers: as(KEY),
+      payload: { postId: b, narrative: 'beta_claims', verdict: 'add' },
+    });
+    const repeated = await app.inject({ url: `/v1/feedback?postId=${a}&postId=${b}`, headers: as(KEY) });
+    const joined = await app.inject({ url: `/v1/feedback?postId=${a},${b}`, headers: as(KEY) });
+    expect(repeated.statusCode).toBe(200);
+    expect(repeated.json()).toEqual(joined.json());
+    expect((repeated.json() as { feedback: { postId: string }[] }).feedback.map((f) => f.postId)).toContain(
+      b,
+    );
+    expect(await problems(await app.inject({ url: `/v1/feedback?postId=${a},`, headers: as(KEY) }))).toEqual([
+      'postId',
+    ]);
+    expect(await problems(await app.inject({ url: '/v1/feedback', headers: as(KEY) }))).toEqual(['postId']);
+    expect(
+      await problems(await app.inject({ url: '/v1/feedback/precision?days=1e1', headers: as(KEY) })),
+    ).toEqual(['days']);
+    expect(
+      await problems(
+        await app.inject({
+          url: '/v1/clusters/posts?fingerprint=0000000000000000&limit=5',
+          headers: as(KEY),
+        }),
+      ),
+    ).toEqual(['limit']);
+    expect(
+      await problems(
+        await app.inject({
+          url: '/v1/clusters/posts?fingerprint=0000000000000000&from=1999-12-31',
+          headers: as(KEY),
+        }),
+      ),
+    ).toEqual(['from']);
+  });
+
+  it('refuses a body field it does not know, and a sign-in token that cannot be one, naming them', async () => {
+    if (!tagged) throw new Error('dataset lacks a tagged post');
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/v1/feedback',
+      headers: as(KEY),
+      payload: { postId: idOf(tagged), narrative: 'alpha_claims', verdict: 'confirm', notes: 'typo' },
+    });
+    expect(await problems(put)).toEqual(['notes']);
+    const trade = await app.inject({
+      method: 'POST',
+      url: '/v1/sessions',
+      payload: { token: 'not a token!' },
+    });
+    expect(await problems(trade)).toEqual(['token']);
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/v1/sessions',
+      payload: { token: 'cwl_unknown' },
+    });
+    expect(unknown.statusCode).toBe(401);
   });
 });
