@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { esAuth, indexSettings, serverUrls } from '@cw/config';
 import { createEsClient, installIndices } from '@cw/es';
 import { createRedis } from '@cw/redis';
@@ -15,6 +14,7 @@ import {
 } from '@cw/scheduler';
 import { describeEnqueued } from '../delivery-report.ts';
 import type { CommandIo } from '../main.ts';
+import { parseCommand } from '../parse-command.ts';
 
 const USAGE = `usage: pnpm -s cw alerts check [--at ISO-8601] [--no-deliver]
        pnpm -s cw alerts trends [--date YYYY-MM-DD] [--no-deliver]
@@ -46,13 +46,11 @@ function clients(config: SchedulerConfig, deliver: boolean) {
 
 /** `alerts check`: one spike evaluation now (or at --at), storing alerts as the schedule would. */
 export async function run(args: string[], io: CommandIo): Promise<number> {
-  let parsed: {
-    values: { at?: string; date?: string; 'no-deliver'?: boolean; help?: boolean };
-    positionals: string[];
-  };
-  try {
-    parsed = parseArgs({
-      args,
+  const parsed = parseCommand(
+    'alerts',
+    USAGE,
+    args,
+    {
       allowPositionals: true,
       options: {
         at: { type: 'string' },
@@ -60,16 +58,11 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
         'no-deliver': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (err) {
-    io.stderr.write(`cw alerts: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
-  }
+    },
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(USAGE);
-    return 0;
-  }
   if (positionals.length !== 1 || (positionals[0] !== 'check' && positionals[0] !== 'trends')) {
     io.stderr.write(USAGE);
     return 2;

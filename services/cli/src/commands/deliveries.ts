@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { serverUrls } from '@cw/config';
 import { createRedis } from '@cw/redis';
 import {
@@ -10,6 +9,7 @@ import {
   schedulerConfig,
 } from '@cw/scheduler';
 import type { CommandIo } from '../main.ts';
+import { parseCommand } from '../parse-command.ts';
 
 const USAGE = `usage: pnpm -s cw deliveries list [--target NAME] [--state pending|delivered|failed] [--limit N]
        pnpm -s cw deliveries retry TARGET MESSAGE_ID
@@ -29,13 +29,11 @@ function line(e: OutboxEntry): string {
 
 /** `deliveries list|retry`: the webhook outbox of every target, and sending a message again. */
 export async function run(args: string[], io: CommandIo): Promise<number> {
-  let parsed: {
-    values: { target?: string; state?: string; limit?: string; failed?: boolean; help?: boolean };
-    positionals: string[];
-  };
-  try {
-    parsed = parseArgs({
-      args,
+  const parsed = parseCommand(
+    'deliveries',
+    USAGE,
+    args,
+    {
       allowPositionals: true,
       options: {
         target: { type: 'string' },
@@ -44,16 +42,11 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
         failed: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (err) {
-    io.stderr.write(`cw deliveries: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
-  }
+    },
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(USAGE);
-    return 0;
-  }
   const [action, ...rest] = positionals;
   const state = values.state as OutboxState | undefined;
   if (state !== undefined && !STATES.includes(state)) {

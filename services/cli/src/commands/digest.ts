@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { esAuth, indexSettings, serverUrls } from '@cw/config';
 import { createEsClient, installIndices } from '@cw/es';
 import { createRedis } from '@cw/redis';
@@ -11,15 +10,17 @@ import {
 } from '@cw/scheduler';
 import { describeEnqueued } from '../delivery-report.ts';
 import type { CommandIo } from '../main.ts';
+import { parseCommand } from '../parse-command.ts';
 
 const USAGE = 'usage: pnpm -s cw digest [--date YYYY-MM-DD] [--out DIR] [--tz ZONE] [--deliver]\n';
 
 /** Build the daily digest on demand; the same code the 08:00 schedule runs. */
 export async function run(args: string[], io: CommandIo): Promise<number> {
-  let values: { date?: string; out?: string; tz?: string; deliver?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
+  const parsed = parseCommand(
+    'digest',
+    USAGE,
+    args,
+    {
       options: {
         date: { type: 'string' },
         out: { type: 'string' },
@@ -27,15 +28,11 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
         deliver: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
-    }));
-  } catch (err) {
-    io.stderr.write(`cw digest: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout.write(USAGE);
-    return 0;
-  }
+    },
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   const config = schedulerConfig({ ...process.env, ...(values.tz ? { CW_DIGEST_TZ: values.tz } : {}) });
   const timeZone = config.CW_DIGEST_TZ;
   const date = values.date ?? previousDay(new Date(), timeZone);

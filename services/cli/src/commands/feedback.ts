@@ -1,9 +1,9 @@
 import { createWriteStream } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { esAuth, serverUrls } from '@cw/config';
 import { type Client, createEsClient, type FeedbackDoc, scanFeedback } from '@cw/es';
 import { cliConfig } from '../config.ts';
 import type { CommandIo } from '../main.ts';
+import { parseCommand } from '../parse-command.ts';
 
 const USAGE =
   'usage: pnpm -s cw feedback export [--out FILE] [--since ISO-8601]\n' +
@@ -69,22 +69,18 @@ export async function exportFeedback(
 }
 
 export async function run(args: string[], io: CommandIo): Promise<number> {
-  let values: { out?: string; since?: string; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
+  const parsed = parseCommand(
+    'feedback',
+    USAGE,
+    args,
+    {
       allowPositionals: true,
       options: { out: { type: 'string' }, since: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (err) {
-    io.stderr.write(`cw feedback: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout.write(USAGE);
-    return 0;
-  }
+    },
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   if (positionals[0] !== 'export' || positionals.length > 1) {
     io.stderr.write(USAGE);
     return 2;

@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { esAuth, serverUrls } from '@cw/config';
 import { createEsClient } from '@cw/es';
 import { applyRetention, BASELINE_DAYS, schedulerConfig } from '@cw/scheduler';
 import type { CommandIo } from '../main.ts';
+import { parseCommand } from '../parse-command.ts';
 
 const USAGE = `usage: pnpm -s cw retention [--dry-run] [--at ISO-8601]
   drops the monthly posts and versions indices whose whole month is older than CW_RETENTION_MONTHS
@@ -12,24 +12,21 @@ const USAGE = `usage: pnpm -s cw retention [--dry-run] [--at ISO-8601]
 `;
 
 export async function run(args: string[], io: CommandIo): Promise<number> {
-  let values: { 'dry-run'?: boolean; at?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
+  const parsed = parseCommand(
+    'retention',
+    USAGE,
+    args,
+    {
       options: {
         'dry-run': { type: 'boolean' },
         at: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    }));
-  } catch (err) {
-    io.stderr.write(`cw retention: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout.write(USAGE);
-    return 0;
-  }
+    },
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   const now = values.at ? new Date(values.at) : new Date();
   if (Number.isNaN(now.getTime())) {
     io.stderr.write(`cw retention: --at expects an ISO-8601 time, got '${values.at}'\n`);
