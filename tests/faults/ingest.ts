@@ -224,17 +224,27 @@ export async function drainAndRead(queue: Queue, from: number, timeoutMs: number
   };
 }
 
-/** Every channel's cursor against the highest message id of that channel that reached the queue. */
+/**
+ * Every channel's cursor against the highest message id of that channel that reached the queue.
+ *
+ * Read while workers are taking jobs, so the order matters: the cursors first (a batch is enqueued
+ * before its cursor moves, so every batch behind a cursor read here is already on the queue), then the
+ * states in the order a job passes through them. A job that moves on between two reads is then seen
+ * twice, never missed; read the other way round, a job finishing between the "completed" and the
+ * "active" read, or a batch enqueued after the jobs were read, showed as a cursor ahead.
+ */
 export async function cursorsAhead(target: Awaited<ReturnType<typeof observedQueue>>, channelIds: string[]) {
+  const cursors = new Map<string, number>();
+  for (const id of channelIds) cursors.set(id, await target.registry.cursor(id));
   const reached = new Map<string, number>();
   for (const state of [
-    'completed',
-    'failed',
-    'wait',
-    'active',
     'delayed',
+    'wait',
     'prioritized',
     'paused',
+    'active',
+    'completed',
+    'failed',
   ] as const) {
     for (let start = 0; ; start += 500) {
       const page = await target.queue.getJobs([state], start, start + 499);
@@ -245,8 +255,7 @@ export async function cursorsAhead(target: Awaited<ReturnType<typeof observedQue
     }
   }
   const ahead: Array<{ channel: string; cursor: number; reached: number }> = [];
-  for (const id of channelIds) {
-    const cursor = await target.registry.cursor(id);
+  for (const [id, cursor] of cursors) {
     if (cursor > (reached.get(id) ?? 0)) ahead.push({ channel: id, cursor, reached: reached.get(id) ?? 0 });
   }
   return ahead;
