@@ -16,6 +16,13 @@ export class BadRequestError extends Error {
   }
 }
 
+const CLIENT_ERROR_CODES: Record<number, string> = {
+  400: 'bad_request',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
 export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof BadRequestError) {
@@ -82,12 +89,8 @@ export function installErrorHandler(app: FastifyInstance) {
     const status = (error as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) {
       // Fastify's own client errors (bad content type, body too large, rate limit): safe messages.
-      const code =
-        status === 400
-          ? 'bad_request'
-          : status === 429
-            ? 'rate_limited'
-            : ((error as FastifyError).code ?? 'client_error');
+      // Stable codes for the ones the OpenAPI document names; Fastify's own code otherwise.
+      const code = CLIENT_ERROR_CODES[status] ?? (error as FastifyError).code ?? 'client_error';
       return reply.code(status).send({ error: code, message: error.message });
     }
     request.log.error({ err: error }, 'request failed');

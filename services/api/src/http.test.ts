@@ -160,6 +160,31 @@ describe('parameters', () => {
 });
 
 describe('errors', () => {
+  it('answers a body that is not JSON with 415 and one over 1 MiB with 413, as the document says', async () => {
+    const doc = (await app.inject({ url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    const put = doc.paths['/v1/feedback']?.['put']?.responses ?? {};
+    expect(Object.keys(put)).toEqual(expect.arrayContaining(['413', '415']));
+    expect(Object.keys(doc.paths['/v1/trends']?.['get']?.responses ?? {})).not.toContain('415');
+    const text = await app.inject({
+      method: 'PUT',
+      url: '/v1/feedback',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'postId=1',
+    });
+    expect(text.statusCode).toBe(415);
+    expect(text.json()).toMatchObject({ error: 'unsupported_media_type' });
+    const big = await app.inject({
+      method: 'PUT',
+      url: '/v1/feedback',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: JSON.stringify({ postId: 'x'.repeat(1_100_000) }),
+    });
+    expect(big.statusCode).toBe(413);
+    expect(big.json()).toMatchObject({ error: 'payload_too_large' });
+  });
+
   it('an unreachable Elasticsearch gives 503 without internals; the cause is logged', async () => {
     const lines: string[] = [];
     const sink = new Writable({

@@ -247,6 +247,10 @@ const errorBody = (status: number) => {
       return error(['unauthorized'], 'No API key, or one that is not configured (WWW-Authenticate: Bearer)');
     case 404:
       return error(['not_found'], 'No such post');
+    case 413:
+      return error(['payload_too_large'], 'The body is over the limit (1 MiB)');
+    case 415:
+      return error(['unsupported_media_type'], 'The body is not sent as application/json');
     case 429:
       return error(
         ['rate_limited'],
@@ -268,10 +272,12 @@ const DESCRIPTIONS: Record<number, string> = {
   400: 'Bad parameters',
   401: 'Missing or unknown API key',
   404: 'Not found',
+  413: 'Body too large',
+  415: 'Body not JSON',
   429: 'Rate limited',
   431: 'Request headers too large (answered by Node before the service, without a body)',
   500: 'Internal error',
-  503: 'Search backend unavailable',
+  503: 'Search backend unavailable (or, for sign-in routes, the session store)',
 };
 
 type ResponseOptions = {
@@ -280,6 +286,8 @@ type ResponseOptions = {
   status?: 200 | 201;
   /** The route answers 404 for a resource it names (a post id). */
   notFound?: boolean;
+  /** The route reads a JSON body, so Fastify's 413 and 415 can answer before it. */
+  body?: boolean;
   /** What a 401 means here, where it is not about the API key. */
   unauthorized?: string;
 };
@@ -290,7 +298,8 @@ export function responses(body: keyof typeof bodies, options: ResponseOptions = 
   if (options.csv) ok['text/csv'] = { schema: { type: 'string' } };
   const success = options.status ?? 200;
   const out: Record<string, unknown> = { [success]: { description: DESCRIPTIONS[success], content: ok } };
-  for (const status of [400, 401, ...(options.notFound ? [404] : []), 429, 500, 503]) {
+  const statuses = [400, 401, ...(options.notFound ? [404] : []), ...(options.body ? [413, 415] : [])];
+  for (const status of [...statuses, 429, 500, 503]) {
     const description = (status === 401 && options.unauthorized) || DESCRIPTIONS[status];
     out[status] = {
       description,

@@ -24,7 +24,7 @@ export function registerFeedback(app: FastifyInstance, ctx: RouteContext) {
           'A verdict that does not fit the post (confirm or reject of a narrative it lacks, add of one it ' +
           'carries) is refused with 400; an unknown post is 404.',
         body: bodyJsonSchema(bodySchemas.verdict, narrativeIds(ctx)),
-        response: responses('verdict', { notFound: true }),
+        response: responses('verdict', { notFound: true, body: true }),
       },
     },
     async (request, reply) => {

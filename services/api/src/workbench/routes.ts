@@ -89,6 +89,7 @@ export function registerSessions(app: FastifyInstance, sessions: SessionStore) {
         body: bodyJsonSchema(bodySchemas.session),
         response: responses('session', {
           status: 201,
+          body: true,
           unauthorized: 'The sign-in token was used already, has expired, or is unknown',
         }),
       },
