@@ -150,6 +150,9 @@ describe('CUSUM', () => {
     // The largest of 7 Poisson(3) draws is about 5.3 on average.
     expect(expectedPoissonMax(3, 7)).toBeGreaterThan(5);
     expect(expectedPoissonMax(3, 7)).toBeLessThan(5.6);
+    // Large means too (all posting in a day): about the mean plus 1.35 standard deviations.
+    expect(expectedPoissonMax(3000, 7)).toBeGreaterThan(3000 + 1.2 * Math.sqrt(3000));
+    expect(expectedPoissonMax(3000, 7)).toBeLessThan(3000 + 1.5 * Math.sqrt(3000));
     const next = random(3);
     let plain = 0;
     let unbiased = 0;

@@ -61,10 +61,13 @@ export function sum(values: readonly number[], from: number, to: number): number
 /** E[max of n independent Poisson(mean) draws] = Σ_j (1 − P(X ≤ j)ⁿ). */
 export function expectedPoissonMax(mean: number, n: number): number {
   if (mean <= 0) return 0;
-  let total = 0;
-  let pmf = Math.exp(-mean);
+  // Start ten standard deviations below the mean: below it P(X ≤ j) is nil, so each term is 1 (and
+  // e^−mean, where the sum would start, underflows to 0 above a mean of ~745).
+  const lo = Math.max(0, Math.floor(mean - 10 * Math.sqrt(mean) - 5));
+  let total = lo;
+  let pmf = Math.exp(lo * Math.log(mean) - mean - logGamma(lo + 1));
   let cdf = pmf;
-  for (let j = 0; j < 100_000; j += 1) {
+  for (let j = lo; j < lo + 100_000; j += 1) {
     const tail = 1 - cdf ** n;
     total += tail;
     if (j > mean && tail < 1e-9) break;
