@@ -17,7 +17,12 @@ for (const [key, values] of Object.entries(grid) as [keyof CusumParams, number[]
 
 const f = (x: number) => x.toFixed(3);
 for (const combo of combos) {
-  const params: SpikeParams = { ...DEFAULT_SPIKE_PARAMS, cusum: { ...DEFAULT_SPIKE_PARAMS.cusum, ...combo } };
+  const params: SpikeParams = {
+    ...DEFAULT_SPIKE_PARAMS,
+    // BENCH_TUNE_SCALES='[1,3,6,12,24]': the CUSUM beside the window scan.
+    scales: JSON.parse(process.env['BENCH_TUNE_SCALES'] ?? '[1]') as number[],
+    cusum: { ...DEFAULT_SPIKE_PARAMS.cusum, ...combo },
+  };
   const low = runLowRates(params, LOW_TUNING).figures;
   const high = process.env['BENCH_TUNE_HIGH'] === '0' ? undefined : runHighRates(params, HIGH_TUNING);
   const parts = low.map(
@@ -25,6 +30,6 @@ for (const combo of combos) {
       `${r.rate}/h ${f(r.within[3])}/${f(r.within[6])}/${f(r.within[12])}/${f(r.within[24])} med ${r.medianDelay ?? '–'} h, ${f(r.falsePerWeek)} false, floods ${f(r.floodShare)}`,
   );
   process.stdout.write(
-    `${cusumLabel(params)}, floor ${params.cusum.floor}, maxStep ${params.cusum.maxStep}: ${parts.join(' | ')}${high ? ` | high: recall ${f(high.recall)}, ${f(high.falsePerWeek)} false` : ''}\n`,
+    `${cusumLabel(params)}, scales ${params.scales.join('/')}, floor ${params.cusum.floor}, maxStep ${params.cusum.maxStep}: ${parts.join(' | ')}${high ? ` | high: recall ${f(high.recall)}, ${f(high.falsePerWeek)} false` : ''}\n`,
   );
 }
