@@ -30,6 +30,6 @@ for (const combo of combos) {
       `${r.rate}/h ${f(r.within[3])}/${f(r.within[6])}/${f(r.within[12])}/${f(r.within[24])} med ${r.medianDelay ?? '–'} h, ${f(r.falsePerWeek)} false, floods ${f(r.floodShare)}`,
   );
   process.stdout.write(
-    `${cusumLabel(params)}, scales ${params.scales.join('/')}, floor ${params.cusum.floor}, maxStep ${params.cusum.maxStep}: ${parts.join(' | ')}${high ? ` | high: recall ${f(high.recall)}, ${f(high.falsePerWeek)} false` : ''}\n`,
+    `${cusumLabel(params)}, spread ${params.cusum.spread}, scales ${params.scales.join('/')}, floor ${params.cusum.floor}, maxStep ${params.cusum.maxStep}: ${parts.join(' | ')}${high ? ` | high: recall ${f(high.recall)}, ${f(high.falsePerWeek)} false` : ''}\n`,
   );
 }
