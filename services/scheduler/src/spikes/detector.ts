@@ -221,7 +221,8 @@ function blocks(
 
 /**
  * The CUSUM over the last `cusum.lookback` windows, each against its own expected count (the same
- * baseline as the one-window test: time of day, weekday, without the largest sample). Its verdict
+ * baseline as the one-window test: time of day and weekday, each sample pooled over the windows
+ * either side and averaged with its largest replaced by the largest's usual size). Its verdict
  * is about the span since the statistic last left 0 (observed and expected summed over it), with
  * the guards that make sense over a span: the minimum count and the general rise. It stays quiet
  * once the statistic has fallen by the threshold from its peak: that fall is as much evidence that
@@ -253,25 +254,26 @@ function detectCusum(input: SpikeInput, params: SpikeParams): SpikeVerdict | und
   // rise taken is its lower bound (two standard deviations of the others' count below it): the
   // others' ordinary noise would otherwise lift every busier hour and dull the test.
   let run = plain;
-  let lift: number[] | undefined;
+  let totals: CusumWindow[] | undefined;
   const totalHistory = input.totalHistory;
   if (totalHistory && input.totalObserved !== undefined) {
     const totalObserved = input.totalObserved;
-    lift = windows.map((w, i) => {
-      const t = from + i;
-      const expectedTotal = expectedCount(totalHistory, params, {
-        end: t,
+    totals = windows.map((_, i) => ({
+      observed: at(totalHistory, totalObserved, from + i),
+      expected: expectedCount(totalHistory, params, {
+        end: from + i,
         mean: robustMeanUnbiased,
         spread: params.cusum.spread,
-      });
-      const othersObserved = Math.max(0, at(totalHistory, totalObserved, t) - w.observed);
-      const othersExpected = Math.max(EXPECTED_FLOOR, expectedTotal - w.expected);
-      return Math.max(1, (othersObserved - 2 * Math.sqrt(othersExpected)) / othersExpected);
+      }),
+    }));
+    const lifted = counted.map((w, i) => {
+      const total = totals?.[i] ?? { observed: 0, expected: 0 };
+      const othersObserved = Math.max(0, total.observed - (windows[i]?.observed ?? 0));
+      const othersExpected = Math.max(EXPECTED_FLOOR, total.expected - w.expected);
+      const lift = Math.max(1, (othersObserved - 2 * Math.sqrt(othersExpected)) / othersExpected);
+      return { ...w, expected: w.expected * lift };
     });
-    run = cusum(
-      counted.map((w, i) => ({ ...w, expected: w.expected * (lift?.[i] ?? 1) })),
-      params.cusum,
-    );
+    run = cusum(lifted, params.cusum);
   }
   const fromStart = run.statistic >= threshold ? run.start : plain.start;
   const span = windows.slice(fromStart);
@@ -290,17 +292,10 @@ function detectCusum(input: SpikeInput, params: SpikeParams): SpikeVerdict | und
     method: 'cusum',
     statistic: run.statistic,
   };
-  if (lift && input.totalHistory && input.totalObserved !== undefined && input.totalObserved > 0) {
-    let totalObserved = 0;
-    let expectedTotal = 0;
-    for (let t = from + fromStart; t <= n; t += 1) {
-      totalObserved += at(input.totalHistory, input.totalObserved, t);
-      expectedTotal += expectedCount(input.totalHistory, params, {
-        end: t,
-        mean: robustMeanUnbiased,
-        spread: params.cusum.spread,
-      });
-    }
+  if (totals) {
+    const spanTotals = totals.slice(fromStart);
+    const totalObserved = spanTotals.reduce((a, w) => a + w.observed, 0);
+    const expectedTotal = spanTotals.reduce((a, w) => a + w.expected, 0);
     if (totalObserved > 0) shareView(verdict, totalObserved, expectedTotal, params);
     if (run.statistic < threshold) verdict.blockedBy.push('generalRise');
   }
