@@ -49,6 +49,26 @@ describe('scheduler config', () => {
     expect(found.join('\n')).not.toContain(secret);
   });
 
+  it('has CUSUM defaults and refuses a bad CUSUM setting, naming the variable', () => {
+    const config = schedulerConfig({});
+    expect([
+      config.CW_SPIKE_CUSUM_RATIO,
+      config.CW_SPIKE_CUSUM_THRESHOLD,
+      config.CW_SPIKE_CUSUM_WINDOWS,
+    ]).toEqual([3, 5, 48]);
+    expect(schedulerConfig({ CW_SPIKE_CUSUM_WINDOWS: '0' }).CW_SPIKE_CUSUM_WINDOWS).toBe(0);
+    const found = problems({
+      CW_SPIKE_CUSUM_RATIO: '1',
+      CW_SPIKE_CUSUM_THRESHOLD: '-2',
+      CW_SPIKE_CUSUM_WINDOWS: '2.5',
+    });
+    expect(found).toEqual([
+      "CW_SPIKE_CUSUM_RATIO: expected the rise the CUSUM looks for, a number > 1 (e.g. 3); got '1'",
+      "CW_SPIKE_CUSUM_THRESHOLD: expected a positive number (the CUSUM fires at this log-likelihood ratio); got '-2'",
+      "CW_SPIKE_CUSUM_WINDOWS: expected a whole number of windows from 0 (off) to 336; got '2.5'",
+    ]);
+  });
+
   it('refuses a webhook list that is not JSON', () => {
     expect(problems({ CW_WEBHOOKS: '[{' })[0]).toMatch(/^CW_WEBHOOKS: expected a JSON array/);
   });

@@ -1,5 +1,6 @@
 import { connectionEnv, flag, loadConfig, positiveInt, retentionEnv } from '@cw/config';
 import { z } from 'zod';
+import { DEFAULT_SPIKE_PARAMS } from './spikes/detector.ts';
 
 // The scheduler's environment, parsed once in main.ts (and by the CLI's digest/alerts commands).
 
@@ -86,6 +87,22 @@ export const schedulerSchema = z.object({
     .positive('expected a positive number')
     .default(4),
   CW_SPIKE_COOLDOWN_MINUTES: positiveInt(360, 'minutes'),
+  // The CUSUM (a lasting rise at a few posts an hour): the rise it is tuned for, its threshold,
+  // and how many windows it sums (0 turns it off).
+  CW_SPIKE_CUSUM_RATIO: z.coerce
+    .number({ error: 'expected the rise the CUSUM looks for, a number > 1 (e.g. 3)' })
+    .gt(1, 'expected the rise the CUSUM looks for, a number > 1 (e.g. 3)')
+    .default(DEFAULT_SPIKE_PARAMS.cusum.ratio),
+  CW_SPIKE_CUSUM_THRESHOLD: z.coerce
+    .number({ error: 'expected a positive number (the CUSUM fires at this log-likelihood ratio)' })
+    .positive('expected a positive number (the CUSUM fires at this log-likelihood ratio)')
+    .default(DEFAULT_SPIKE_PARAMS.cusum.threshold),
+  CW_SPIKE_CUSUM_WINDOWS: z.coerce
+    .number({ error: 'expected a whole number of windows from 0 (off) to 336' })
+    .int('expected a whole number of windows from 0 (off) to 336')
+    .min(0, 'expected a whole number of windows from 0 (off) to 336')
+    .max(336, 'expected a whole number of windows from 0 (off) to 336')
+    .default(DEFAULT_SPIKE_PARAMS.cusum.lookback),
   CW_DIGEST_CRON: cron,
   CW_DIGEST_TZ: timeZone,
   ...retentionEnv,

@@ -25,6 +25,11 @@ export function spikeSettings(config: SchedulerConfig): SpikeSettings {
     minRatio: config.CW_SPIKE_MIN_RATIO,
     minScore: config.CW_SPIKE_MIN_SCORE,
     minShareRatio: config.CW_SPIKE_MIN_SHARE_RATIO,
+    cusum: {
+      ratio: config.CW_SPIKE_CUSUM_RATIO,
+      threshold: config.CW_SPIKE_CUSUM_THRESHOLD,
+      windows: config.CW_SPIKE_CUSUM_WINDOWS,
+    },
     timeZone: config.CW_DIGEST_TZ,
     ...(config.CW_API_PUBLIC_URL ? { apiBaseUrl: config.CW_API_PUBLIC_URL } : {}),
   };

@@ -32,11 +32,21 @@ export function postsQuery(apiBaseUrl: string | undefined, narrative: string, fr
   return `${(apiBaseUrl ?? '').replace(/\/$/, '')}/v1/posts?${query.toString()}`;
 }
 
-export function baselineText(windowMinutes: number): string {
-  const hours = windowMinutes / 60;
-  const span = hours >= 1 ? `${hours} h` : `${windowMinutes} min`;
+export function baselineText(
+  windowMinutes: number,
+  method: 'window' | 'cusum' = 'window',
+  stepMinutes = 60,
+): string {
+  const minutes = (m: number) => (m >= 60 ? `${m / 60} h` : `${m} min`);
+  if (method === 'cusum')
+    return (
+      `the sum over the ${minutes(windowMinutes)} since the cumulative evidence of a rise (CUSUM) last ` +
+      `stood at zero of each ${minutes(stepMinutes)} window's expected count: the same window in each ` +
+      'of the past 4 weeks and on each of the past 7 days (scaled by how busy this weekday usually ' +
+      'is), each a mean with its largest sample replaced by what the largest of them usually is'
+    );
   return (
-    `the same ${span} window in each of the past 4 weeks and on each of the past 7 days ` +
+    `the same ${minutes(windowMinutes)} window in each of the past 4 weeks and on each of the past 7 days ` +
     '(scaled by how busy this weekday usually is), each a mean without its largest sample'
   );
 }
@@ -47,15 +57,18 @@ export function explain(params: {
   from: Date;
   to: Date;
   settings: { windowMinutes: number; timeZone?: string; apiBaseUrl?: string };
+  /** Which test fired: one window (or a multiple), or the CUSUM over the span. */
+  method?: 'window' | 'cusum';
   mix: SourceMix;
 }): Explained {
   const { mix, settings } = params;
+  const spanMinutes = Math.round((params.to.getTime() - params.from.getTime()) / 60_000);
   const timeZone = settings.timeZone ?? 'UTC';
   return {
     kind: classifySpike(mix),
     ...(params.title ? { title: params.title } : {}),
-    windowMinutes: Math.round((params.to.getTime() - params.from.getTime()) / 60_000),
-    baseline: baselineText(Math.round((params.to.getTime() - params.from.getTime()) / 60_000)),
+    windowMinutes: spanMinutes,
+    baseline: baselineText(spanMinutes, params.method, settings.windowMinutes),
     local: {
       timeZone,
       windowStart: localTime(params.from, timeZone),

@@ -1,7 +1,8 @@
 // The spike detector: a pure function over counts, so that the benchmark (tests/bench/spikes.ts)
 // and unit tests run it without Elasticsearch. Counts come in windows of one length (e.g. 1 h);
 // `history` holds the consecutive windows before the current one, oldest first.
-import { robustMean, sum, upperTail } from './stats.ts';
+import { type CusumParams, type CusumWindow, cusum, withoutBursts } from './cusum.ts';
+import { robustMean, robustMeanUnbiased, sum, upperTail } from './stats.ts';
 
 export type SpikeParams = {
   /** Windows per day (24 for one-hour windows): where "the same time yesterday" is. */
@@ -25,6 +26,8 @@ export type SpikeParams = {
   scales: readonly number[];
   /** minScore for the longer windows: they are fewer independent tests a week than hourly ones. */
   longMinScore: number;
+  /** The CUSUM over the last windows (a lasting rise at a few posts an hour); lookback 0: off. */
+  cusum: CusumParams;
 };
 
 export const DEFAULT_SPIKE_PARAMS: SpikeParams = {
@@ -35,8 +38,17 @@ export const DEFAULT_SPIKE_PARAMS: SpikeParams = {
   minScore: 4,
   minShareRatio: 1.5,
   alpha: 0.04,
-  scales: [1, 3, 6, 12, 24],
+  scales: [1],
   longMinScore: 3,
+  cusum: { ratio: 3, threshold: 5, lookback: 48, alpha: 0.04, floor: 0.1, maxStep: 1, spread: 1 },
+};
+
+/** The detector as shipped before the CUSUM: the one-window test plus 3, 6, 12 and 24 h windows
+ * (kept for the benchmark's comparison). */
+export const SCAN_SPIKE_PARAMS: SpikeParams = {
+  ...DEFAULT_SPIKE_PARAMS,
+  scales: [1, 3, 6, 12, 24],
+  cusum: { ...DEFAULT_SPIKE_PARAMS.cusum, lookback: 0 },
 };
 
 export type SpikeInput = {
@@ -59,8 +71,12 @@ export type SpikeVerdict = {
   shareRatio?: number;
   /** Which guards held the alert back (empty when fired). */
   blockedBy: string[];
-  /** How many windows the verdict is about (1, or a longer multiple from `scales`). */
+  /** How many windows the verdict is about (1, a longer multiple from `scales`, or the CUSUM's span). */
   windows: number;
+  /** Which test decided: one window (or a multiple of it), or the CUSUM over the last windows. */
+  method: 'window' | 'cusum';
+  /** The CUSUM statistic after the current window (when the CUSUM decided). */
+  statistic?: number;
 };
 
 /** Never expect less than this: a narrative that was silent is not infinitely surprising. */
@@ -74,17 +90,36 @@ const EXPECTED_FLOOR = 0.5;
 export function expectedCount(
   history: readonly number[],
   params: Pick<SpikeParams, 'slotsPerDay' | 'weeks'>,
+  options: {
+    /** Judge the window right after history[end − 1] (the CUSUM asks for each window it sums). */
+    end?: number;
+    /** How samples are averaged: without the largest (`robustMean`), or that without its bias. */
+    mean?: (values: readonly number[]) => number | undefined;
+    /** Never expect less than this. */
+    floor?: number;
+    /**
+     * Each sample is the mean of the window and `spread` windows either side of it (the same hours
+     * of the past days and weeks): at a few posts a window a sample is mostly counting noise, and
+     * the CUSUM, adding many windows, needs each window's level more than its exact time of day.
+     */
+    spread?: number;
+  } = {},
 ) {
-  const n = history.length;
+  const n = options.end ?? history.length;
+  const mean = options.mean ?? robustMean;
+  const floor = options.floor ?? EXPECTED_FLOOR;
+  const r = options.spread ?? 0;
   const day = params.slotsPerDay;
   const week = 7 * day;
-  if (n === 0) return EXPECTED_FLOOR;
-  if (n < day) return Math.max(EXPECTED_FLOOR, sum(history, 0, n) / n);
+  if (n === 0) return floor;
+  if (n < day) return Math.max(floor, sum(history, 0, n) / n);
 
+  // Samples are sums of 2r + 1 windows (integers, as the unbiased mean wants), divided at the end.
+  const sample = (at: number) => (r === 0 ? (history[at] ?? 0) : sum(history, at - r, at + r + 1));
   const weekly: number[] = [];
-  for (let w = 1; w <= params.weeks && n - w * week >= 0; w += 1) weekly.push(history[n - w * week] ?? 0);
+  for (let w = 1; w <= params.weeks && n - w * week - r >= 0; w += 1) weekly.push(sample(n - w * week));
   const daily: number[] = [];
-  for (let d = 1; d <= 7 && n - d * day >= 0; d += 1) daily.push(history[n - d * day] ?? 0);
+  for (let d = 1; d <= 7 && n - d * day - r >= 0; d += 1) daily.push(sample(n - d * day));
 
   // Weekday factor: a few hours around this time on the same weekday in past weeks, against the
   // same hours on every past day. Narrow blocks keep the next or previous weekday out of it.
@@ -94,17 +129,40 @@ export function expectedCount(
   for (let w = 1; w <= params.weeks && n - w * week - half >= 0; w += 1) sameWeekday.push(block(7 * w));
   const allDays: number[] = [];
   for (let d = 1; d <= 7 * params.weeks && n - d * day - half >= 0; d += 1) allDays.push(block(d));
-  const weekdayMean = robustMean(sameWeekday);
-  const dayMean = robustMean(allDays);
+  const weekdayMean = mean(sameWeekday);
+  const dayMean = mean(allDays);
   const weekdayFactor = weekdayMean !== undefined && dayMean ? weekdayMean / dayMean : 1;
 
-  const fromWeeks = robustMean(weekly);
-  const fromDays = (robustMean(daily) ?? 0) * weekdayFactor;
+  const weeklyMean = mean(weekly);
+  const fromWeeks = weeklyMean === undefined ? undefined : weeklyMean / (2 * r + 1);
+  const fromDays = ((mean(daily) ?? 0) / (2 * r + 1)) * weekdayFactor;
   const expected =
     fromWeeks === undefined
       ? fromDays
       : (weekly.length * fromWeeks + daily.length * fromDays) / (weekly.length + daily.length);
-  return Math.max(EXPECTED_FLOOR, expected);
+  return Math.max(floor, expected);
+}
+
+/**
+ * The relative view compares the narrative's rise with the rise of everything else: a general rise
+ * of posting lifts both and holds the alert back, while a narrative that is itself most of a quiet
+ * hour's posts still fires (comparing shares would block it, as the total rose with it). Sets the
+ * share fields of `verdict`, adds `minShareRatio` when held back, and returns the others' rise.
+ */
+function shareView(
+  verdict: SpikeVerdict,
+  totalObserved: number,
+  expectedTotal: number,
+  params: SpikeParams,
+): number {
+  const othersObserved = Math.max(0, totalObserved - verdict.observed);
+  const othersExpected = Math.max(EXPECTED_FLOOR, expectedTotal - verdict.expected);
+  const othersRise = Math.max(1, othersObserved / othersExpected);
+  verdict.share = verdict.observed / totalObserved;
+  verdict.expectedShare = Math.min(1, verdict.expected / Math.max(expectedTotal, EXPECTED_FLOOR));
+  verdict.shareRatio = verdict.ratio / othersRise;
+  if (verdict.shareRatio < params.minShareRatio) verdict.blockedBy.push('minShareRatio');
+  return othersRise;
 }
 
 /** One window length: every guard must hold; `blockedBy` says which did not. */
@@ -127,19 +185,11 @@ function detectAtScale(
     score,
     blockedBy: [],
     windows,
+    method: 'window',
   };
   if (input.totalObserved !== undefined && input.totalHistory && input.totalObserved > 0) {
-    // The relative view compares the narrative's rise with the rise of everything else: a general
-    // rise of posting lifts both and holds the alert back, while a narrative that is itself most of
-    // a quiet hour's posts still fires (comparing shares would block it, as the total rose with it).
     const expectedTotal = expectedCount(input.totalHistory, params);
-    const othersObserved = Math.max(0, input.totalObserved - input.observed);
-    const othersExpected = Math.max(EXPECTED_FLOOR, expectedTotal - expected);
-    const othersRise = Math.max(1, othersObserved / othersExpected);
-    verdict.share = input.observed / input.totalObserved;
-    verdict.expectedShare = Math.min(1, expected / Math.max(expectedTotal, EXPECTED_FLOOR));
-    verdict.shareRatio = ratio / othersRise;
-    if (verdict.shareRatio < params.minShareRatio) verdict.blockedBy.push('minShareRatio');
+    const othersRise = shareView(verdict, input.totalObserved, expectedTotal, params);
     // And against the expected count lifted by the general rise: at a few posts an hour, counting
     // noise alone makes the ratio above pass in one general rise out of several.
     if (othersRise > 1) {
@@ -170,10 +220,98 @@ function blocks(
 }
 
 /**
+ * The CUSUM over the last `cusum.lookback` windows, each against its own expected count (the same
+ * baseline as the one-window test: time of day and weekday, each sample pooled over the windows
+ * either side and averaged with its largest replaced by the largest's usual size). Its verdict
+ * is about the span since the statistic last left 0 (observed and expected summed over it), with
+ * the guards that make sense over a span: the minimum count and the general rise. It stays quiet
+ * once the statistic has fallen by the threshold from its peak: that fall is as much evidence that
+ * the rise is over as the threshold was that it began. Undefined when the statistic is below the
+ * threshold.
+ */
+function detectCusum(input: SpikeInput, params: SpikeParams): SpikeVerdict | undefined {
+  const { threshold, lookback } = params.cusum;
+  const n = input.history.length;
+  const at = (series: readonly number[], current: number, t: number) => (t < n ? (series[t] ?? 0) : current);
+  const from = Math.max(0, n + 1 - lookback);
+  const windows: CusumWindow[] = [];
+  for (let t = from; t <= n; t += 1)
+    windows.push({
+      observed: at(input.history, input.observed, t),
+      expected: expectedCount(input.history, params, {
+        end: t,
+        mean: robustMeanUnbiased,
+        floor: params.cusum.floor,
+        spread: params.cusum.spread,
+      }),
+    });
+  const counted = withoutBursts(windows, params);
+  const plain = cusum(counted, params.cusum);
+  if (plain.statistic < threshold) return undefined;
+
+  // The general rise, window by window: each window's expected count lifted by how much all other
+  // posting rose in it, so hours when everything rose add no evidence (and leave none behind). The
+  // rise taken is its lower bound (two standard deviations of the others' count below it): the
+  // others' ordinary noise would otherwise lift every busier hour and dull the test.
+  let run = plain;
+  let totals: CusumWindow[] | undefined;
+  const totalHistory = input.totalHistory;
+  if (totalHistory && input.totalObserved !== undefined) {
+    const totalObserved = input.totalObserved;
+    totals = windows.map((_, i) => ({
+      observed: at(totalHistory, totalObserved, from + i),
+      expected: expectedCount(totalHistory, params, {
+        end: from + i,
+        mean: robustMeanUnbiased,
+        spread: params.cusum.spread,
+      }),
+    }));
+    const lifted = counted.map((w, i) => {
+      const total = totals?.[i] ?? { observed: 0, expected: 0 };
+      const othersObserved = Math.max(0, total.observed - (windows[i]?.observed ?? 0));
+      const othersExpected = Math.max(EXPECTED_FLOOR, total.expected - w.expected);
+      const lift = Math.max(1, (othersObserved - 2 * Math.sqrt(othersExpected)) / othersExpected);
+      return { ...w, expected: w.expected * lift };
+    });
+    run = cusum(lifted, params.cusum);
+  }
+  const fromStart = run.statistic >= threshold ? run.start : plain.start;
+  const span = windows.slice(fromStart);
+  const observed = span.reduce((a, w) => a + w.observed, 0);
+  const expected = span.reduce((a, w) => a + w.expected, 0);
+  const pValue = upperTail(observed, expected, params.alpha);
+  const verdict: SpikeVerdict = {
+    fired: false,
+    observed,
+    expected,
+    ratio: observed / expected,
+    pValue,
+    score: -Math.log10(Math.max(pValue, 1e-300)),
+    blockedBy: [],
+    windows: span.length,
+    method: 'cusum',
+    statistic: run.statistic,
+  };
+  if (totals) {
+    const spanTotals = totals.slice(fromStart);
+    const totalObserved = spanTotals.reduce((a, w) => a + w.observed, 0);
+    const expectedTotal = spanTotals.reduce((a, w) => a + w.expected, 0);
+    if (totalObserved > 0) shareView(verdict, totalObserved, expectedTotal, params);
+    if (run.statistic < threshold) verdict.blockedBy.push('generalRise');
+  }
+  if (run.peak - run.statistic >= threshold) verdict.blockedBy.push('cusumEnded');
+  if (observed < params.minCount) verdict.blockedBy.push('minCount');
+  verdict.fired = verdict.blockedBy.length === 0;
+  return verdict;
+}
+
+/**
  * Is the observed count a spike? Judged over the last window and over each longer multiple of it
  * in `scales`; the shortest window that fires is the verdict (the most precise place and time).
  * A longer window fires only when the rise is spread over it: without its busiest quarter it must
  * still reach the ratio, so one burst (which the short window judges) does not echo for a day.
+ * Then the CUSUM (a lasting rise at a few posts an hour); when it reached its threshold but a guard
+ * held it back, its verdict says which.
  */
 export function detectSpike(input: SpikeInput, params: SpikeParams = DEFAULT_SPIKE_PARAMS): SpikeVerdict {
   const first = detectAtScale(input, params, 1, params.minScore);
@@ -205,5 +343,6 @@ export function detectSpike(input: SpikeInput, params: SpikeParams = DEFAULT_SPI
     if (verdict.observed - busiest < params.minRatio * verdict.expected * ((k - drop) / k)) continue;
     return verdict;
   }
+  if (params.cusum.lookback > 0) return detectCusum(input, params) ?? first;
   return first;
 }

@@ -7,7 +7,7 @@ import { alertDetails } from './alert-details.ts';
 import { explain, localTime } from './alert-explain.ts';
 import { decideAlert } from './alert-state.ts';
 import { DEFAULT_SPIKE_PARAMS, detectSpike, type SpikeParams, type SpikeVerdict } from './detector.ts';
-import { fetchSpikeCounts } from './spike-counts.ts';
+import { fetchSpikeCounts, HISTORY_DAYS } from './spike-counts.ts';
 
 export type SpikeSettings = {
   windowMinutes: number;
@@ -16,6 +16,8 @@ export type SpikeSettings = {
   minRatio: number;
   minScore: number;
   minShareRatio: number;
+  /** The CUSUM's rise, threshold and windows summed (CW_SPIKE_CUSUM_*; the detector's defaults when absent). */
+  cusum?: { ratio: number; threshold: number; windows: number };
   /** Analysts' time zone for the alert's local times (CW_DIGEST_TZ). */
   timeZone?: string;
   /** Public address of the API, put in front of the alert's posts query (CW_API_PUBLIC_URL). */
@@ -87,6 +89,16 @@ export function spikeParams(settings: SpikeSettings): SpikeParams {
     minRatio: settings.minRatio,
     minScore: settings.minScore,
     minShareRatio: settings.minShareRatio,
+    cusum: {
+      ...DEFAULT_SPIKE_PARAMS.cusum,
+      ...(settings.cusum
+        ? {
+            ratio: settings.cusum.ratio,
+            threshold: settings.cusum.threshold,
+            lookback: settings.cusum.windows,
+          }
+        : {}),
+    },
   };
 }
 
@@ -95,7 +107,13 @@ export async function evaluateSpikes(deps: SpikeDeps): Promise<SpikeEvaluation> 
   const params = spikeParams(settings);
   const windowMs = settings.windowMinutes * 60_000;
   const cooldownMs = settings.cooldownMinutes * 60_000;
-  const counts = await fetchSpikeCounts(es, prefix, { now, windowMinutes: settings.windowMinutes });
+  // The CUSUM judges its first window against the four weeks before it: read that much more.
+  const historyDays = HISTORY_DAYS + Math.ceil((params.cusum.lookback * settings.windowMinutes) / 1440);
+  const counts = await fetchSpikeCounts(es, prefix, {
+    now,
+    windowMinutes: settings.windowMinutes,
+    historyDays,
+  });
   const previous = await latestAlerts(
     es,
     prefix,
@@ -168,6 +186,7 @@ export async function evaluateSpikes(deps: SpikeDeps): Promise<SpikeEvaluation> 
         from: spanStart,
         to: counts.windowEnd,
         settings,
+        method: verdict.method,
         mix: { ...mix, expected: verdict.expected },
       }),
       windowEnd: result.windowEnd,

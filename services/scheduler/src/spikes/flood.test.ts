@@ -109,4 +109,52 @@ describe('floods', () => {
     });
     expect(spike.opened[0]?.topChannelShare).toBeCloseTo(14 / 40, 3);
   }, 120_000);
+
+  it('at one post an hour, one channel posting copies for hours fires through the CUSUM as a narrative.flood; three channels with their own texts as a narrative.spike', async () => {
+    // Far from the posts above: four weeks of both narratives at one post an hour, then ten hours
+    // at three an hour. No hour reaches the minimum count, so only the CUSUM can see it.
+    const at = new Date(NOW.getTime() - 40 * 24 * HOUR);
+    const RISE = 10;
+    const copy = 'Воду отключат по всему городу на неделю, watercutoff, запасайтесь';
+    const posts: CollectedPostInput[] = [];
+    for (let h = 30 * 24; h >= 1; h -= 1) {
+      const start = at.getTime() - h * HOUR;
+      const minute = (m: number) => new Date(start + m * 60_000);
+      posts.push(
+        post(minute(5), {
+          topic: 'water_cutoff',
+          channel: h % 3,
+          text: ownText(2000 + h).replace('grainhoax', 'watercutoff'),
+        }),
+      );
+      posts.push(post(minute(15), { topic: 'grain_hoax', channel: (h + 1) % 3, text: ownText(3000 + h) }));
+      posts.push(post(minute(25), { channel: h % 3 }), post(minute(45), { channel: (h + 2) % 3 }));
+      if (h <= RISE) {
+        posts.push(post(minute(30), { topic: 'water_cutoff', channel: 0, text: copy }));
+        posts.push(post(minute(50), { topic: 'water_cutoff', channel: 0, text: `${copy}!` }));
+        posts.push(post(minute(35), { topic: 'grain_hoax', channel: (h + 2) % 3, text: ownText(4000 + h) }));
+        posts.push(post(minute(55), { topic: 'grain_hoax', channel: h % 3, text: ownText(5000 + h) }));
+      }
+    }
+    await loadPosts(ctx.es, ctx.prefix, posts);
+    const result = await evaluateSpikes({ es: ctx.es, prefix: ctx.prefix, now: at, settings });
+    const byNarrative = new Map(result.opened.map((a) => [a.narrative, a]));
+    const flood = byNarrative.get('water_cutoff');
+    const spike = byNarrative.get('grain_hoax');
+    for (const alert of [flood, spike]) {
+      expect(alert).toBeDefined();
+      const verdict = result.verdicts.find((v) => v.narrative === alert?.narrative);
+      expect(verdict?.method).toBe('cusum');
+      // The window is the CUSUM's span: within the rise, several hours, 3 posts in each.
+      expect(alert?.windowMinutes).toBeGreaterThan(60);
+      expect(alert?.windowMinutes).toBeLessThanOrEqual(RISE * 60);
+      expect(alert?.observed).toBe(3 * ((alert?.windowMinutes ?? 0) / 60));
+      expect(alert?.baseline).toMatch(/CUSUM/);
+    }
+    // Judged on the posts of that span: the copies of one channel are two thirds of its posts and
+    // all of its rise.
+    expect(flood).toMatchObject({ kind: 'narrative.flood' });
+    expect(flood?.topChannelShare).toBeGreaterThan(0.66);
+    expect(spike).toMatchObject({ kind: 'narrative.spike', distinctChannels: 3 });
+  }, 120_000);
 });

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isolatedServers } from '../../../../tests/support/servers.ts';
 import { loadPosts, post, spikeSettings } from '../test-fixtures.ts';
 import type { SpikeAlert } from './alert.ts';
+import type { SpikeVerdict } from './detector.ts';
 import { evaluateSpikes } from './evaluate.ts';
 
 const ctx = isolatedServers();
@@ -11,8 +12,11 @@ const HOUR = 3_600_000;
 const START = Date.parse('2026-09-01T00:00:00.000Z');
 const DAYS = 30;
 const settings = spikeSettings();
+const RISE_START = 14 * 24 + 2;
 
-/** A quiet month with a few bursts: grain_hoax twice (one lasting three hours), water_cutoff once. */
+/** A quiet month with a few bursts: grain_hoax twice (one lasting three hours), water_cutoff once,
+ * and a lasting rise no hour of which is a spike by itself: water_cutoff at two posts an hour for
+ * eight hours (against one every third hour), which only the CUSUM sees. */
 function month(): CollectedPostInput[] {
   const posts: CollectedPostInput[] = [];
   let k = 0;
@@ -30,6 +34,11 @@ function month(): CollectedPostInput[] {
           : undefined;
     if (burst)
       for (let i = 0; i < 18; i += 1) posts.push(post(at(2 + 3 * i), { topic: burst, channel: k++ % 3 }));
+    if (h >= RISE_START && h < RISE_START + 8)
+      posts.push(
+        post(at(41), { topic: 'water_cutoff', channel: h % 3 }),
+        post(at(51), { topic: 'water_cutoff', channel: (h + 1) % 3 }),
+      );
   }
   return posts;
 }
@@ -45,7 +54,13 @@ async function storedAlerts(): Promise<SpikeAlert[]> {
   return res.hits.hits.map((h) => h._source!);
 }
 
-async function sweep(hours: number[], sent: string[]) {
+/** What the detector said of water_cutoff at each hour of its lasting rise and the day after. */
+type Verdicts = Map<
+  number,
+  Pick<SpikeVerdict, 'fired' | 'method' | 'observed' | 'expected' | 'windows' | 'statistic'>
+>;
+
+async function sweep(hours: number[], sent: string[], verdicts: Verdicts = new Map()) {
   const changes: string[] = [];
   for (const h of hours) {
     const result = await evaluateSpikes({
@@ -55,6 +70,11 @@ async function sweep(hours: number[], sent: string[]) {
       settings,
       notify: async (id) => sent.push(id),
     });
+    const v = result.verdicts.find((x) => x.narrative === 'water_cutoff');
+    if (v && h >= RISE_START && h < RISE_START + 24) {
+      const { fired, method, observed, expected, windows, statistic } = v;
+      verdicts.set(h, { fired, method, observed, expected, windows, statistic });
+    }
     for (const a of result.opened) changes.push(`${h} opened ${a.id}`);
     for (const a of result.updated) changes.push(`${h} updated ${a.id}`);
     for (const id of result.resolved) changes.push(`${h} resolved ${id}`);
@@ -70,12 +90,15 @@ describe('replays of past times (cw alerts check --at)', () => {
   it('sweeping the month hour by hour again, and any past hour after, leaves every alert as the single pass wrote it', async () => {
     const hours = Array.from({ length: DAYS * 24 - 1 }, (_, i) => i + 1);
     const sentFirst: string[] = [];
-    const first = await sweep(hours, sentFirst);
+    const verdictsFirst: Verdicts = new Map();
+    const first = await sweep(hours, sentFirst, verdictsFirst);
     const afterFirst = await storedAlerts();
-    // The single pass saw the three bursts, grew them (over longer windows too) and resolved each.
+    // The single pass saw the three bursts and the lasting rise, grew them (over longer windows too) and resolved each.
     expect(afterFirst.map((a) => [a.id, a.status])).toEqual([
       ['grain_hoax-20260910T150000Z', 'resolved'],
       ['grain_hoax-20260920T040000Z', 'resolved'],
+      // The lasting rise from 02:00, three hours in, through the CUSUM.
+      ['water_cutoff-20260915T050000Z', 'resolved'],
       ['water_cutoff-20260925T110000Z', 'resolved'],
     ]);
     expect(first.filter((c) => c.includes('updated')).length).toBeGreaterThan(0);
@@ -87,7 +110,18 @@ describe('replays of past times (cw alerts check --at)', () => {
 
     // The whole month again, then hours inside and right after each alert, in reverse.
     const sentAgain: string[] = [];
-    expect(await sweep(hours, sentAgain)).toEqual([]);
+    const verdictsAgain: Verdicts = new Map();
+    expect(await sweep(hours, sentAgain, verdictsAgain)).toEqual([]);
+    // The CUSUM fired on the lasting rise and decided the same at every hour both times.
+    const cusumAlert = afterFirst.find((a) => a.narrative === 'water_cutoff' && a.windowMinutes !== 60);
+    expect(cusumAlert?.baseline).toMatch(/CUSUM/);
+    expect([...verdictsFirst.values()].some((v) => v.fired && v.method === 'cusum')).toBe(true);
+    expect(verdictsAgain).toEqual(verdictsFirst);
+    // And an hour of it evaluated alone, after everything, is what the sweep saw then.
+    const firing = [...verdictsFirst.entries()].find(([, v]) => v.fired && v.method === 'cusum');
+    const verdictsAlone: Verdicts = new Map();
+    if (firing) expect(await sweep([firing[0]], sentAgain, verdictsAlone)).toEqual([]);
+    expect(verdictsAlone.get(firing?.[0] ?? -1)).toEqual(firing?.[1]);
     const inside = [
       9 * 24 + 15,
       9 * 24 + 16,
