@@ -3,8 +3,9 @@
 // - pipeline: a queue pre-filled with N posts drained by the real pipeline service (child process),
 //   normalising, enriching and indexing; its resident memory sampled while it works;
 // - freshness: one post enqueued on the idle pipeline until it is searchable, 20 times.
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { connectionSchema, loadConfig, serverUrls } from '@cw/config';
 import type { CollectedPostInput, IndexedPost } from '@cw/domain';
@@ -13,8 +14,10 @@ import {
   compileGate,
   compileNarratives,
   DEFAULT_NARRATIVES_DIR,
+  headsDir,
   loadCorpus,
   loadNarrativeDefinitions,
+  readHeadFiles,
 } from '@cw/enrichment';
 import { createEsClient, indexNames, installIndices } from '@cw/es';
 import { toIndexedPost } from '@cw/pipeline';
@@ -209,6 +212,20 @@ async function measureCeiling(serversOf: Servers, docs: IndexedPost[]) {
   };
 }
 
+/**
+ * BENCH_FIRST_STAGE=off: the worker reads a copy of the narratives whose heads have no first stage, so
+ * every candidate is encoded as before the cascade (for a before/after on the same machine).
+ */
+const NARRATIVES_DIR = (() => {
+  if (process.env['BENCH_FIRST_STAGE'] !== 'off') return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'cwbench-narratives-'));
+  cpSync(DEFAULT_NARRATIVES_DIR, dir, { recursive: true });
+  for (const { screen: _, ...head } of readHeadFiles(headsDir(dir)))
+    writeFileSync(join(headsDir(dir), `${head.narrative}.json`), JSON.stringify(head));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+})();
+
 function startWorker(servers: Servers): Promise<RunningService> {
   return startService({
     main: 'services/pipeline/src/main.ts',
@@ -222,6 +239,7 @@ function startWorker(servers: Servers): Promise<RunningService> {
       CW_LOG_LEVEL: 'warn',
       CW_REDIS_URL: servers.redisUrl,
       CW_ES_URL: servers.esUrl,
+      ...(NARRATIVES_DIR ? { CW_NARRATIVES_DIR: NARRATIVES_DIR } : {}),
       // BENCH_CLASSIFIER=off: the worker finds no encoder and tags with the rules alone.
       ...(process.env['BENCH_CLASSIFIER'] === 'off' ? { CW_CACHE_DIR: '/nonexistent-cw-bench-cache' } : {}),
     },
@@ -307,7 +325,8 @@ export async function run(): Promise<void> {
   console.log(
     `posts: ${total} (500 channels, ${ALL.length} templates, ${(SHARE * 100).toFixed(0)}% classifier candidates` +
       `${REAL_CANDIDATES ? `: ${CANDIDATES.length} real ordinary passages of the ${CANDIDATE_SOURCE === 'real' ? 'train' : 'test'} split` : ''}); ` +
-      `${rounds} rounds; worker: concurrency ${CONCURRENCY}, node ${NODE_ARGS.join(' ')}`,
+      `${rounds} rounds; worker: concurrency ${CONCURRENCY}, node ${NODE_ARGS.join(' ')}` +
+      `${NARRATIVES_DIR ? '; first stage off (every candidate encoded)' : ''}`,
   );
   const load = () =>
     loadavg()
