@@ -5,7 +5,7 @@
 // for them is "no tag". Most gate-passing posts on a real stream (exchange rates, forums, parades, army
 // sport) are nowhere near either narrative; the cut is chosen so that the screen keeps nearly every post
 // the full decision (head and stance stage) would tag.
-import { stanceView } from './stance.ts';
+import { NO_EMBEDDING, stanceView } from './stance.ts';
 import { type FitOptions, type Fitted, fitLogistic, groupFolds, type Sample, scoreFitted } from './train.ts';
 
 /** The n-gram stance variant's settings: the same features, fitted on every gate-passing passage. */
@@ -13,8 +13,6 @@ export const SCREEN_OPTIONS: FitOptions = { l2: 1e-3, ngramWeight: 1 };
 
 /** Share of the posts the full decision tags (out of fold) that the screen must keep. */
 export const MIN_SCREEN_KEEP = 0.99;
-
-const NO_EMBEDDING = new Float32Array(0);
 
 /** Fitted on the passages the narrative's gate lets through: the only ones it will ever see. */
 export function fitScreen(samples: readonly Sample[]): Fitted {
