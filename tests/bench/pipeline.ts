@@ -3,7 +3,9 @@
 // - pipeline: a queue pre-filled with N posts drained by the real pipeline service (child process),
 //   normalising, enriching and indexing; its resident memory sampled while it works;
 // - freshness: one post enqueued on the idle pipeline until it is searchable, 20 times.
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { connectionSchema, loadConfig, serverUrls } from '@cw/config';
 import type { CollectedPostInput, IndexedPost } from '@cw/domain';
@@ -12,8 +14,10 @@ import {
   compileGate,
   compileNarratives,
   DEFAULT_NARRATIVES_DIR,
+  headsDir,
   loadCorpus,
   loadNarrativeDefinitions,
+  readHeadFiles,
 } from '@cw/enrichment';
 import { createEsClient, indexNames, installIndices } from '@cw/es';
 import { toIndexedPost } from '@cw/pipeline';
@@ -44,10 +48,14 @@ const fill = (text: string) =>
 // BENCH_CANDIDATES=real: the candidates are the real ordinary passages of the corpus's train split that
 // the gate lets through (longer than the templates, and mostly untagged, as on a real stream); by
 // default the sample generator's templates that pass it (mostly recruitment and blame posts).
-const REAL_CANDIDATES = process.env['BENCH_CANDIDATES'] === 'real';
+// BENCH_CANDIDATES=real-test: the same from the test split, which the first stage was not fitted on.
+const CANDIDATE_SOURCE = process.env['BENCH_CANDIDATES'] ?? 'templates';
+const REAL_CANDIDATES = CANDIDATE_SOURCE === 'real' || CANDIDATE_SOURCE === 'real-test';
 const CANDIDATES: readonly { text: string }[] = REAL_CANDIDATES
   ? loadCorpus()
-      .train.filter((i) => i.kind === 'negative' && GATE.test(i.text))
+      [CANDIDATE_SOURCE === 'real' ? 'train' : 'test'].filter(
+        (i) => i.kind === 'negative' && GATE.test(i.text),
+      )
       .map((i) => ({ text: i.text }))
   : ALL.filter((t) => GATE.test(fill(t.text)));
 const OTHERS = ALL.filter((t) => !GATE.test(fill(t.text)));
@@ -204,6 +212,20 @@ async function measureCeiling(serversOf: Servers, docs: IndexedPost[]) {
   };
 }
 
+/**
+ * BENCH_FIRST_STAGE=off: the worker reads a copy of the narratives whose heads have no first stage, so
+ * every candidate is encoded as before the cascade (for a before/after on the same machine).
+ */
+const NARRATIVES_DIR = (() => {
+  if (process.env['BENCH_FIRST_STAGE'] !== 'off') return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'cwbench-narratives-'));
+  cpSync(DEFAULT_NARRATIVES_DIR, dir, { recursive: true });
+  for (const { screen: _, ...head } of readHeadFiles(headsDir(dir)))
+    writeFileSync(join(headsDir(dir), `${head.narrative}.json`), JSON.stringify(head));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+})();
+
 function startWorker(servers: Servers): Promise<RunningService> {
   return startService({
     main: 'services/pipeline/src/main.ts',
@@ -217,10 +239,18 @@ function startWorker(servers: Servers): Promise<RunningService> {
       CW_LOG_LEVEL: 'warn',
       CW_REDIS_URL: servers.redisUrl,
       CW_ES_URL: servers.esUrl,
+      ...(NARRATIVES_DIR ? { CW_NARRATIVES_DIR: NARRATIVES_DIR } : {}),
       // BENCH_CLASSIFIER=off: the worker finds no encoder and tags with the rules alone.
       ...(process.env['BENCH_CLASSIFIER'] === 'off' ? { CW_CACHE_DIR: '/nonexistent-cw-bench-cache' } : {}),
     },
   });
+}
+
+/** A counter from the worker's /metrics (0 when absent: the classifier is off). */
+async function workerCounter(name: string): Promise<number> {
+  const text = await (await fetch('http://127.0.0.1:19190/metrics')).text();
+  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+  return match ? Number(match[1]) : 0;
 }
 
 /** A pre-filled queue drained by the real service, timed from its first /healthz to an empty queue. */
@@ -256,7 +286,11 @@ async function measurePipeline(
     if (Object.values(left).every((n) => n === 0)) break;
   }
   const seconds = (performance.now() - started) / 1000;
+  const candidates = await workerCounter('cw_pipeline_classifier_candidates_total');
+  const encoded = await workerCounter('cw_pipeline_encoder_texts_total');
   return {
+    candidates,
+    encoded,
     service,
     perSecond: posts.length / seconds,
     seconds,
@@ -290,9 +324,15 @@ export async function run(): Promise<void> {
   const docs = posts.map((p) => toIndexedPost(collectedPost.parse(p), { narratives }));
   console.log(
     `posts: ${total} (500 channels, ${ALL.length} templates, ${(SHARE * 100).toFixed(0)}% classifier candidates` +
-      `${REAL_CANDIDATES ? `: ${CANDIDATES.length} real ordinary passages` : ''}); ` +
-      `${rounds} rounds; worker: concurrency ${CONCURRENCY}, node ${NODE_ARGS.join(' ')}`,
+      `${REAL_CANDIDATES ? `: ${CANDIDATES.length} real ordinary passages of the ${CANDIDATE_SOURCE === 'real' ? 'train' : 'test'} split` : ''}); ` +
+      `${rounds} rounds; worker: concurrency ${CONCURRENCY}, node ${NODE_ARGS.join(' ')}` +
+      `${NARRATIVES_DIR ? '; first stage off (every candidate encoded)' : ''}`,
   );
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  console.log(`load average at start (1, 5, 15 min): ${load()}`);
   const connection = createRedis(redisUrl, 'worker');
   const queue = createQueue('posts', { connection, prefix: PIPELINE_PREFIX });
 
@@ -320,7 +360,10 @@ export async function run(): Promise<void> {
         `${pipeline.busy.toFixed(0)}% of all cores busy); worker CPU ${pipeline.cpuPerPost.toFixed(0)} µs per post ` +
         `(${pipeline.cores.toFixed(2)} cores); ratio ${(pipeline.perSecond / ceiling.perSecond).toFixed(2)}\n` +
         `  CPU µs per post: ceiling: Elasticsearch ${ceiling.cpu.es}, bench loop ${ceiling.cpu.bench}; ` +
-        `pipeline: worker ${pipeline.cpuPerPost.toFixed(0)}, Elasticsearch ${pipeline.cpu.es}, Redis ${pipeline.cpu.redis}`,
+        `pipeline: worker ${pipeline.cpuPerPost.toFixed(0)}, Elasticsearch ${pipeline.cpu.es}, Redis ${pipeline.cpu.redis}\n` +
+        `  classifier: ${pipeline.candidates} candidates (${((100 * pipeline.candidates) / posts.length).toFixed(1)}% of posts), ` +
+        `${pipeline.encoded} reached the encoder (${((100 * pipeline.encoded) / Math.max(1, pipeline.candidates)).toFixed(1)}% of candidates, ` +
+        `${((1000 * pipeline.encoded) / posts.length).toFixed(1)} per 1,000 posts)`,
     );
     if (round < rounds) await settle(es);
   }
@@ -333,6 +376,8 @@ export async function run(): Promise<void> {
   console.log(
     `worker RSS under load: median ${percentile(rss, 50).toFixed(0)} MB, max ${Math.max(...rss).toFixed(0)} MB`,
   );
+
+  console.log(`load average after the rounds (1, 5, 15 min): ${load()}`);
 
   // Freshness on the now idle pipeline.
   const fresh = makePosts(20, 900_000);

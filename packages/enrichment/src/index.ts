@@ -22,6 +22,7 @@ export { compileGate, type Gate } from './classifier/gate.ts';
 export type { HeadFile } from './classifier/head.ts';
 export {
   type ClassifierResult,
+  type ClassifierStats,
   type ClassifierStatus,
   classifierReadiness,
   combineTags,
@@ -32,7 +33,7 @@ export {
   readHeadFiles,
   taggerVersion,
 } from './classifier/runtime.ts';
-export { type TrainReport, trainNarratives } from './classifier/train-narratives.ts';
+export { describeScreen, type TrainReport, trainNarratives } from './classifier/train-narratives.ts';
 export {
   DEFAULT_LANGUAGES,
   type DetectedLanguage,

@@ -1,10 +1,23 @@
+import type { ClassifierStats } from '@cw/enrichment';
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export type PipelineMetrics = ReturnType<typeof createPipelineMetrics>;
 
-export function createPipelineMetrics(queue: Queue) {
+/** `classifier`: the narrative classifier's live counts, when it runs (read at each scrape). */
+export function createPipelineMetrics(queue: Queue, classifier?: { stats: Readonly<ClassifierStats> }) {
   const registry = new Registry();
+  // Counts the classifier keeps itself (memo hits and the first stage's skips are decided inside it).
+  const fromStats = (name: string, help: string, read: (s: Readonly<ClassifierStats>) => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        if (classifier) this.inc(read(classifier.stats));
+      },
+    });
   return {
     registry,
     batches: new Counter({
@@ -24,6 +37,16 @@ export function createPipelineMetrics(queue: Queue) {
       help: 'Batches the narrative classifier failed on (tagged by the rules alone)',
       registers: [registry],
     }),
+    classifierCandidates: fromStats(
+      'cw_pipeline_classifier_candidates_total',
+      'Posts the narrative gate let through to the classifier',
+      (s) => s.candidates,
+    ),
+    encoderTexts: fromStats(
+      'cw_pipeline_encoder_texts_total',
+      'Candidates sent to the encoder (not kept back by the first stage, nor repeated texts)',
+      (s) => s.encoded,
+    ),
     bulkSeconds: new Histogram({
       name: 'cw_pipeline_bulk_seconds',
       help: 'Time to write one batch to Elasticsearch',

@@ -46,6 +46,8 @@ export interface CorpusEvaluation {
   gate: Record<string, { found: number; positives: number }>;
   /** Share of all test passages the gate lets through. */
   gateShare: number;
+  /** Per corpus kind: passages the gate lets through, and of them those the first stage sends to the encoder. */
+  firstStage: Record<string, { gated: number; encoded: number }>;
 }
 
 const empty = (): Cell => ({ tp: 0, fp: 0, fn: 0, tn: 0 });
@@ -83,7 +85,15 @@ export async function evaluateCorpus(
     hardNegatives: { total: 0, tagged: { keywords: 0, rules: 0, classifier: 0, combined: 0 } },
     gate: {},
     gateShare: items.length > 0 ? candidates.length / items.length : 0,
+    firstStage: {},
   };
+  candidates.forEach((c, k) => {
+    const kind = c.kind ?? (c.narratives.length > 0 ? 'positive' : 'hard_negative');
+    ev.firstStage[kind] ??= { gated: 0, encoded: 0 };
+    const stage = ev.firstStage[kind] as { gated: number; encoded: number };
+    stage.gated++;
+    if (results[k]?.encoded !== false) stage.encoded++;
+  });
   for (const id of narratives) {
     ev.overall[id] = cells();
     ev.byLanguage[id] = {};
@@ -193,5 +203,12 @@ export function formatCorpusEvaluation(ev: CorpusEvaluation): string {
     out.push(`gate recall ${id}: ${g.found}/${g.positives} (${num(g.found / g.positives)})`);
   }
   out.push(`gate share of test passages (topic-selected, not a stream): ${f(ev.gateShare)}`);
+  out.push(
+    `reaching the encoder past the first stage (n-gram screens or a rule hit), of the gate-passing passages: ${Object.entries(
+      ev.firstStage,
+    )
+      .map(([kind, s]) => `${kind} ${s.encoded}/${s.gated}`)
+      .join(', ')}`,
+  );
   return `${out.join('\n')}\n`;
 }

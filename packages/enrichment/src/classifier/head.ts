@@ -2,6 +2,7 @@
 // character n-grams. Small enough to version in git (narratives/heads/<id>.json) beside the corpus hash
 // it was trained from.
 import { NGRAM_BUCKETS, type SparseVector } from './features.ts';
+import type { ScreenCv } from './screen.ts';
 import type { Cut, StanceFeatures } from './stance.ts';
 
 export interface HeadFile {
@@ -40,6 +41,21 @@ export interface HeadFile {
    * cuts a head tag and a rule hit must reach. Absent: rules OR head.
    */
   stance?: StanceFile;
+  /**
+   * The cascade's first stage (see screen.ts): a gate-passing post whose n-gram score is under
+   * `threshold` and that no rule tags skips the encoder. Absent: every gate-passing post is encoded.
+   */
+  screen?: ScreenFile;
+}
+
+export interface ScreenFile {
+  l2: number;
+  ngramWeight: number;
+  bias: number;
+  ngramWeights: number[];
+  threshold: number;
+  /** What the cut does on the train split's out-of-fold scores, beside the full decision. */
+  cv: ScreenCv;
 }
 
 export interface StanceFile {
@@ -68,6 +84,8 @@ export interface Head {
   score(embedding: Float32Array, ngrams: SparseVector): number;
   /** The stance stage's probability, when the head has one. */
   stanceScore?(embedding: Float32Array, ngrams: SparseVector): number;
+  /** The first stage, when the head has one: its n-gram score and the cut the encoder needs. */
+  screen?: { threshold: number; score(ngrams: SparseVector): number };
 }
 
 export function sigmoid(z: number): number {
@@ -115,5 +133,13 @@ export function headFrom(file: HeadFile): Head {
     file,
     score: linear(file.narrative, file),
     ...(file.stance ? { stanceScore: linear(`${file.narrative} stance`, file.stance) } : {}),
+    ...(file.screen ? { screen: screenFrom(file.narrative, file.screen) } : {}),
   };
+}
+
+const NO_EMBEDDING = new Float32Array(0);
+
+function screenFrom(narrative: string, file: ScreenFile): NonNullable<Head['screen']> {
+  const score = linear(`${narrative} screen`, { ...file, mean: [], scale: [], embeddingWeights: [] });
+  return { threshold: file.threshold, score: (ngrams) => score(NO_EMBEDDING, ngrams) };
 }

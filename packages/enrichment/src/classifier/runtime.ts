@@ -1,6 +1,7 @@
-// The trained side of narrative tagging at run time: the gate picks candidates, the encoder embeds
-// them in batches, each narrative's head scores them, and the nearest labelled training passages are
-// kept as evidence. Rules and heads are combined in combineTags: a post is tagged when the head or the
+// The trained side of narrative tagging at run time: the gate picks candidates, the first stage
+// (screen.ts: n-grams, microseconds) picks those worth the encoder, the encoder embeds them in
+// batches, each narrative's head scores them, and the nearest labelled training passages are kept as
+// evidence. Rules and heads are combined in combineTags: a post is tagged when the head or the
 // rules say so and, for heads trained with one, the stance stage agrees (stance.ts).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,10 +14,11 @@ import {
   encoderVersion,
   loadEncoder,
 } from '@cw/encoder';
-import type { NarrativeEvidence, NarrativeTags } from '../narrative-match.ts';
+import { compileNarratives } from '../narrative-compile.ts';
+import { type NarrativeEvidence, type NarrativeTags, tagNarratives } from '../narrative-match.ts';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
 import { type CorpusItem, loadCorpus, passagesHash } from './corpus.ts';
-import { ngramFeatures } from './features.ts';
+import { ngramFeatures, type SparseVector } from './features.ts';
 import { compileGate, type Gate } from './gate.ts';
 import { type Head, type HeadFile, headFrom } from './head.ts';
 import { decide } from './stance.ts';
@@ -32,7 +34,20 @@ export interface ClassifierResult {
   scores: Record<string, number>;
   /** The stance stage's scores, for heads that have one. */
   stance?: Record<string, number>;
+  /** The first stage's scores, for heads that have one. */
+  screen?: Record<string, number>;
+  /**
+   * false when the first stage kept the post from the encoder: no head scored it, and its tags are
+   * the rules' (which, for such a post, found nothing in the narratives its gate opened).
+   */
+  encoded?: boolean;
   nearest: Neighbour[];
+}
+
+/** Counts since the classifier was made: texts asked about, and those sent to the encoder. */
+export interface ClassifierStats {
+  candidates: number;
+  encoded: number;
 }
 
 export interface NarrativeClassifier {
@@ -42,6 +57,8 @@ export interface NarrativeClassifier {
   heads: readonly Head[];
   gate: Gate;
   classify(texts: readonly string[]): Promise<ClassifierResult[]>;
+  /** Live counts (the pipeline's /metrics reads them). */
+  readonly stats: Readonly<ClassifierStats>;
   close(): Promise<void>;
 }
 
@@ -102,6 +119,32 @@ export async function createClassifier(options: {
     .slice(0, 8);
 
   const memo = new Map<string, ClassifierResult>();
+  const stats: ClassifierStats = { candidates: 0, encoded: 0 };
+  // The rules, for the first stage only: a rule hit always goes on to the encoder (see needsEncoder).
+  const rules = compileNarratives(options.definitions);
+  /**
+   * Whether a gate-passing text needs the encoder: some open narrative's screen reaches its cut (or
+   * the head has no screen), or a rule tags an open narrative. A rule hit is judged by the stance
+   * stage, which reads the embedding (recruitment drops rule hits under its rule cut), and it is the
+   * post most likely to be tagged, whose evidence carries the head's score and the nearest passages;
+   * rule hits are rare among ordinary candidates, so sending them costs little.
+   */
+  const needsEncoder = (
+    text: string,
+    ngrams: SparseVector,
+    open: readonly string[],
+    screen: Record<string, number>,
+  ): boolean => {
+    let needed = false;
+    for (const head of heads) {
+      if (!open.includes(head.narrative)) continue;
+      if (!head.screen) return true;
+      const s = head.screen.score(ngrams);
+      screen[head.narrative] = Math.round(s * 1000) / 1000;
+      if (s >= head.screen.threshold) needed = true;
+    }
+    return needed || tagNarratives(rules, text).narratives.some((n) => open.includes(n));
+  };
   const nearest = (e: Float32Array): Neighbour[] => {
     const best: { i: number; s: number }[] = [];
     for (let i = 0; i < passages.length; i++) {
@@ -130,29 +173,48 @@ export async function createClassifier(options: {
     encoder: encoder.info.version,
     heads,
     gate,
+    stats,
     async classify(texts) {
       if (heads.length === 0 || texts.length === 0) return texts.map(() => ({ scores: {}, nearest: [] }));
+      stats.candidates += texts.length;
       const missing = [...new Set(texts.filter((t) => !memo.has(t)))];
-      const embeddings = await encoder.embed(missing);
-      embeddings.forEach((e, i) => {
-        const text = missing[i] as string;
+      const remember = (text: string, result: ClassifierResult) => {
+        if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+        memo.set(text, result);
+      };
+      const toEncode: {
+        text: string;
+        ngrams: SparseVector;
+        open: string[];
+        screen: Record<string, number>;
+      }[] = [];
+      for (const text of missing) {
         const ngrams = ngramFeatures(text);
+        const open = gate.match(text);
+        const screen: Record<string, number> = {};
+        if (needsEncoder(text, ngrams, open, screen)) toEncode.push({ text, ngrams, open, screen });
+        else remember(text, { scores: {}, stance: {}, screen, encoded: false, nearest: [] });
+      }
+      stats.encoded += toEncode.length;
+      const embeddings = toEncode.length > 0 ? await encoder.embed(toEncode.map((c) => c.text)) : [];
+      embeddings.forEach((e, i) => {
+        const { text, ngrams, open, screen } = toEncode[i] as (typeof toEncode)[number];
         const scores: Record<string, number> = {};
         const stance: Record<string, number> = {};
-        const open = gate.match(text);
         for (const head of heads)
           if (open.includes(head.narrative)) {
             scores[head.narrative] = Math.round(head.score(e, ngrams) * 1000) / 1000;
             if (head.stanceScore)
               stance[head.narrative] = Math.round(head.stanceScore(e, ngrams) * 1000) / 1000;
           }
-        if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
         // The nearest passages are evidence for a tag, and most candidates end untagged: found when first
         // read (0.56 ms of the main thread per candidate against ~900 passages, node --cpu-prof).
         let near: Neighbour[] | undefined;
-        memo.set(text, {
+        remember(text, {
           scores,
           stance,
+          screen,
+          encoded: true,
           get nearest() {
             near ??= nearest(e);
             return near;

@@ -46,7 +46,8 @@ export function decide(rules: boolean, score: number, stance: number | undefined
   );
 }
 
-const NO_EMBEDDING = new Float32Array(0);
+/** The empty embedding: a scorer with no embedding weights reads the n-grams alone. */
+export const NO_EMBEDDING = new Float32Array(0);
 
 export function stanceView(s: Sample, features: StanceFeatures): Sample {
   return features === 'char' ? { ...s, embedding: NO_EMBEDDING } : s;

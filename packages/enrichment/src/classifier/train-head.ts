@@ -2,10 +2,12 @@
 // cross-validation on train (as before), then the stance stage (stance.ts): each variant's out-of-fold
 // scores, and the cuts on head score, stance for head tags and stance for rule hits searched together.
 // The stage is kept only when it ranks above rules OR head on the same out-of-fold scores.
-import type { HeadFile, StanceFile } from './head.ts';
+import type { HeadFile, ScreenFile, StanceFile } from './head.ts';
+import { chooseScreenCut, fitScreen, outOfFoldScreen, reachesEncoder, SCREEN_OPTIONS } from './screen.ts';
 import {
   type CutResult,
   chooseCut,
+  decide,
   fitStance,
   outOfFoldStance,
   STANCE_VARIANTS,
@@ -45,7 +47,15 @@ function round(values: Float32Array | number[], digits = 5): number[] {
 const three = (x: number) => Math.round(x * 1000) / 1000;
 
 /** Picks hyperparameters, the stance stage and the cuts by grouped CV, then fits on every sample. */
-export function trainHead(
+export function trainHead(...args: Parameters<typeof trainHeadWithScreen>): HeadFile {
+  return trainHeadWithScreen(...args).head;
+}
+
+/**
+ * trainHead, and for each sample whether it reaches the encoder on the out-of-fold first stage (gate,
+ * then screen or a rule hit), so train can report the cascade across narratives.
+ */
+export function trainHeadWithScreen(
   samples: readonly Sample[],
   meta: {
     narrative: string;
@@ -55,8 +65,10 @@ export function trainHead(
     minPrecision?: number;
     /** Stance variants to try ([] trains the head alone, rules OR head). */
     stanceVariants?: readonly StanceVariant[];
+    /** false trains no first stage (every gate-passing post is encoded). */
+    screen?: boolean;
   },
-): HeadFile {
+): { head: HeadFile; reachesEncoder: boolean[] } {
   const folds = meta.folds ?? 5;
   const minPrecision = meta.minPrecision ?? MIN_PRECISION;
   let chosen: { options: FitOptions; m: ReturnType<typeof metricsOf>; hardOk: boolean } | undefined;
@@ -75,7 +87,7 @@ export function trainHead(
 
   // Rules OR head, then each stance variant on the same folds; the best-ranked decision wins.
   const orHead = chooseCut(samples, oof, undefined, minPrecision, MAX_HARD_NEGATIVE_RATE);
-  let best: { result: CutResult; variant?: StanceVariant } = { result: orHead };
+  let best: { result: CutResult; variant?: StanceVariant; stance?: number[] } = { result: orHead };
   const foldOf = groupFolds(samples, folds);
   for (const variant of meta.stanceVariants ?? STANCE_VARIANTS) {
     const stance = outOfFoldStance(samples, variant, foldOf, folds);
@@ -86,7 +98,28 @@ export function trainHead(
         : result.rank > 0
           ? result.recall > best.result.recall
           : result.f1 > best.result.f1;
-    if (better) best = { result, variant };
+    if (better) best = { result, variant, stance };
+  }
+
+  // The first stage: its cut keeps what the decision chosen above tags on the same folds.
+  const tagged = samples.map((s, i) =>
+    s.gated ? decide(s.rules, oof[i] as number, best.stance?.[i], best.result.cut) : s.rules,
+  );
+  let screen: ScreenFile | undefined;
+  let reaches = samples.map((s) => s.gated);
+  if (meta.screen !== false) {
+    const screenOof = outOfFoldScreen(samples, folds);
+    const chosenScreen = chooseScreenCut(samples, screenOof, tagged);
+    const fittedScreen = fitScreen(samples);
+    screen = {
+      l2: SCREEN_OPTIONS.l2,
+      ngramWeight: SCREEN_OPTIONS.ngramWeight,
+      bias: Math.round(fittedScreen.bias * 1e5) / 1e5,
+      ngramWeights: round(fittedScreen.wn),
+      threshold: chosenScreen.threshold,
+      cv: chosenScreen.cv,
+    };
+    reaches = samples.map((s, i) => reachesEncoder(s, screenOof[i] as number, chosenScreen.threshold));
   }
 
   const fitted = fitLogistic(samples, options);
@@ -108,7 +141,7 @@ export function trainHead(
       ruleThreshold: result.cut.ruleStance,
     };
   }
-  return {
+  const head: HeadFile = {
     narrative: meta.narrative,
     encoder: meta.encoder,
     corpusHash: meta.corpusHash,
@@ -138,5 +171,7 @@ export function trainHead(
     embeddingWeights: round(fitted.we),
     ngramWeights: round(fitted.wn),
     ...(stance ? { stance } : {}),
+    ...(screen ? { screen } : {}),
   };
+  return { head, reachesEncoder: reaches };
 }

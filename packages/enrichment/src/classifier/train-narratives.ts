@@ -12,7 +12,7 @@ import { compileGate } from './gate.ts';
 import type { HeadFile } from './head.ts';
 import { headsDir } from './runtime.ts';
 import type { Sample } from './train.ts';
-import { trainHead } from './train-head.ts';
+import { trainHeadWithScreen } from './train-head.ts';
 
 export interface TrainingPassage {
   text: string;
@@ -20,6 +20,8 @@ export interface TrainingPassage {
   group: string;
   /** Same topic, no narrative (corpus kind hard_negative, or a definition's negative example). */
   hardNegative: boolean;
+  /** The corpus kind, or "example" for a definition's own examples. */
+  kind: 'positive' | 'hard_negative' | 'negative' | 'example';
 }
 
 /** The corpus train split and each definition's examples (one group per definition). */
@@ -32,12 +34,25 @@ export function trainingPassages(
     narratives: i.narratives,
     group: i.site,
     hardNegative: i.narratives.length === 0 && i.kind !== 'negative',
+    kind: i.kind ?? (i.narratives.length > 0 ? 'positive' : 'hard_negative'),
   }));
   for (const def of definitions) {
     for (const text of def.examples.positive)
-      passages.push({ text, narratives: [def.id], group: `examples:${def.id}`, hardNegative: false });
+      passages.push({
+        text,
+        narratives: [def.id],
+        group: `examples:${def.id}`,
+        hardNegative: false,
+        kind: 'example',
+      });
     for (const text of def.examples.negative)
-      passages.push({ text, narratives: [], group: `examples:${def.id}`, hardNegative: true });
+      passages.push({
+        text,
+        narratives: [],
+        group: `examples:${def.id}`,
+        hardNegative: true,
+        kind: 'example',
+      });
   }
   return passages;
 }
@@ -46,6 +61,11 @@ export interface TrainReport {
   heads: HeadFile[];
   gateRecall: Record<string, { found: number; positives: number }>;
   passages: number;
+  /**
+   * The cascade on the train split, out of fold, per passage kind: passages some head's gate lets
+   * through, and of them those that reach the encoder (a screen at or above its cut, or a rule hit).
+   */
+  firstStage: Record<TrainingPassage['kind'], { gated: number; encoded: number }>;
 }
 
 export async function trainNarratives(options: {
@@ -69,6 +89,8 @@ export async function trainNarratives(options: {
 
   const heads: HeadFile[] = [];
   const gateRecall: TrainReport['gateRecall'] = {};
+  const candidate = passages.map(() => false);
+  const encoded = passages.map(() => false);
   for (const def of options.definitions) {
     const samples: Sample[] = passages.map((p, i) => ({
       embedding: embeddings[i] as Float32Array,
@@ -99,16 +121,47 @@ export async function trainNarratives(options: {
     progress(
       `${def.id}: training on ${positives.length} positives, ${samples.length - positives.length} negatives...`,
     );
-    const head = trainHead(samples, { narrative: def.id, encoder: options.encoder.info.version, corpusHash });
+    const { head, reachesEncoder } = trainHeadWithScreen(samples, {
+      narrative: def.id,
+      encoder: options.encoder.info.version,
+      corpusHash,
+    });
     heads.push(head);
+    samples.forEach((s, i) => {
+      if (s.gated) candidate[i] = true;
+      if (reachesEncoder[i]) encoded[i] = true;
+    });
     progress(
       `${def.id}: threshold ${head.threshold}${head.stance ? `, stance stage ${head.stance.features}` : ''}, cross-validated (by site) precision ${head.cv.precision}, recall ${head.cv.recall}`,
     );
+    if (head.screen) progress(`${def.id}: ${describeScreen(head.screen)}`);
   }
   if (options.write !== false) {
     const dir = headsDir(options.narrativesDir);
     mkdirSync(dir, { recursive: true });
     for (const head of heads) writeFileSync(join(dir, `${head.narrative}.json`), `${JSON.stringify(head)}\n`);
   }
-  return { heads, gateRecall, passages: passages.length };
+  const firstStage: TrainReport['firstStage'] = {
+    positive: { gated: 0, encoded: 0 },
+    hard_negative: { gated: 0, encoded: 0 },
+    negative: { gated: 0, encoded: 0 },
+    example: { gated: 0, encoded: 0 },
+  };
+  passages.forEach((p, i) => {
+    if (!candidate[i]) return;
+    firstStage[p.kind].gated++;
+    if (encoded[i]) firstStage[p.kind].encoded++;
+  });
+  return { heads, gateRecall, passages: passages.length, firstStage };
+}
+
+/** One line on the first stage's cut and what it costs on the train split's out-of-fold decision. */
+export function describeScreen(screen: NonNullable<HeadFile['screen']>): string {
+  const c = screen.cv;
+  return (
+    `first stage (n-gram screen) cut ${screen.threshold}: keeps ${c.tagged - c.lost}/${c.tagged} of the passages the ` +
+    `full decision tags out of fold (${c.headOnly} of them by the head alone; ${c.lost} lost, ${c.positivesLost} of them positives); ` +
+    `lets ${c.passed}/${c.gated} gate-passing passages through to the encoder ` +
+    `(hard negatives ${c.hardNegativesPassed}/${c.hardNegativesGated})`
+  );
 }

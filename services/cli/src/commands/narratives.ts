@@ -8,6 +8,7 @@ import {
   createClassifier,
   DEFAULT_CORPUS_DIR,
   DEFAULT_NARRATIVES_DIR,
+  describeScreen,
   evaluateCorpus,
   formatCorpusEvaluation,
   loadCorpus,
@@ -69,6 +70,14 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
             ` (${head.cv.positives} positives, ${head.cv.negatives} negatives; corpus ${head.corpusHash})\n`,
         );
       }
+      for (const head of report.heads)
+        if (head.screen) io.stdout.write(`${head.narrative}: ${describeScreen(head.screen)}\n`);
+      const f = report.firstStage;
+      io.stdout.write(
+        `reaching the encoder out of fold (screens of both narratives, or a rule hit), of the passages a gate lets through: ` +
+          `ordinary posts ${f.negative.encoded}/${f.negative.gated}, hard negatives ${f.hard_negative.encoded}/${f.hard_negative.gated}, ` +
+          `positives ${f.positive.encoded}/${f.positive.gated}, definition examples ${f.example.encoded}/${f.example.gated}\n`,
+      );
       io.stdout.write(`wrote ${report.heads.length} heads to ${narrativesDir}/heads\n`);
       return 0;
     }

@@ -1,6 +1,7 @@
+import { loadCorpus } from '@cw/enrichment';
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../../../../tests/support/command-io.ts';
-import { run } from './tag.ts';
+import { explanation, run } from './tag.ts';
 
 async function tag(
   input: string,
@@ -55,5 +56,21 @@ describe('cw tag', () => {
     expect(lines[3]).toMatchObject({ error: 'not a JSON object' });
     expect(lines[4]).toMatchObject({ id: 5, fingerprint: expect.any(String) });
     expect(stderr).toContain('3 with errors');
+  });
+
+  it('says when the first stage kept a post from the encoder, with its screen scores', async () => {
+    // A real ordinary post of the train split that the blame gate lets through (a regional forum).
+    const forum = loadCorpus().train.find(
+      (i) =>
+        i.url ===
+        'https://ru.sputnik.kz/20200909/kazakhstan-forum-mezhregionalnogo-sotrudnichestva-rossiya-14916227.html',
+    );
+    const { lines } = await tag(`${JSON.stringify({ text: forum?.text })}\n`);
+    const skipped = lines[0]?.['classifierSkipped'] as { screen: Record<string, number> } | undefined;
+    expect(skipped?.screen['kazakhstan_blame']).toEqual(expect.any(Number));
+    expect(lines[0]?.['narratives']).toEqual([]);
+    expect(explanation(lines[0] as Parameters<typeof explanation>[0])).toContain(
+      'the first stage kept the post from the encoder (n-gram screen kazakhstan_blame',
+    );
   });
 });

@@ -62,6 +62,8 @@ export async function tagLine(
     narrativeEvidence: tags.narrativeEvidence,
     tagger: taggerVersion(narratives.definitions, classifier),
     ...(classified ? { classifierScores: classified.scores } : {}),
+    // The cascade's first stage kept the post from the encoder: no head scored it.
+    ...(classified?.encoded === false ? { classifierSkipped: { screen: classified.screen ?? {} } } : {}),
     fingerprint: result.fingerprint,
     fingerprintBands: result.fingerprintBands,
   };
@@ -120,6 +122,7 @@ type Tagged = {
   narratives?: string[];
   narrativeEvidence?: NarrativeEvidence[];
   classifierScores?: Record<string, number>;
+  classifierSkipped?: { screen: Record<string, number> };
   tagger?: string;
 };
 
@@ -147,6 +150,14 @@ export function explanation(t: Tagged): string {
         `    nearest (${n.similarity}, ${n.narratives.join('+') || 'no narrative'}): ${n.url}\n      ${n.text.replace(/\s+/g, ' ')}`,
       );
   }
+  if (t.classifierSkipped)
+    out.push(
+      `  classifier: not run, the first stage kept the post from the encoder (n-gram screen ${Object.entries(
+        t.classifierSkipped.screen,
+      )
+        .map(([narrative, score]) => `${narrative} ${score}`)
+        .join(', ')}, each under its cut)`,
+    );
   for (const [narrative, score] of Object.entries(t.classifierScores ?? {}))
     if (!t.narratives?.includes(narrative)) out.push(`  not ${narrative}: classifier ${score}`);
   return `${out.join('\n')}\n\n`;

@@ -1,0 +1,124 @@
+// The cascade's first stage: how its cut is chosen (toy scores), and, with the real encoder and the
+// heads in git, which candidates it keeps from the encoder.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Encoder, encoderDir, loadEncoder } from '@cw/encoder';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_NARRATIVES_DIR } from '../index.ts';
+import { loadNarrativeDefinitions } from '../narrative-loader.ts';
+import { loadCorpus } from './corpus.ts';
+import { ngramFeatures } from './features.ts';
+import type { HeadFile } from './head.ts';
+import { createClassifier, headsDir, type NarrativeClassifier, readHeadFiles } from './runtime.ts';
+import { chooseScreenCut } from './screen.ts';
+import type { Sample } from './train.ts';
+
+function sample(rules: boolean, gated = true): Sample {
+  return { embedding: new Float32Array(0), ngrams: ngramFeatures(''), label: true, group: 'g', rules, gated };
+}
+
+describe('choosing the first stage cut', () => {
+  it('takes the highest cut that loses at most 1% of the tagged passages, and never a rule hit', () => {
+    // 200 tagged by the head alone (screen 0.30..0.995), 10 rule hits with the lowest screen scores, 50 untagged.
+    const samples: Sample[] = [];
+    const screen: number[] = [];
+    const tagged: boolean[] = [];
+    for (let i = 0; i < 200; i++) {
+      samples.push(sample(false));
+      screen.push(0.3 + i * 0.0035);
+      tagged.push(true);
+    }
+    for (let i = 0; i < 10; i++) {
+      samples.push(sample(true));
+      screen.push(0.01);
+      tagged.push(true);
+    }
+    for (let i = 0; i < 50; i++) {
+      samples.push(sample(false));
+      screen.push(0.1 + i * 0.001);
+      tagged.push(false);
+    }
+    const { threshold, cv } = chooseScreenCut(samples, screen, tagged);
+    // 210 tagged: 2 may be lost, the two lowest head-only tags (0.300, 0.3035); the third is at 0.307.
+    expect(threshold).toBe(0.307);
+    expect(cv).toMatchObject({ tagged: 210, headOnly: 200, lost: 2, gated: 260 });
+    // Every untagged passage is under the cut; the rule hits pass despite their scores.
+    expect(cv.passed).toBe(208);
+  });
+
+  it('keeps every tagged passage when the keep share asks for all of them', () => {
+    const samples = [sample(false), sample(false), sample(false)];
+    const { threshold, cv } = chooseScreenCut(samples, [0.2, 0.9, 0.1], [true, true, false], 1);
+    expect(threshold).toBe(0.2);
+    expect(cv.lost).toBe(0);
+  });
+});
+
+// Real passages of the train split, by URL: an ordinary post the blame gate lets through (a forum of
+// Kazakh and Russian regions) and a blame positive no rule tags (biolabs in Alma-Ata).
+const ORDINARY_URL =
+  'https://ru.sputnik.kz/20200909/kazakhstan-forum-mezhregionalnogo-sotrudnichestva-rossiya-14916227.html';
+const POSITIVE_URL = 'https://news-front.su/?p=782178';
+const AD =
+  'Служба по контракту в Вооружённых силах! Единовременная выплата 1,2 млн рублей, денежное довольствие от 210 тысяч в месяц. Звоните 117 или приходите в пункт отбора на военную службу по контракту.';
+
+describe('the first stage in the classifier (real encoder, heads in git)', () => {
+  const definitions = loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR);
+  const train = loadCorpus().train;
+  const text = (url: string) => {
+    const item = train.find((i) => i.url === url);
+    if (!item) throw new Error(`${url} is not in the train split`);
+    return item.text;
+  };
+  let encoder: Encoder;
+  let classifier: NarrativeClassifier;
+  let strictDir: string;
+  beforeAll(async () => {
+    encoder = await loadEncoder(encoderDir(process.env['CW_CACHE_DIR']));
+    classifier = await createClassifier({ encoder, definitions, narrativesDir: DEFAULT_NARRATIVES_DIR });
+    strictDir = mkdtempSync(join(tmpdir(), 'cw-screen-'));
+  });
+  afterAll(async () => {
+    await encoder.close();
+    rmSync(strictDir, { recursive: true, force: true });
+  });
+
+  it('has a first stage in every head in git', () => {
+    for (const head of classifier.heads) expect(head.screen?.threshold).toBeGreaterThan(0);
+  });
+
+  it('keeps an ordinary gate-passing post from the encoder and sends a corpus positive to it', async () => {
+    const ordinary = text(ORDINARY_URL);
+    const positive = text(POSITIVE_URL);
+    expect(classifier.gate.test(ordinary)).toBe(true);
+    const before = classifier.stats.encoded;
+    const [o, p] = await classifier.classify([ordinary, positive]);
+    expect(classifier.stats.encoded - before).toBe(1);
+    expect(o?.encoded).toBe(false);
+    expect(o?.scores).toEqual({});
+    const blame = classifier.heads.find((h) => h.narrative === 'kazakhstan_blame');
+    expect(o?.screen?.['kazakhstan_blame']).toBeLessThan(blame?.screen?.threshold ?? 0);
+    expect(p?.encoded).toBe(true);
+    expect(p?.scores['kazakhstan_blame']).toBeGreaterThanOrEqual(blame?.threshold ?? 1);
+  });
+
+  it('sends a rule hit to the encoder even when every screen is under its cut', async () => {
+    // The heads in git with cuts no post reaches: only the rules can open the way to the encoder.
+    cpSync(DEFAULT_NARRATIVES_DIR, strictDir, { recursive: true });
+    for (const file of readHeadFiles(headsDir(strictDir))) {
+      const strict: HeadFile = {
+        ...file,
+        screen: { ...(file.screen as NonNullable<HeadFile['screen']>), threshold: 1.01 },
+      };
+      writeFileSync(join(headsDir(strictDir), `${file.narrative}.json`), JSON.stringify(strict));
+    }
+    expect(readFileSync(join(headsDir(strictDir), 'mercenary_recruitment.json'), 'utf8')).toContain('1.01');
+    const strict = await createClassifier({ encoder, definitions, narrativesDir: strictDir });
+    const [ad, ordinary] = await strict.classify([AD, text(ORDINARY_URL)]);
+    expect(strict.stats).toEqual({ candidates: 2, encoded: 1 });
+    expect(ad?.encoded).toBe(true);
+    expect(ad?.scores['mercenary_recruitment']).toBeDefined();
+    expect(ordinary?.encoded).toBe(false);
+  });
+});
