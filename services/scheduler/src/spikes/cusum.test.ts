@@ -1,31 +1,9 @@
+import { seededRandom } from '@cw/sample-channels';
 import { describe, expect, it } from 'vitest';
 import { type AlertState, decideAlert } from './alert-state.ts';
 import { cusum, logLikelihoodRatio } from './cusum.ts';
 import { DEFAULT_SPIKE_PARAMS, detectSpike, SCAN_SPIKE_PARAMS, type SpikeParams } from './detector.ts';
 import { expectedPoissonMax, robustMean, robustMeanUnbiased } from './stats.ts';
-
-/** mulberry32: a small seeded generator, so the noisy series are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function poisson(lambda: number, next: () => number): number {
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  let p = next();
-  while (p > limit) {
-    k += 1;
-    p *= next();
-  }
-  return k;
-}
 
 /** Gamma(shape, scale 1/shape), mean 1 (Marsaglia–Tsang; shape ≥ 1 here). */
 function gammaMeanOne(shape: number, next: () => number): number {
@@ -46,12 +24,14 @@ function gammaMeanOne(shape: number, next: () => number): number {
  * hour-level one (variance μ + 0.04·μ²).
  */
 function noisySeries(level: number, hours: number, seed: number): number[] {
-  const next = random(seed);
+  // The sample generator's seeded PRNG, so the noisy series are the same on every run.
+  const rng = seededRandom(seed);
+  const next = rng.next;
   const days = Array.from({ length: Math.ceil(hours / 24) }, () => gammaMeanOne(1 / 0.0075, next));
   return Array.from({ length: hours }, (_, h) => {
     const daily = 1 + 0.6 * Math.sin(((h % 24) - 9) * ((2 * Math.PI) / 24));
     const mean = level * daily * (days[Math.floor(h / 24)] ?? 1) * gammaMeanOne(1 / 0.04, next);
-    return poisson(mean, next);
+    return rng.poisson(mean);
   });
 }
 
@@ -153,11 +133,11 @@ describe('CUSUM', () => {
     // Large means too (all posting in a day): about the mean plus 1.35 standard deviations.
     expect(expectedPoissonMax(3000, 7)).toBeGreaterThan(3000 + 1.2 * Math.sqrt(3000));
     expect(expectedPoissonMax(3000, 7)).toBeLessThan(3000 + 1.5 * Math.sqrt(3000));
-    const next = random(3);
+    const rng = seededRandom(3);
     let plain = 0;
     let unbiased = 0;
     for (let i = 0; i < 2000; i += 1) {
-      const sample = Array.from({ length: 7 }, () => poisson(3, next));
+      const sample = Array.from({ length: 7 }, () => rng.poisson(3));
       plain += robustMean(sample) ?? 0;
       unbiased += robustMeanUnbiased(sample) ?? 0;
     }
