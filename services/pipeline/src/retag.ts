@@ -71,7 +71,7 @@ export async function retag(
       for (const post of posts) {
         result.scanned += 1;
         const rules = tagNarratives(narratives, post.text, post.lang);
-        const tags = combineTags(rules, resultOf.get(post), classifier, order);
+        const tags = combineTags(rules, resultOf.get(post), classifier, order, post.lang);
         if (
           post.tagger === tagger &&
           JSON.stringify(tags.narratives) === JSON.stringify(post.narratives) &&

@@ -1,12 +1,14 @@
 // `cw narratives eval`: the locked test split scored four ways — a plain keyword list, the rules, the
 // trained classifier alone (head and stance stage) and the combined decision the pipeline makes — per
 // narrative and per language, with the share of hard negatives tagged.
+
+import { detectLanguage } from '../detect-language.ts';
 import { compileNarratives } from '../narrative-compile.ts';
 import { tagNarratives } from '../narrative-match.ts';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
 import type { CorpusItem } from './corpus.ts';
 import type { NarrativeClassifier } from './runtime.ts';
-import { decide } from './stance.ts';
+import { decide, isStrongRule } from './stance.ts';
 
 /**
  * The baseline anyone would write in minutes: a stem list per narrative, no context. Blame needs a
@@ -100,9 +102,12 @@ export async function evaluateCorpus(
     ev.gate[id] = { found: 0, positives: 0 };
   }
   items.forEach((item, i) => {
-    const rules = new Set(tagNarratives(compiled, item.text).narratives);
+    const ruleEvidence = tagNarratives(compiled, item.text).narrativeEvidence;
+    const rules = new Set(ruleEvidence.map((e) => e.narrative));
     const scores = scoreOf.get(item) ?? {};
     const stances = stanceOf.get(item) ?? {};
+    // The language the pipeline would detect, not the label's: the decision reads the detected one.
+    const detected = detectLanguage(item.text).lang;
     const taggedAny: Record<Method, boolean> = {
       keywords: false,
       rules: false,
@@ -120,7 +125,13 @@ export async function evaluateCorpus(
         (stance === undefined || stance >= head.cut.stance);
       const byBoth =
         head !== undefined && score !== undefined
-          ? decide(rules.has(id), score, stance, head.cut)
+          ? decide(rules.has(id), score, stance, head.cut, {
+              lang: detected,
+              strongRule: isStrongRule(
+                ruleEvidence.find((e) => e.narrative === id),
+                definitions.find((d) => d.id === id)?.threshold ?? Number.POSITIVE_INFINITY,
+              ),
+            })
           : rules.has(id);
       const verdict: Record<Method, boolean> = {
         keywords: KEYWORDS[id]?.(item.text) ?? false,

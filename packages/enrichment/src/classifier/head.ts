@@ -71,6 +71,8 @@ export interface StanceFile {
   threshold: number;
   /** A rule hit needs a stance score at least this. */
   ruleThreshold: number;
+  /** The languages whose rule hits ruleThreshold applies to (absent: every language). */
+  ruleLanguages?: string[];
 }
 
 export interface Head {
@@ -82,6 +84,8 @@ export interface Head {
   cut: Cut;
   file: HeadFile;
   score(embedding: Float32Array, ngrams: SparseVector): number;
+  /** A rule hit scoring at least this is never judged by the stance stage (stance.ts, STRONG_RULE_FACTOR). */
+  strongRuleScore?: number;
   /** The stance stage's probability, when the head has one. */
   stanceScore?(embedding: Float32Array, ngrams: SparseVector): number;
   /** The first stage, when the head has one: its n-gram score and the cut the encoder needs. */
@@ -123,6 +127,7 @@ export function headFrom(file: HeadFile): Head {
     veto,
     stance: file.stance?.threshold ?? 0,
     ruleStance: file.stance?.ruleThreshold ?? 0,
+    ...(file.stance?.ruleLanguages ? { ruleStanceLangs: file.stance.ruleLanguages } : {}),
   };
   return {
     narrative: file.narrative,

@@ -21,7 +21,7 @@ import { type CorpusItem, loadCorpus, passagesHash } from './corpus.ts';
 import { ngramFeatures, type SparseVector } from './features.ts';
 import { compileGate, type Gate } from './gate.ts';
 import { type Head, type HeadFile, headFrom } from './head.ts';
-import { decide } from './stance.ts';
+import { decide, STRONG_RULE_FACTOR } from './stance.ts';
 
 export interface Neighbour {
   url: string;
@@ -108,7 +108,12 @@ export async function createClassifier(options: {
   const files = readHeadFiles(headsDir(options.narrativesDir)).filter(
     (f) => f.encoder === encoder.info.version && known.has(f.narrative),
   );
-  const heads = files.map(headFrom);
+  const thresholdOf = new Map(options.definitions.map((d) => [d.id, d.threshold]));
+  const heads = files.map((f) => {
+    const head = headFrom(f);
+    const threshold = thresholdOf.get(f.narrative);
+    return threshold === undefined ? head : { ...head, strongRuleScore: threshold * STRONG_RULE_FACTOR };
+  });
   const gate = compileGate(options.definitions.filter((d) => heads.some((h) => h.narrative === d.id)));
   const passages = loadCorpus(options.corpusDir).train;
   const index = passages.length > 0 ? await passageIndex(encoder, passages) : new Float32Array();
@@ -236,6 +241,8 @@ export function combineTags(
   result: ClassifierResult | undefined,
   classifier: Pick<NarrativeClassifier, 'heads' | 'encoder'> | undefined,
   order: readonly string[],
+  /** The post's detected language: the stance stage judges rule hits only in its trained languages. */
+  lang?: string,
 ): NarrativeTags {
   if (!result || !classifier) return rules;
   const evidence = new Map<string, NarrativeEvidence>(rules.narrativeEvidence.map((e) => [e.narrative, e]));
@@ -243,7 +250,11 @@ export function combineTags(
     const score = result.scores[head.narrative];
     if (score === undefined) continue;
     const ruled = evidence.get(head.narrative);
-    if (!decide(ruled !== undefined, score, result.stance?.[head.narrative], head.cut)) {
+    const strongRule =
+      ruled !== undefined && head.strongRuleScore !== undefined && ruled.score >= head.strongRuleScore;
+    if (
+      !decide(ruled !== undefined, score, result.stance?.[head.narrative], head.cut, { lang, strongRule })
+    ) {
       evidence.delete(head.narrative);
       continue;
     }

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { ngramFeatures } from './features.ts';
 import { headFrom } from './head.ts';
-import { chooseCut, decide, evaluateCut, fitStance, STANCE_VARIANTS } from './stance.ts';
+import {
+  type CutResult,
+  chooseCut,
+  decide,
+  evaluateCut,
+  fitStance,
+  MIN_RULE_STANCE_POSITIVES,
+  ruleStanceLanguages,
+  STANCE_VARIANTS,
+  withinOneStandardError,
+} from './stance.ts';
 import type { Sample } from './train.ts';
 import { trainHead } from './train-head.ts';
 
@@ -53,6 +63,45 @@ describe('the stance stage', () => {
     // A sure head still needs the stance stage.
     expect(decide(false, 0.95, 0.45, cut)).toBe(false);
     expect(decide(false, 0.95, 0.6, cut)).toBe(true);
+  });
+
+  it('judges rule hits only in its trained languages, and never a strong rule hit', () => {
+    const cut = { threshold: 0.8, veto: 0, stance: 0.5, ruleStance: 0.4, ruleStanceLangs: ['ru', 'en'] };
+    expect(decide(true, 0.1, 0.3, cut, { lang: 'ru' })).toBe(false);
+    expect(decide(true, 0.1, 0.3, cut, { lang: 'kk' })).toBe(true);
+    // Language unknown: the stage is not asked.
+    expect(decide(true, 0.1, 0.3, cut)).toBe(true);
+    expect(decide(true, 0.1, 0.3, cut, { lang: 'ru', strongRule: true })).toBe(true);
+    // A head tag is judged in every language.
+    expect(decide(false, 0.95, 0.3, cut, { lang: 'kk' })).toBe(false);
+  });
+
+  it('lists the languages with enough labelled positives', () => {
+    const s = (lang: string, label: boolean) => ({ ...(samples[0] as Sample), lang, label });
+    const many = (lang: string, n: number, label = true) => Array.from({ length: n }, () => s(lang, label));
+    const langs = ruleStanceLanguages([
+      ...many('ru', MIN_RULE_STANCE_POSITIVES),
+      ...many('kk', MIN_RULE_STANCE_POSITIVES - 1),
+      ...many('en', MIN_RULE_STANCE_POSITIVES * 2, false),
+    ]);
+    expect(langs).toEqual(['ru']);
+  });
+
+  it('takes the most precise cut within one standard error of the best F1, and none beyond it', () => {
+    const result = (precision: number, recall: number): CutResult => ({
+      cut: { threshold: precision, veto: 0, stance: 0, ruleStance: 0 },
+      precision,
+      recall,
+      f1: (2 * precision * recall) / (precision + recall),
+      hardNegativesTagged: 0.2,
+      rank: 0,
+    });
+    const best = result(0.56, 0.88); // F1 0.684; one SE over 100 positives ≈ 0.046
+    const near = result(0.62, 0.7); // F1 0.658: within
+    const far = result(0.8, 0.45); // F1 0.576: beyond, though more precise
+    expect(withinOneStandardError(best, [best, near, far], 100)).toBe(near);
+    // With many more positives the error shrinks and the best F1 stands.
+    expect(withinOneStandardError(best, [best, near, far], 10_000)).toBe(best);
   });
 
   it('learns from the passages it sees that a denial of the same topic is not the narrative', () => {

@@ -103,7 +103,7 @@ export function trainHeadWithScreen(
 
   // The first stage: its cut keeps what the decision chosen above tags on the same folds.
   const tagged = samples.map((s, i) =>
-    s.gated ? decide(s.rules, oof[i] as number, best.stance?.[i], best.result.cut) : s.rules,
+    s.gated ? decide(s.rules, oof[i] as number, best.stance?.[i], best.result.cut, s) : s.rules,
   );
   let screen: ScreenFile | undefined;
   let reaches = samples.map((s) => s.gated);
@@ -139,6 +139,7 @@ export function trainHeadWithScreen(
       ngramWeights: round(s.wn),
       threshold: result.cut.stance,
       ruleThreshold: result.cut.ruleStance,
+      ...(result.cut.ruleStanceLangs ? { ruleLanguages: [...result.cut.ruleStanceLangs] } : {}),
     };
   }
   const head: HeadFile = {

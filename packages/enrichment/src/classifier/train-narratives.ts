@@ -3,14 +3,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Encoder } from '@cw/encoder';
+import { detectLanguage } from '../detect-language.ts';
 import { compileNarratives } from '../narrative-compile.ts';
-import { tagNarratives } from '../narrative-match.ts';
+import { type NarrativeEvidence, tagNarratives } from '../narrative-match.ts';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
 import { type CorpusItem, passagesHash } from './corpus.ts';
 import { ngramFeatures } from './features.ts';
 import { compileGate } from './gate.ts';
 import type { HeadFile } from './head.ts';
 import { headsDir } from './runtime.ts';
+import { isStrongRule } from './stance.ts';
 import type { Sample } from './train.ts';
 import { trainHeadWithScreen } from './train-head.ts';
 
@@ -83,9 +85,12 @@ export async function trainNarratives(options: {
   const embeddings = await options.encoder.embed(passages.map((p) => p.text));
   const ngrams = passages.map((p) => ngramFeatures(p.text));
   const compiled = compileNarratives(options.definitions);
-  const ruleTags = passages.map((p) => new Set(tagNarratives(compiled, p.text).narratives));
+  const ruleEvidence = passages.map((p) => tagNarratives(compiled, p.text).narrativeEvidence);
+  const ruleTags = ruleEvidence.map((evidence) => new Set(evidence.map((e) => e.narrative)));
   const gate = compileGate(options.definitions);
   const gated = passages.map((p) => gate.match(p.text));
+  // Detected as the pipeline detects a post's language: the decision is judged per detected language.
+  const langs = passages.map((p) => detectLanguage(p.text).lang);
 
   const heads: HeadFile[] = [];
   const gateRecall: TrainReport['gateRecall'] = {};
@@ -100,6 +105,11 @@ export async function trainNarratives(options: {
       rules: (ruleTags[i] as Set<string>).has(def.id),
       gated: (gated[i] as string[]).includes(def.id),
       hardNegative: p.hardNegative,
+      lang: langs[i] as string,
+      strongRule: isStrongRule(
+        (ruleEvidence[i] as NarrativeEvidence[]).find((e) => e.narrative === def.id),
+        def.threshold,
+      ),
     }));
     const positives = passages.filter((p) => p.narratives.includes(def.id));
     gateRecall[def.id] = {

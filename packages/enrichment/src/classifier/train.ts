@@ -15,6 +15,10 @@ export interface Sample {
   gated: boolean;
   /** Same topic, no narrative: the bar is that at most 5% of these are tagged. */
   hardNegative?: boolean;
+  /** The detected language (as the pipeline detects it): the stance stage judges rule hits per language. */
+  lang?: string;
+  /** The rule hit scores at least STRONG_RULE_FACTOR times the definition's threshold. */
+  strongRule?: boolean;
 }
 
 export interface FitOptions {

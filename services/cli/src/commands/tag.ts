@@ -53,6 +53,7 @@ export async function tagLine(
     classified,
     classifier,
     narratives.compiled.map((d) => d.id),
+    result.lang,
   );
   return {
     ...record,

@@ -34,6 +34,7 @@ export function toIndexedPost(
         classified,
         ctx.classifier,
         ctx.narratives.compiled.map((d) => d.id),
+        tags.lang,
       )
     : tags;
   // Every field is written out rather than spread from `post`: a spread followed by new keys costs
