@@ -33,6 +33,7 @@ export {
   readHeadFiles,
   taggerVersion,
 } from './classifier/runtime.ts';
+export type { Cut } from './classifier/stance.ts';
 export { describeScreen, type TrainReport, trainNarratives } from './classifier/train-narratives.ts';
 export {
   DEFAULT_LANGUAGES,

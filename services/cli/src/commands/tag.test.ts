@@ -73,4 +73,36 @@ describe('cw tag', () => {
       'the first stage kept the post from the encoder (n-gram screen kazakhstan_blame',
     );
   });
+
+  it('explains the stance score against the cuts it was held to, tagged or not', () => {
+    const cut = {
+      threshold: 0.3,
+      veto: 0,
+      stance: 0.95,
+      ruleStance: 0.25,
+      ruleStanceLangs: ['en', 'ru', 'uk'],
+    };
+    const text = explanation(
+      {
+        text: 'a post',
+        lang: 'ru',
+        narratives: ['kazakhstan_blame'],
+        narrativeEvidence: [
+          {
+            narrative: 'kazakhstan_blame',
+            score: 0,
+            signals: [],
+            classifier: { score: 0.8, threshold: 0.3, veto: 0, model: 'm' },
+          },
+        ],
+        classifierScores: { kazakhstan_blame: 0.8, mercenary_recruitment: 0.33 },
+        classifierStance: { kazakhstan_blame: 0.97, mercenary_recruitment: 0.2 },
+      },
+      { kazakhstan_blame: { ...cut, ruleStance: 0 }, mercenary_recruitment: cut },
+    );
+    expect(text).toContain('    stance 0.97 (a head tag needs 0.95; rule hits not judged)');
+    expect(text).toContain(
+      '  not mercenary_recruitment: classifier 0.33, stance 0.2 (a head tag needs 0.95; a rule hit 0.25 in en, ru, uk, unless strong)',
+    );
+  });
 });

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import {
   type CompiledNarratives,
+  type Cut,
   combineTags,
   compileNarratives,
   DEFAULT_LANGUAGES,
@@ -63,6 +64,9 @@ export async function tagLine(
     narrativeEvidence: tags.narrativeEvidence,
     tagger: taggerVersion(narratives.definitions, classifier),
     ...(classified ? { classifierScores: classified.scores } : {}),
+    ...(classified?.stance && Object.keys(classified.stance).length > 0
+      ? { classifierStance: classified.stance }
+      : {}),
     // The cascade's first stage kept the post from the encoder: no head scored it.
     ...(classified?.encoded === false ? { classifierSkipped: { screen: classified.screen ?? {} } } : {}),
     fingerprint: result.fingerprint,
@@ -99,6 +103,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   if (!classifier)
     io.stderr.write(`cw tag: classifier off (${status.reason}); tagging with the rules alone\n`);
 
+  const cuts = Object.fromEntries((classifier?.heads ?? []).map((h) => [h.narrative, h.cut]));
   let tagged = 0;
   let errors = 0;
   const lines = createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY });
@@ -107,7 +112,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     const out = await tagLine(line, narratives, languages, classifier);
     if ('error' in out) errors++;
     else tagged++;
-    const written = explain ? explanation(out as Tagged) : `${JSON.stringify(out)}\n`;
+    const written = explain ? explanation(out as Tagged, cuts) : `${JSON.stringify(out)}\n`;
     // Respect backpressure so a slow consumer does not make us buffer the whole input.
     if (!io.stdout.write(written)) await once(io.stdout, 'drain');
   }
@@ -123,12 +128,23 @@ type Tagged = {
   narratives?: string[];
   narrativeEvidence?: NarrativeEvidence[];
   classifierScores?: Record<string, number>;
+  classifierStance?: Record<string, number>;
   classifierSkipped?: { screen: Record<string, number> };
   tagger?: string;
 };
 
+/** The stance stage's score and the cuts it was held to, in words. */
+function stanceLine(score: number, cut: Cut | undefined): string {
+  if (!cut) return `stance ${score}`;
+  const rules =
+    cut.ruleStance > 0
+      ? `a rule hit ${cut.ruleStance} in ${cut.ruleStanceLangs?.join(', ') ?? 'every language'}, unless strong`
+      : 'rule hits not judged';
+  return `stance ${score} (a head tag needs ${cut.stance}; ${rules})`;
+}
+
 /** What --explain prints for one post: the verdict, then what each tag rests on. */
-export function explanation(t: Tagged): string {
+export function explanation(t: Tagged, cuts: Record<string, Cut> = {}): string {
   if (t.error) return `error: ${t.error}\n\n`;
   const head = (t.text ?? '').replace(/\s+/g, ' ');
   const out = [`${head.length > 100 ? `${head.slice(0, 100)}…` : head}`];
@@ -146,6 +162,8 @@ export function explanation(t: Tagged): string {
       out.push(
         `    classifier: ${e.classifier.score} (tags at ${e.classifier.threshold}, overrules the rules below ${e.classifier.veto})`,
       );
+    const stance = t.classifierStance?.[e.narrative];
+    if (stance !== undefined) out.push(`    ${stanceLine(stance, cuts[e.narrative])}`);
     for (const n of e.nearest ?? [])
       out.push(
         `    nearest (${n.similarity}, ${n.narratives.join('+') || 'no narrative'}): ${n.url}\n      ${n.text.replace(/\s+/g, ' ')}`,
@@ -160,6 +178,10 @@ export function explanation(t: Tagged): string {
         .join(', ')}, each under its cut)`,
     );
   for (const [narrative, score] of Object.entries(t.classifierScores ?? {}))
-    if (!t.narratives?.includes(narrative)) out.push(`  not ${narrative}: classifier ${score}`);
+    if (!t.narratives?.includes(narrative)) {
+      const stance = t.classifierStance?.[narrative];
+      const why = stance === undefined ? '' : `, ${stanceLine(stance, cuts[narrative])}`;
+      out.push(`  not ${narrative}: classifier ${score}${why}`);
+    }
   return `${out.join('\n')}\n\n`;
 }
