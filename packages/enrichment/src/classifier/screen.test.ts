@@ -47,6 +47,28 @@ describe('choosing the first stage cut', () => {
     expect(cv.passed).toBe(208);
   });
 
+  it('may drop false tags of the decision: only its correct tags hold the cut down', () => {
+    // 100 correct head-only tags (screen 0.50..0.995) and 20 false ones scored lower (0.20..0.295).
+    const samples: Sample[] = [];
+    const screen: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      samples.push(sample(false));
+      screen.push(0.5 + i * 0.005);
+    }
+    for (let i = 0; i < 20; i++) {
+      samples.push({ ...sample(false), label: false, hardNegative: true });
+      screen.push(0.2 + i * 0.005);
+    }
+    const { threshold, cv } = chooseScreenCut(
+      samples,
+      screen,
+      samples.map(() => true),
+    );
+    // One correct tag of 100 may be lost (the one at 0.50); the next is at 0.505.
+    expect(threshold).toBe(0.505);
+    expect(cv).toMatchObject({ tagged: 120, lost: 21, positivesLost: 1, hardNegativesPassed: 0 });
+  });
+
   it('keeps every tagged passage when the keep share asks for all of them', () => {
     const samples = [sample(false), sample(false), sample(false)];
     const { threshold, cv } = chooseScreenCut(samples, [0.2, 0.9, 0.1], [true, true, false], 1);

@@ -3,15 +3,17 @@
 // encoder). Of the posts the gate lets through, only those the screen scores at or above its cut, or
 // that a rule tags, go on to the encoder (4–5 ms of CPU each); the others get the rules' verdict, which
 // for them is "no tag". Most gate-passing posts on a real stream (exchange rates, forums, parades, army
-// sport) are nowhere near either narrative; the cut is chosen so that the screen keeps nearly every post
-// the full decision (head and stance stage) would tag.
+// sport) are nowhere near either narrative; the cut is chosen so that the screen keeps nearly every
+// positive the full decision (head and stance stage) would tag. Its false tags it may drop: they were
+// what held the cut down when it had to keep every tag (the lowest-scored tags are hard negatives),
+// and the cut then swung with each retrain.
 import { NO_EMBEDDING, stanceView } from './stance.ts';
 import { type FitOptions, type Fitted, fitLogistic, groupFolds, type Sample, scoreFitted } from './train.ts';
 
 /** The n-gram stance variant's settings: the same features, fitted on every gate-passing passage. */
 export const SCREEN_OPTIONS: FitOptions = { l2: 1e-3, ngramWeight: 1 };
 
-/** Share of the posts the full decision tags (out of fold) that the screen must keep. */
+/** Share of the positives the full decision tags (out of fold) that the screen must keep. */
 export const MIN_SCREEN_KEEP = 0.99;
 
 /** Fitted on the passages the narrative's gate lets through: the only ones it will ever see. */
@@ -66,7 +68,7 @@ export const reachesEncoder = (s: Sample, screen: number, cut: number) =>
 const CUTS = Array.from({ length: 999 }, (_, k) => (k + 1) / 1000);
 
 /**
- * The highest cut that keeps at least MIN_SCREEN_KEEP of the passages the full decision tags, judged
+ * The highest cut that keeps at least MIN_SCREEN_KEEP of the positives the full decision tags, judged
  * on out-of-fold screen scores against the out-of-fold decision (`tagged`). A rule hit is never lost.
  */
 export function chooseScreenCut(
@@ -76,9 +78,11 @@ export function chooseScreenCut(
   minKeep = MIN_SCREEN_KEEP,
 ): { threshold: number; cv: ScreenCv } {
   const total = tagged.filter(Boolean).length;
-  const allowed = Math.floor((1 - minKeep) * total + 1e-9);
+  const correct = samples.filter((s, i) => tagged[i] && s.label).length;
+  const allowed = Math.floor((1 - minKeep) * correct + 1e-9);
   const lostAt = (cut: number) =>
-    samples.filter((s, i) => tagged[i] && s.gated && !reachesEncoder(s, screen[i] as number, cut)).length;
+    samples.filter((s, i) => tagged[i] && s.label && s.gated && !reachesEncoder(s, screen[i] as number, cut))
+      .length;
   let threshold = 0;
   for (const cut of CUTS) {
     if (lostAt(cut) > allowed) break;
