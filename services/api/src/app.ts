@@ -70,6 +70,9 @@ const isPublic = (url: string | undefined) =>
 // Trading a sign-in token needs no key, but stays rate-limited (per address).
 const needsNoKey = (url: string | undefined) => isPublic(url) || url === '/v1/sessions';
 
+/** Request line and headers together; Node answers 431 above it. */
+export const MAX_HEADER_BYTES = 32 * 1024;
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const metrics = deps.metrics ?? createApiMetrics();
   const sessions =
@@ -78,6 +81,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Our pino instance: request.log is its child per request, with the request id.
     loggerInstance: deps.log as FastifyBaseLogger,
     requestIdHeader: 'x-request-id',
+    // A GET /v1/feedback naming the 500 post ids it allows, each at its longest, is a 21 KB request
+    // line: over Node's default 16 KiB header limit, it was answered 431 before reaching us.
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
     // Parameters are validated by our zod schemas (clear 400s); the JSON schemas are for the docs.
     ajv: { customOptions: { strict: false } },
   });

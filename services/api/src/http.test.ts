@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../tests/support/ports.ts';
 import { isolatedServers } from '../../../tests/support/servers.ts';
+import { MAX_HEADER_BYTES } from './app.ts';
 import { main } from './main.ts';
 import { generateDataset } from './testing/dataset.ts';
 import { auth, END, KEY, loadDataset, START, testApp } from './testing/load.ts';
@@ -183,6 +184,25 @@ describe('errors', () => {
     });
     expect(big.statusCode).toBe(413);
     expect(big.json()).toMatchObject({ error: 'payload_too_large' });
+  });
+
+  it('takes the 500 longest post ids the feedback route allows over a real socket, and 431s past the limit', async () => {
+    const server = await testApp(ctx.es, ctx.prefix);
+    try {
+      const url = await server.listen({ port: 0, host: '127.0.0.1' });
+      // The longest id the pattern allows: a sign, 20 digits, an underscore, 12 digits.
+      const ids = Array.from({ length: 500 }, (_, i) => `-${String(i).padStart(20, '9')}_${'9'.repeat(12)}`);
+      const query = ids.map((id) => `postId=${id}`).join('&');
+      expect(query.length).toBeGreaterThan(16 * 1024);
+      const full = await fetch(`${url}/v1/feedback?${query}`, { headers: auth });
+      expect(full.status).toBe(200);
+      const over = await fetch(`${url}/v1/feedback?postId=${ids[0]}`, {
+        headers: { ...auth, 'x-padding': 'x'.repeat(MAX_HEADER_BYTES) },
+      });
+      expect(over.status).toBe(431);
+    } finally {
+      await server.close();
+    }
   });
 
   it('an unreachable Elasticsearch gives 503 without internals; the cause is logged', async () => {
