@@ -218,8 +218,8 @@ export function profileExpectedCounts(
       expected.push(between(prefixShape, t - d * day, t - (d - 1) * day));
     }
     // Trimmed symmetrically by the days' ratios to the profile: a past day-long rise straddles two
-    // of these days and lifts both, and a cap only halves that at a few posts a day; dropping as
-    // many of the lowest keeps the mean unbiased on ordinary days.
+    // of these days and lifts both, and at a few posts a day a cap still lets much of it through;
+    // dropping as many of the lowest keeps the mean unbiased on ordinary days.
     const trim = whole >= 5 ? Math.max(1, Math.round(whole / 7)) : 0;
     const order = observed
       .map((o, d) => ({ o, e: expected[d] ?? 0 }))
