@@ -47,7 +47,7 @@ export function baselineText(
     return (
       `the sum over the ${minutes(windowMinutes)} since the cumulative evidence of a rise (CUSUM) last ` +
       `stood at zero of each ${minutes(stepMinutes)} window's expected count: the narrative's level over ` +
-      `the ${cusumBaseline.levelDays} days before the window (a day far above it counted at the level) ` +
+      `the ${cusumBaseline.levelDays} days before the window (its busiest and quietest days left out) ` +
       'times its usual share at that time of day and weekday, fitted to the 4 weeks before and smoothed ' +
       'toward flat where few posts show it'
     );
