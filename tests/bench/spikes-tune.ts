@@ -7,12 +7,11 @@ import { DEFAULT_SPIKE_PARAMS, type SpikeParams } from '../../services/scheduler
 import { cusumLabel, TUNING_SEEDS as HIGH_TUNING, runHighRates } from './spikes.ts';
 import { TUNING_SEEDS as LOW_TUNING, runLowRates } from './spikes-low-rate.ts';
 
-const grid: Partial<Record<keyof CusumParams, number[]>> = JSON.parse(
-  process.env['BENCH_TUNE'] ?? '{"ratio":[3,4],"threshold":[4,5,6]}',
-) as Partial<Record<keyof CusumParams, number[]>>;
+type Grid = { [K in keyof CusumParams]?: CusumParams[K][] };
+const grid = JSON.parse(process.env['BENCH_TUNE'] ?? '{"ratio":[3,4],"threshold":[4,5,6]}') as Grid;
 
 let combos: Partial<CusumParams>[] = [{}];
-for (const [key, values] of Object.entries(grid) as [keyof CusumParams, number[]][])
+for (const [key, values] of Object.entries(grid) as [keyof CusumParams, unknown[]][])
   combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
 
 const f = (x: number) => x.toFixed(3);

@@ -8,10 +8,12 @@ import { type AlertState, decideAlert } from '../../services/scheduler/src/spike
 import {
   DEFAULT_SPIKE_PARAMS,
   detectSpike,
+  PREVIOUS_CUSUM_PARAMS,
   SCAN_SPIKE_PARAMS,
   type SpikeParams,
 } from '../../services/scheduler/src/spikes/detector.ts';
 import { poisson, seasonal } from './spike-series.ts';
+import { runBaselineError } from './spikes-baseline.ts';
 import { SEEDS as LOW_RATE_SEEDS, runLowRates } from './spikes-low-rate.ts';
 import { runTrends } from './spikes-trends.ts';
 
@@ -165,20 +167,26 @@ export function runHighRates(
 }
 
 export async function run(): Promise<void> {
-  // Before and after: the window scan as shipped before the CUSUM, then the detector's defaults.
+  // Before and after: the window scan as shipped before the CUSUM, the CUSUM as first shipped
+  // (same-time samples, h 5), then the detector's defaults.
   const variants = [
     { params: SCAN_SPIKE_PARAMS, label: 'before: windows of 1, 3, 6, 12, 24 h' },
+    {
+      params: PREVIOUS_CUSUM_PARAMS,
+      label: `previous: 1 h window + CUSUM ${cusumLabel(PREVIOUS_CUSUM_PARAMS)}`,
+    },
     { params: DEFAULT_SPIKE_PARAMS, label: `now: 1 h window + CUSUM ${cusumLabel(DEFAULT_SPIKE_PARAMS)}` },
   ];
   for (const v of variants)
     process.stdout.write(`${runHighRates(v.params, SEEDS, v.label).lines.join('\n')}\n`);
   for (const v of variants)
     process.stdout.write(`${runLowRates(v.params, LOW_RATE_SEEDS, v.label).lines.join('\n')}\n`);
+  process.stdout.write(`${runBaselineError().lines.join('\n')}\n`);
   process.stdout.write(`${runTrends().lines.join('\n')}\n`);
 }
 
 export const cusumLabel = (p: SpikeParams) =>
-  `k ${p.cusum.ratio}, h ${p.cusum.threshold}, ${p.cusum.lookback} windows, α ${p.cusum.alpha}`;
+  `k ${p.cusum.ratio}, h ${p.cusum.threshold}, ${p.cusum.lookback} windows, α ${p.cusum.alpha}, baseline ${p.cusum.baseline}${p.cusum.baseline === 'profile' ? ` (level ${p.cusum.levelDays} d)` : ''}`;
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   run().catch((err: unknown) => {

@@ -1,6 +1,7 @@
 import { ConfigError } from '@cw/config';
 import { describe, expect, it } from 'vitest';
 import { schedulerConfig } from './config.ts';
+import { DEFAULT_SPIKE_PARAMS } from './spikes/detector.ts';
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
@@ -55,17 +56,26 @@ describe('scheduler config', () => {
       config.CW_SPIKE_CUSUM_RATIO,
       config.CW_SPIKE_CUSUM_THRESHOLD,
       config.CW_SPIKE_CUSUM_WINDOWS,
-    ]).toEqual([3, 5, 48]);
+      config.CW_SPIKE_CUSUM_BASELINE,
+      config.CW_SPIKE_CUSUM_LEVEL_DAYS,
+    ]).toEqual([DEFAULT_SPIKE_PARAMS.cusum.ratio, DEFAULT_SPIKE_PARAMS.cusum.threshold, 48, 'profile', 14]);
+    expect(
+      schedulerConfig({ CW_SPIKE_CUSUM_BASELINE: 'windows', CW_SPIKE_CUSUM_LEVEL_DAYS: '7' }),
+    ).toMatchObject({ CW_SPIKE_CUSUM_BASELINE: 'windows', CW_SPIKE_CUSUM_LEVEL_DAYS: 7 });
     expect(schedulerConfig({ CW_SPIKE_CUSUM_WINDOWS: '0' }).CW_SPIKE_CUSUM_WINDOWS).toBe(0);
     const found = problems({
       CW_SPIKE_CUSUM_RATIO: '1',
       CW_SPIKE_CUSUM_THRESHOLD: '-2',
       CW_SPIKE_CUSUM_WINDOWS: '2.5',
+      CW_SPIKE_CUSUM_BASELINE: 'weekly',
+      CW_SPIKE_CUSUM_LEVEL_DAYS: '29',
     });
     expect(found).toEqual([
       "CW_SPIKE_CUSUM_RATIO: expected the rise the CUSUM looks for, a number > 1 (e.g. 3); got '1'",
       "CW_SPIKE_CUSUM_THRESHOLD: expected a positive number (the CUSUM fires at this log-likelihood ratio); got '-2'",
       "CW_SPIKE_CUSUM_WINDOWS: expected a whole number of windows from 0 (off) to 336; got '2.5'",
+      "CW_SPIKE_CUSUM_BASELINE: expected windows or profile; got 'weekly'",
+      "CW_SPIKE_CUSUM_LEVEL_DAYS: expected a whole number of days from 1 to 28 (the profile baseline's level); got '29'",
     ]);
   });
 

@@ -103,6 +103,17 @@ export const schedulerSchema = z.object({
     .min(0, 'expected a whole number of windows from 0 (off) to 336')
     .max(336, 'expected a whole number of windows from 0 (off) to 336')
     .default(DEFAULT_SPIKE_PARAMS.cusum.lookback),
+  // Each window's expected count in the CUSUM: the same time on past days and weeks, or a level
+  // from the last days times a time-of-week profile (far more posts behind it at low rates).
+  CW_SPIKE_CUSUM_BASELINE: z
+    .enum(['windows', 'profile'], { error: 'expected windows or profile' })
+    .default(DEFAULT_SPIKE_PARAMS.cusum.baseline),
+  CW_SPIKE_CUSUM_LEVEL_DAYS: z.coerce
+    .number({ error: "expected a whole number of days from 1 to 28 (the profile baseline's level)" })
+    .int("expected a whole number of days from 1 to 28 (the profile baseline's level)")
+    .min(1, "expected a whole number of days from 1 to 28 (the profile baseline's level)")
+    .max(28, "expected a whole number of days from 1 to 28 (the profile baseline's level)")
+    .default(DEFAULT_SPIKE_PARAMS.cusum.levelDays),
   CW_DIGEST_CRON: cron,
   CW_DIGEST_TZ: timeZone,
   ...retentionEnv,

@@ -29,6 +29,8 @@ export function spikeSettings(config: SchedulerConfig): SpikeSettings {
       ratio: config.CW_SPIKE_CUSUM_RATIO,
       threshold: config.CW_SPIKE_CUSUM_THRESHOLD,
       windows: config.CW_SPIKE_CUSUM_WINDOWS,
+      baseline: config.CW_SPIKE_CUSUM_BASELINE,
+      levelDays: config.CW_SPIKE_CUSUM_LEVEL_DAYS,
     },
     timeZone: config.CW_DIGEST_TZ,
     ...(config.CW_API_PUBLIC_URL ? { apiBaseUrl: config.CW_API_PUBLIC_URL } : {}),

@@ -3,6 +3,7 @@
 // make the spike (and whether it is a flood), and a query for the posts behind it.
 import { DateTime } from 'luxon';
 import type { SpikeAlert } from './alert.ts';
+import { DEFAULT_SPIKE_PARAMS } from './detector.ts';
 import { classifySpike, type SourceMix } from './flood.ts';
 
 type Explained = Pick<
@@ -36,8 +37,20 @@ export function baselineText(
   windowMinutes: number,
   method: 'window' | 'cusum' = 'window',
   stepMinutes = 60,
+  cusumBaseline: { baseline: 'windows' | 'profile'; levelDays: number } = {
+    baseline: 'windows',
+    levelDays: 7,
+  },
 ): string {
   const minutes = (m: number) => (m >= 60 ? `${m / 60} h` : `${m} min`);
+  if (method === 'cusum' && cusumBaseline.baseline === 'profile')
+    return (
+      `the sum over the ${minutes(windowMinutes)} since the cumulative evidence of a rise (CUSUM) last ` +
+      `stood at zero of each ${minutes(stepMinutes)} window's expected count: the narrative's level over ` +
+      `the ${cusumBaseline.levelDays} days before the window (its busiest and quietest days left out) ` +
+      'times its usual share at that time of day and weekday, fitted to the 4 weeks before and smoothed ' +
+      'toward flat where few posts show it'
+    );
   if (method === 'cusum')
     return (
       `the sum over the ${minutes(windowMinutes)} since the cumulative evidence of a rise (CUSUM) last ` +
@@ -56,7 +69,12 @@ export function explain(params: {
   title: string | undefined;
   from: Date;
   to: Date;
-  settings: { windowMinutes: number; timeZone?: string; apiBaseUrl?: string };
+  settings: {
+    windowMinutes: number;
+    timeZone?: string;
+    apiBaseUrl?: string;
+    cusum?: { baseline?: 'windows' | 'profile'; levelDays?: number };
+  };
   /** Which test fired: one window (or a multiple), or the CUSUM over the span. */
   method?: 'window' | 'cusum';
   mix: SourceMix;
@@ -68,7 +86,10 @@ export function explain(params: {
     kind: classifySpike(mix),
     ...(params.title ? { title: params.title } : {}),
     windowMinutes: spanMinutes,
-    baseline: baselineText(spanMinutes, params.method, settings.windowMinutes),
+    baseline: baselineText(spanMinutes, params.method, settings.windowMinutes, {
+      baseline: settings.cusum?.baseline ?? DEFAULT_SPIKE_PARAMS.cusum.baseline,
+      levelDays: settings.cusum?.levelDays ?? DEFAULT_SPIKE_PARAMS.cusum.levelDays,
+    }),
     local: {
       timeZone,
       windowStart: localTime(params.from, timeZone),

@@ -69,8 +69,9 @@ describe('CUSUM', () => {
         // The span is the rise: from where the statistic left 0.
         expect(verdict.windows).toBe(hours);
         expect(verdict.observed).toBe(3 * hours);
-        expect(verdict.expected / hours).toBeGreaterThan(1);
-        // A constant series is calmer than a Poisson one, so the unbiased level comes out a little high.
+        // The profile baseline reads a constant series' level exactly (the same-time samples' mean
+        // with its largest replaced came out a little high: a constant series is calmer than a Poisson one).
+        expect(verdict.expected / hours).toBeGreaterThanOrEqual(0.99);
         expect(verdict.expected / hours).toBeLessThan(1.5);
       }
     }

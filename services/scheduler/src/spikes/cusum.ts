@@ -20,6 +20,14 @@ export type CusumParams = {
   maxStep: number;
   /** Windows either side pooled into each baseline sample (see `expectedCount`). */
   spread: number;
+  /**
+   * Each window's expected count: `windows`, the same time of day on past days and weeks (as the
+   * one-window test), or `profile`, a level from the last `levelDays` days times a time-of-week
+   * profile fitted to the weeks before (profile-baseline.ts): far more posts behind each figure.
+   */
+  baseline: 'windows' | 'profile';
+  /** Days before each window whose posts set its level (baseline `profile`). */
+  levelDays: number;
 };
 
 export type CusumWindow = { observed: number; expected: number };

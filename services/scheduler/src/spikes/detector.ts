@@ -2,6 +2,7 @@
 // and unit tests run it without Elasticsearch. Counts come in windows of one length (e.g. 1 h);
 // `history` holds the consecutive windows before the current one, oldest first.
 import { type CusumParams, type CusumWindow, cusum, withoutBursts } from './cusum.ts';
+import { profileExpectedCounts } from './profile-baseline.ts';
 import { robustMean, robustMeanUnbiased, sum, upperTail } from './stats.ts';
 
 export type SpikeParams = {
@@ -40,7 +41,24 @@ export const DEFAULT_SPIKE_PARAMS: SpikeParams = {
   alpha: 0.04,
   scales: [1],
   longMinScore: 3,
-  cusum: { ratio: 3, threshold: 5, lookback: 48, alpha: 0.04, floor: 0.1, maxStep: 1, spread: 1 },
+  cusum: {
+    ratio: 3,
+    threshold: 4,
+    lookback: 48,
+    alpha: 0.04,
+    floor: 0.1,
+    maxStep: 1,
+    spread: 1,
+    baseline: 'profile',
+    levelDays: 14,
+  },
+};
+
+/** The CUSUM as first shipped: each window's expected count from the same time on past days and
+ * weeks (kept for the benchmark's comparison and as CW_SPIKE_CUSUM_BASELINE=windows). */
+export const PREVIOUS_CUSUM_PARAMS: SpikeParams = {
+  ...DEFAULT_SPIKE_PARAMS,
+  cusum: { ...DEFAULT_SPIKE_PARAMS.cusum, baseline: 'windows', threshold: 5 },
 };
 
 /** The detector as shipped before the CUSUM: the one-window test plus 3, 6, 12 and 24 h windows
@@ -234,17 +252,35 @@ function detectCusum(input: SpikeInput, params: SpikeParams): SpikeVerdict | und
   const n = input.history.length;
   const at = (series: readonly number[], current: number, t: number) => (t < n ? (series[t] ?? 0) : current);
   const from = Math.max(0, n + 1 - lookback);
-  const windows: CusumWindow[] = [];
-  for (let t = from; t <= n; t += 1)
-    windows.push({
-      observed: at(input.history, input.observed, t),
-      expected: expectedCount(input.history, params, {
-        end: t,
-        mean: robustMeanUnbiased,
-        floor: params.cusum.floor,
-        spread: params.cusum.spread,
-      }),
-    });
+  // Where the data starts: the first window with any post (of all posting when known). The history
+  // read from Elasticsearch reaches back a month even when collection began last week.
+  const firstPost = (input.totalHistory ?? input.history).findIndex((c) => c > 0);
+  const dataStart = firstPost < 0 ? n : firstPost;
+  const expectedOf = (series: readonly number[], floor: number) => {
+    if (params.cusum.baseline === 'profile')
+      return profileExpectedCounts(series, from, {
+        slotsPerDay: params.slotsPerDay,
+        weeks: params.weeks,
+        levelDays: params.cusum.levelDays,
+        floor,
+        dataStart,
+      });
+    const out: number[] = [];
+    for (let t = from; t <= n; t += 1)
+      out.push(
+        expectedCount(series, params, {
+          end: t,
+          mean: robustMeanUnbiased,
+          floor,
+          spread: params.cusum.spread,
+        }),
+      );
+    return out;
+  };
+  const windows: CusumWindow[] = expectedOf(input.history, params.cusum.floor).map((e, i) => ({
+    observed: at(input.history, input.observed, from + i),
+    expected: e,
+  }));
   const counted = withoutBursts(windows, params);
   const plain = cusum(counted, params.cusum);
   if (plain.statistic < threshold) return undefined;
@@ -258,13 +294,9 @@ function detectCusum(input: SpikeInput, params: SpikeParams): SpikeVerdict | und
   const totalHistory = input.totalHistory;
   if (totalHistory && input.totalObserved !== undefined) {
     const totalObserved = input.totalObserved;
-    totals = windows.map((_, i) => ({
+    totals = expectedOf(totalHistory, EXPECTED_FLOOR).map((e, i) => ({
       observed: at(totalHistory, totalObserved, from + i),
-      expected: expectedCount(totalHistory, params, {
-        end: from + i,
-        mean: robustMeanUnbiased,
-        spread: params.cusum.spread,
-      }),
+      expected: e,
     }));
     const lifted = counted.map((w, i) => {
       const total = totals?.[i] ?? { observed: 0, expected: 0 };

@@ -17,7 +17,14 @@ export type SpikeSettings = {
   minScore: number;
   minShareRatio: number;
   /** The CUSUM's rise, threshold and windows summed (CW_SPIKE_CUSUM_*; the detector's defaults when absent). */
-  cusum?: { ratio: number; threshold: number; windows: number };
+  cusum?: {
+    ratio: number;
+    threshold: number;
+    windows: number;
+    /** The CUSUM's expected counts (CW_SPIKE_CUSUM_BASELINE / _LEVEL_DAYS; the detector's defaults when absent). */
+    baseline?: 'windows' | 'profile';
+    levelDays?: number;
+  };
   /** Analysts' time zone for the alert's local times (CW_DIGEST_TZ). */
   timeZone?: string;
   /** Public address of the API, put in front of the alert's posts query (CW_API_PUBLIC_URL). */
@@ -96,6 +103,8 @@ export function spikeParams(settings: SpikeSettings): SpikeParams {
             ratio: settings.cusum.ratio,
             threshold: settings.cusum.threshold,
             lookback: settings.cusum.windows,
+            ...(settings.cusum.baseline ? { baseline: settings.cusum.baseline } : {}),
+            ...(settings.cusum.levelDays ? { levelDays: settings.cusum.levelDays } : {}),
           }
         : {}),
     },

@@ -150,6 +150,8 @@ describe('floods', () => {
       expect(alert?.windowMinutes).toBeLessThanOrEqual(RISE * 60);
       expect(alert?.observed).toBe(3 * ((alert?.windowMinutes ?? 0) / 60));
       expect(alert?.baseline).toMatch(/CUSUM/);
+      // How the expected count was formed, as the default profile baseline forms it.
+      expect(alert?.baseline).toMatch(/level over the 14 days before .* time of day and weekday/);
     }
     // Judged on the posts of that span: the copies of one channel are two thirds of its posts and
     // all of its rise.

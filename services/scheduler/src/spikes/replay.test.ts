@@ -97,8 +97,9 @@ describe('replays of past times (cw alerts check --at)', () => {
     expect(afterFirst.map((a) => [a.id, a.status])).toEqual([
       ['grain_hoax-20260910T150000Z', 'resolved'],
       ['grain_hoax-20260920T040000Z', 'resolved'],
-      // The lasting rise from 02:00, three hours in, through the CUSUM.
-      ['water_cutoff-20260915T050000Z', 'resolved'],
+      // The lasting rise from 02:00, two hours in, through the CUSUM (three with the same-time
+      // baseline it had before the profile one).
+      ['water_cutoff-20260915T040000Z', 'resolved'],
       ['water_cutoff-20260925T110000Z', 'resolved'],
     ]);
     expect(first.filter((c) => c.includes('updated')).length).toBeGreaterThan(0);
