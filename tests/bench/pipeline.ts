@@ -172,7 +172,7 @@ function serverCpu(servers: Servers) {
 }
 const CEILING_PREFIX = 'cwbench-ceiling';
 const PIPELINE_PREFIX = 'cwbench-pipeline';
-const CONCURRENCY = process.env['CW_PIPELINE_CONCURRENCY'] ?? '2';
+const CONCURRENCY = process.env['CW_PIPELINE_CONCURRENCY'] ?? '4';
 // The worker's V8 flags as its container sets them (docker-compose.yml: NODE_OPTIONS).
 const NODE_ARGS = (process.env['BENCH_WORKER_NODE_ARGS'] ?? '--max-old-space-size=128')
   .split(' ')

@@ -7,7 +7,7 @@ export const pipelineSchema = z.object({
   // 2: one batch is enriched while the other is in Elasticsearch. On two cores it beat 4 in three
   // alternating runs of `pnpm bench pipeline` (fewer batches in flight, less for the GC to copy);
   // raise it when Elasticsearch is remote and each bulk waits longer.
-  CW_PIPELINE_CONCURRENCY: positiveInt(2, 'a number of batches processed at once'),
+  CW_PIPELINE_CONCURRENCY: positiveInt(4, 'a number of batches processed at once'),
   CW_PIPELINE_PORT: port(9101),
   /** Address of /healthz and /metrics: loopback unless a scraper elsewhere needs it (0.0.0.0). */
   CW_PIPELINE_HOST: z
