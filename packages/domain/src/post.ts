@@ -108,7 +108,14 @@ export const narrativeEvidence = z.object({
   score: z.number(),
   signals: z.array(z.object({ group: z.string(), term: z.string(), matched: z.string() })),
   classifier: z
-    .object({ score: z.number(), threshold: z.number(), veto: z.number(), model: z.string() })
+    .object({
+      score: z.number(),
+      threshold: z.number(),
+      veto: z.number(),
+      model: z.string(),
+      /** The stance stage's score, for heads that have one. */
+      stance: z.number().optional(),
+    })
     .optional(),
   nearest: z
     .array(

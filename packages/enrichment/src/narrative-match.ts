@@ -18,7 +18,7 @@ export interface NarrativeEvidence {
   score: number;
   signals: NarrativeSignal[];
   /** The trained head's probability, its threshold and the encoder, when the post was a candidate. */
-  classifier?: { score: number; threshold: number; veto: number; model: string };
+  classifier?: { score: number; threshold: number; veto: number; model: string; stance?: number };
   /** The labelled training passages nearest to the post in the encoder's space. */
   nearest?: { url: string; narratives: string[]; similarity: number; text: string }[];
 }

@@ -74,6 +74,7 @@ export const postProperties: Properties = {
           threshold: { type: 'float' },
           veto: { type: 'float' },
           model: keyword,
+          stance: { type: 'float' },
         },
       },
       nearest: { type: 'object', enabled: false },

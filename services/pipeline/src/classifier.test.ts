@@ -62,11 +62,13 @@ describe('pipeline with the narrative classifier', () => {
     ]);
   });
 
-  it('records the classifier score and the two nearest labelled passages as evidence, and the tagger', async () => {
+  it('records the classifier and stance scores and the two nearest labelled passages as evidence, and the tagger', async () => {
     const [ad, chat] = await indexed([makePost(101, { text: AD }), makePost(102, { text: CHAT })], true);
     expect(ad?.narratives).toContain('mercenary_recruitment');
     const evidence = ad?.narrativeEvidence.find((e) => e.narrative === 'mercenary_recruitment');
     expect(evidence?.classifier?.score).toBeGreaterThanOrEqual(evidence?.classifier?.threshold ?? 1);
+    // The stance stage's score is stored too (the strict mapping has a field for it).
+    expect(evidence?.classifier?.stance).toEqual(expect.any(Number));
     expect(evidence?.nearest).toHaveLength(2);
     expect(evidence?.nearest?.[0]?.url).toMatch(/^https?:\/\//);
     expect(ad?.tagger).toMatch(/^rules-[0-9a-f]{8}\+e5-small-int8-L\d+-T\d+\/heads-[0-9a-f]{8}$/);

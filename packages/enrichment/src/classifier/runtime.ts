@@ -252,16 +252,21 @@ export function combineTags(
     const ruled = evidence.get(head.narrative);
     const strongRule =
       ruled !== undefined && head.strongRuleScore !== undefined && ruled.score >= head.strongRuleScore;
-    if (
-      !decide(ruled !== undefined, score, result.stance?.[head.narrative], head.cut, { lang, strongRule })
-    ) {
+    const stance = result.stance?.[head.narrative];
+    if (!decide(ruled !== undefined, score, stance, head.cut, { lang, strongRule })) {
       evidence.delete(head.narrative);
       continue;
     }
     const entry: NarrativeEvidence = ruled ?? { narrative: head.narrative, score: 0, signals: [] };
     evidence.set(head.narrative, {
       ...entry,
-      classifier: { score, threshold: head.threshold, veto: head.veto, model: classifier.encoder },
+      classifier: {
+        score,
+        threshold: head.threshold,
+        veto: head.veto,
+        model: classifier.encoder,
+        ...(stance !== undefined ? { stance } : {}),
+      },
       nearest: result.nearest,
     });
   }
