@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ngramFeatures } from './features.ts';
 import { headFrom } from './head.ts';
+import { combineTags } from './runtime.ts';
 import {
   type CutResult,
   chooseCut,
@@ -74,6 +75,52 @@ describe('the stance stage', () => {
     expect(decide(true, 0.1, 0.3, cut, { lang: 'ru', strongRule: true })).toBe(true);
     // A head tag is judged in every language.
     expect(decide(false, 0.95, 0.3, cut, { lang: 'kk' })).toBe(false);
+  });
+
+  it('combines a post: a weak rule hit is judged in a trained language, kept in another, a strong one always', () => {
+    const file = {
+      narrative: 'toy',
+      encoder: 'toy',
+      corpusHash: 'x',
+      trainedAt: '',
+      threshold: 0.8,
+      veto: 0,
+      cv: { precision: 0, recall: 0, f1: 0, positives: 0, negatives: 0, folds: 0 },
+      ngramWeight: 0,
+      l2: 0,
+      bias: 0,
+      mean: [],
+      scale: [],
+      embeddingWeights: [],
+      ngramWeights: [],
+      stance: {
+        features: 'char' as const,
+        l2: 0,
+        ngramWeight: 1,
+        bias: 0,
+        mean: [],
+        scale: [],
+        embeddingWeights: [],
+        ngramWeights: [],
+        threshold: 0.5,
+        ruleThreshold: 0.4,
+        ruleLanguages: ['ru'],
+      },
+    };
+    const head = { ...headFrom(file), strongRuleScore: 7 };
+    const classifier = { heads: [head], encoder: 'toy' };
+    const ruled = (score: number) => ({
+      narratives: ['toy'],
+      narrativeEvidence: [{ narrative: 'toy', score, signals: [] }],
+    });
+    // Head score under its threshold, stance under the rule-hit cut.
+    const result = { scores: { toy: 0.2 }, stance: { toy: 0.1 }, nearest: [] };
+    expect(combineTags(ruled(4), result, classifier, ['toy'], 'ru').narratives).toEqual([]);
+    expect(combineTags(ruled(4), result, classifier, ['toy'], 'kk').narratives).toEqual(['toy']);
+    expect(combineTags(ruled(8), result, classifier, ['toy'], 'ru').narratives).toEqual(['toy']);
+    // The kept tag's evidence carries the stance score.
+    const kept = combineTags(ruled(4), result, classifier, ['toy'], 'kk').narrativeEvidence[0];
+    expect(kept?.classifier?.stance).toBe(0.1);
   });
 
   it('lists the languages with enough labelled positives', () => {
