@@ -80,7 +80,7 @@ export type Evidence = {
   narrative: string;
   score: number;
   signals: { group: string; term: string; matched: string }[];
-  classifier?: { score: number; threshold: number; veto: number; model: string };
+  classifier?: { score: number; threshold: number; veto: number; model: string; stance?: number };
   nearest?: { url: string; narratives: string[]; similarity: number; text: string }[];
 };
 

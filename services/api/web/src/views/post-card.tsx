@@ -46,6 +46,7 @@ function Evidence({ post, narratives }: { post: Post; narratives: Narrative[] | 
             <span class="classifier">
               {' '}
               classifier score {e.classifier.score.toFixed(2)} (threshold {e.classifier.threshold.toFixed(2)})
+              {e.classifier.stance !== undefined && `, stance ${e.classifier.stance.toFixed(2)}`}
             </span>
           )}
           {e.nearest && e.nearest.length > 0 && (
