@@ -28,6 +28,8 @@ export type ProfileOptions = {
    * quiet narrative, and counted they would drag a young narrative's level and weekdays down.
    */
   dataStart?: number;
+  /** Trim the level's days by their ratios (default); false only for the bench's ablation. */
+  trimLevel?: boolean;
 };
 
 /** Harmonics of the day the profile may use (cycles per day): 24, 12 and 8 hours. */
@@ -220,7 +222,7 @@ export function profileExpectedCounts(
     // Trimmed symmetrically by the days' ratios to the profile: a past day-long rise straddles two
     // of these days and lifts both, and at a few posts a day a cap still lets much of it through;
     // dropping as many of the lowest keeps the mean unbiased on ordinary days.
-    const trim = whole >= 5 ? Math.max(1, Math.round(whole / 7)) : 0;
+    const trim = whole >= 5 && options.trimLevel !== false ? Math.max(1, Math.round(whole / 7)) : 0;
     const order = observed
       .map((o, d) => ({ o, e: expected[d] ?? 0 }))
       .sort((x, y) => x.o * y.e - y.o * x.e)
