@@ -4,8 +4,11 @@
 // them. npx tsx tests/bench/spikes-ablate.ts
 //   BENCH_ABLATE=default,known,noGeneralRise picks variants (names below); all when unset.
 import { pathToFileURL } from 'node:url';
+import { seededRandom } from '@cw/sample-channels';
+import { logLikelihoodRatio } from '../../services/scheduler/src/spikes/cusum.ts';
 import { DEFAULT_SPIKE_PARAMS, type SpikeParams } from '../../services/scheduler/src/spikes/detector.ts';
 import { type LowRateOptions, runLowRates, TUNING_SEEDS } from './spikes-low-rate.ts';
+import { poisson, seasonal } from './spike-series.ts';
 
 const withCusum = (c: Partial<SpikeParams['cusum']>): SpikeParams => ({
   ...DEFAULT_SPIKE_PARAMS,
@@ -17,6 +20,10 @@ type Variant = { label: string; params?: SpikeParams; options?: LowRateOptions }
 export const VARIANTS: Record<string, Variant> = {
   default: { label: 'as shipped (profile baseline, k 3, h 4, α 0.04, maxStep 1)' },
   known: { label: 'baseline known (true rate without events)', options: { knownBaseline: true } },
+  knownWithoutDayNoise: {
+    label: 'baseline known without the day-to-day swing (seasonal rate only)',
+    options: { knownBaseline: 'withoutDayNoise' },
+  },
   knownNoGeneralRise: {
     label: 'baseline known, no general-rise lift',
     options: { knownBaseline: true, probe: { noGeneralRise: true } },
@@ -25,6 +32,15 @@ export const VARIANTS: Record<string, Variant> = {
     label: 'baseline known, α 0',
     params: withCusum({ alpha: 0 }),
     options: { knownBaseline: true },
+  },
+  knownPure: {
+    label:
+      'baseline known, Poisson (α 0), no cap, no lift, no burst exclusion, no span guards: the plain CUSUM',
+    params: withCusum({ alpha: 0, maxStep: Number.POSITIVE_INFINITY }),
+    options: {
+      knownBaseline: true,
+      probe: { noGeneralRise: true, keepBursts: true, noMinCount: true, noShareRatio: true },
+    },
   },
   noGeneralRise: { label: 'no general-rise lift', options: { probe: { noGeneralRise: true } } },
   keepBursts: { label: 'no burst exclusion (withoutBursts off)', options: { probe: { keepBursts: true } } },
@@ -57,8 +73,51 @@ export function runAblations(names: readonly string[] = Object.keys(VARIANTS)): 
   return lines;
 }
 
+/**
+ * The plain CUSUM (k 3, h 4, Poisson, the rate known) on rises alone, no detector around it: 48 h
+ * of ordinary posting, then a 3× rise for 24 h starting at a random hour of the week. With a flat
+ * rate (as the lead's simulation) and with the bench's day curve and weekends, to tell what the
+ * bench's own series cost from what the detector costs.
+ */
+export function plainCusumCeiling(trials = 4000): string[] {
+  const lines: string[] = [];
+  const { ratio, threshold } = DEFAULT_SPIKE_PARAMS.cusum;
+  for (const shape of ['flat', 'bench day curve and weekends'] as const)
+    for (const rate of [0.5, 1, 3]) {
+      const random = seededRandom(977 + rate * 10).next;
+      const delays: number[] = [];
+      for (let i = 0; i < trials; i += 1) {
+        const start = 48 + Math.floor(random() * 168);
+        const phase = random() * 4 - 2;
+        let statistic = 0;
+        for (let t = 0; t < start + 24; t += 1) {
+          const mu = shape === 'flat' ? rate : seasonal(rate, t, phase);
+          const rising = t >= start;
+          const x = poisson(mu * (rising ? 3 : 1), random);
+          statistic = Math.max(0, statistic + logLikelihoodRatio(x, mu, ratio, 0));
+          if (statistic >= threshold && rising) {
+            delays.push(t - start + 1);
+            break;
+          }
+          // Before the rise a crossing is a false alert: start again from 0 (the alert would fire).
+          if (statistic >= threshold) statistic = 0;
+        }
+      }
+      const within = (h: number) => (delays.filter((d) => d <= h).length / trials).toFixed(3);
+      lines.push(
+        `plain CUSUM, rate known, ${shape}, ${rate} posts/h (${trials} rises): within 3 / 6 / 12 / 24 h ${within(3)} / ${within(6)} / ${within(12)} / ${within(24)}`,
+      );
+    }
+  return lines;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const asked = process.env['BENCH_ABLATE']?.split(',').filter(Boolean) ?? Object.keys(VARIANTS);
+  const asked = process.env['BENCH_ABLATE']?.split(',').filter(Boolean) ?? [
+    'plain',
+    ...Object.keys(VARIANTS),
+  ];
+  if (asked.includes('plain')) for (const line of plainCusumCeiling()) process.stdout.write(`${line}\n`);
   // One at a time, so each line shows as soon as it is measured.
-  for (const name of asked) for (const line of runAblations([name])) process.stdout.write(`${line}\n`);
+  for (const name of asked.filter((a) => a !== 'plain'))
+    for (const line of runAblations([name])) process.stdout.write(`${line}\n`);
 }

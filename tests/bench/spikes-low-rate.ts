@@ -41,6 +41,8 @@ type Series = {
   events: Event[];
   /** The rate drawn from without the events and general rises (seasonal × day noise). */
   base: number[];
+  /** The same without the day-to-day noise (seasonal only): what past days could know at best. */
+  shape: number[];
 };
 
 function makeSeries(level: number, random: () => number, riseSet: Set<number>, dayNoise: number[]): Series {
@@ -60,10 +62,12 @@ function makeSeries(level: number, random: () => number, riseSet: Set<number>, d
   const counts = new Array<number>(HOURS).fill(0);
   const copies = new Array<number>(HOURS).fill(0);
   const base = new Array<number>(HOURS).fill(0);
+  const shape = new Array<number>(HOURS).fill(0);
   const floodChannel = Math.floor(random() * CHANNELS);
   for (let t = 0; t < HOURS; t += 1) {
     const rise = events.find((e) => e.kind === 'rise' && t >= e.start && t < e.start + e.hours);
-    base[t] = seasonal(level, t, phase) * (dayNoise[Math.floor(t / 24)] ?? 1);
+    shape[t] = seasonal(level, t, phase);
+    base[t] = (shape[t] ?? 0) * (dayNoise[Math.floor(t / 24)] ?? 1);
     const lambda = (base[t] ?? 0) * (rise ? rise.size : 1) * (riseSet.has(t) ? 3 : 1);
     const n = poisson(lambda, random);
     for (let i = 0; i < n; i += 1) {
@@ -78,7 +82,7 @@ function makeSeries(level: number, random: () => number, riseSet: Set<number>, d
     copies[t] = copiesNow;
     counts[t] = n + copiesNow;
   }
-  return { counts, byChannel, copies, events, base };
+  return { counts, byChannel, copies, events, base, shape };
 }
 
 type Opened = { hour: number; verdict: SpikeVerdict; kind: 'narrative.spike' | 'narrative.flood' };
@@ -108,7 +112,10 @@ function runAlerts(
         ? {
             ...options.probe,
             knownExpected: {
-              narrative: series.base.slice(from, h + 1),
+              narrative: (options.knownBaseline === 'withoutDayNoise' ? series.shape : series.base).slice(
+                from,
+                h + 1,
+              ),
               total: totalBase.slice(from, h + 1),
             },
           }
@@ -180,8 +187,9 @@ export type LowRateFigures = {
 export type LowRateOptions = {
   probe?: CusumProbe;
   /** The CUSUM gets each window's true expected count (the series' rate without its events and
-   * general rises) instead of its baseline's estimate: the ceiling of any baseline. */
-  knownBaseline?: boolean;
+   * general rises) instead of its baseline's estimate: the ceiling of any baseline. `withoutDayNoise`:
+   * the seasonal rate without the day's ±15 % swing, the best a baseline from past days can know. */
+  knownBaseline?: boolean | 'withoutDayNoise';
 };
 
 export function runLowRates(
