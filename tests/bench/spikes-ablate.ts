@@ -7,7 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { seededRandom } from '@cw/sample-channels';
 import { logLikelihoodRatio } from '../../services/scheduler/src/spikes/cusum.ts';
 import { DEFAULT_SPIKE_PARAMS, type SpikeParams } from '../../services/scheduler/src/spikes/detector.ts';
-import { type LowRateOptions, runLowRates, TUNING_SEEDS } from './spikes-low-rate.ts';
+import { profileExpectedCounts } from '../../services/scheduler/src/spikes/profile-baseline.ts';
+import { type LowRateOptions, lowRateSeries, runLowRates, TUNING_SEEDS } from './spikes-low-rate.ts';
 import { poisson, seasonal } from './spike-series.ts';
 
 const withCusum = (c: Partial<SpikeParams['cusum']>): SpikeParams => ({
@@ -111,13 +112,60 @@ export function plainCusumCeiling(trials = 4000): string[] {
   return lines;
 }
 
+/**
+ * The profile baseline in the bench's own series, against the rate drawn from (without events): at
+ * each rise's sixth hour, its estimate summed over the rise's first 6 windows and over the 42 before
+ * them, as ratios to the truth; and the same 6 h before each rise (ordinary posting, as a control).
+ */
+export function baselineAtRises(seeds: readonly number[] = TUNING_SEEDS): string[] {
+  const lines: string[] = [];
+  const { lookback, levelDays, floor } = DEFAULT_SPIKE_PARAMS.cusum;
+  const historyLength = 29 * 24 + lookback;
+  for (const rate of [0.5, 1, 3]) {
+    const ratios = { rise: [] as number[], before: [] as number[], control: [] as number[] };
+    for (const seed of seeds)
+      for (const series of lowRateSeries(rate, seed).all)
+        for (const e of series.events) {
+          // Rises early in the series have less history than production reads: left out here.
+          if (e.kind !== 'rise' || e.start - 1 < historyLength) continue;
+          for (const [at, first, rest] of [
+            [e.start + 5, ratios.rise, ratios.before],
+            [e.start - 1, ratios.control, undefined],
+          ] as const) {
+            const history = series.counts.slice(at - historyLength, at);
+            const from = history.length + 1 - lookback;
+            const dataStart = series.counts.findIndex((c) => c > 0);
+            const estimate = profileExpectedCounts(history, from, {
+              slotsPerDay: 24,
+              weeks: 4,
+              levelDays,
+              floor,
+              dataStart: Math.max(0, dataStart - (at - historyLength)),
+            });
+            const truth = series.base.slice(at - historyLength + from, at + 1);
+            const ratio = (a: number, b: number) =>
+              estimate.slice(a, b).reduce((x, y) => x + y, 0) / truth.slice(a, b).reduce((x, y) => x + y, 0);
+            first.push(ratio(lookback - 6, lookback));
+            rest?.push(ratio(0, lookback - 6));
+          }
+        }
+    const mean = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3);
+    const high = (xs: number[]) => (xs.filter((x) => x > 1.15).length / xs.length).toFixed(3);
+    lines.push(
+      `profile baseline / true rate, ${rate} posts/h (${ratios.rise.length} rises): rise's first 6 windows mean ${mean(ratios.rise)} (> 1.15 in ${high(ratios.rise)}), the 42 before ${mean(ratios.before)}; the 6 windows before a rise (control) ${mean(ratios.control)} (> 1.15 in ${high(ratios.control)})`,
+    );
+  }
+  return lines;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const asked = process.env['BENCH_ABLATE']?.split(',').filter(Boolean) ?? [
     'plain',
     ...Object.keys(VARIANTS),
   ];
+  if (asked.includes('baseline')) for (const line of baselineAtRises()) process.stdout.write(`${line}\n`);
   if (asked.includes('plain')) for (const line of plainCusumCeiling()) process.stdout.write(`${line}\n`);
   // One at a time, so each line shows as soon as it is measured.
-  for (const name of asked.filter((a) => a !== 'plain'))
+  for (const name of asked.filter((a) => a !== 'plain' && a !== 'baseline'))
     for (const line of runAblations([name])) process.stdout.write(`${line}\n`);
 }

@@ -16,7 +16,7 @@ import { poisson, seasonal } from './spike-series.ts';
 
 const DAYS = 60;
 const HOURS = DAYS * 24;
-const WARM_UP = 28 * 24;
+export const WARM_UP = 28 * 24;
 const NARRATIVES = 12;
 /** The seeds the figures are reported on; the CUSUM's k and h were chosen on TUNING_SEEDS. */
 export const SEEDS = [11, 12, 13];
@@ -30,9 +30,9 @@ const COOLDOWN_H = 6;
 /** Four weeks and half a day of history (as fetchSpikeCounts reads), plus the CUSUM's lookback. */
 const history = (params: SpikeParams) => 29 * 24 + params.cusum.lookback;
 
-type Event = { kind: 'rise' | 'flood'; start: number; hours: number; size: number };
+export type Event = { kind: 'rise' | 'flood'; start: number; hours: number; size: number };
 
-type Series = {
+export type Series = {
   counts: number[];
   /** Posts per channel per hour (the flood's channel included). */
   byChannel: number[][];
@@ -83,6 +83,27 @@ function makeSeries(level: number, random: () => number, riseSet: Set<number>, d
     counts[t] = n + copiesNow;
   }
   return { counts, byChannel, copies, events, base, shape };
+}
+
+/** One seed's narratives at one rate, all posting, and the hours of the general rises. */
+export function lowRateSeries(rate: number, seed: number) {
+  const random = seededRandom(seed * 100 + rate * 10).next;
+  const dayNoise = Array.from({ length: DAYS }, () => 1 + (random() - 0.5) * 0.3);
+  const riseSet = new Set<number>();
+  for (let h = WARM_UP + 50; h < HOURS; h += 24 * 9)
+    riseSet
+      .add(h)
+      .add(h + 1)
+      .add(h + 2);
+  const all = Array.from({ length: NARRATIVES }, () => makeSeries(rate, random, riseSet, dayNoise));
+  const otherBase = Array.from(
+    { length: HOURS },
+    (_, t) => seasonal(60, t, 0) * (dayNoise[Math.floor(t / 24)] ?? 1),
+  );
+  const other = otherBase.map((l, t) => poisson(l * (riseSet.has(t) ? 3 : 1), random));
+  const totals = other.map((c, t) => c + all.reduce((a, s) => a + (s.counts[t] ?? 0), 0));
+  const totalBase = otherBase.map((l, t) => l + all.reduce((a, s) => a + (s.base[t] ?? 0), 0));
+  return { all, riseSet, totals, totalBase };
 }
 
 type Opened = { hour: number; verdict: SpikeVerdict; kind: 'narrative.spike' | 'narrative.flood' };
@@ -216,22 +237,7 @@ export function runLowRates(
     let generalAlerts = 0;
     let narrativeWeeks = 0;
     for (const seed of seeds) {
-      const random = seededRandom(seed * 100 + rate * 10).next;
-      const dayNoise = Array.from({ length: DAYS }, () => 1 + (random() - 0.5) * 0.3);
-      const riseSet = new Set<number>();
-      for (let h = WARM_UP + 50; h < HOURS; h += 24 * 9)
-        riseSet
-          .add(h)
-          .add(h + 1)
-          .add(h + 2);
-      const all = Array.from({ length: NARRATIVES }, () => makeSeries(rate, random, riseSet, dayNoise));
-      const otherBase = Array.from(
-        { length: HOURS },
-        (_, t) => seasonal(60, t, 0) * (dayNoise[Math.floor(t / 24)] ?? 1),
-      );
-      const other = otherBase.map((l, t) => poisson(l * (riseSet.has(t) ? 3 : 1), random));
-      const totals = other.map((c, t) => c + all.reduce((a, s) => a + (s.counts[t] ?? 0), 0));
-      const totalBase = otherBase.map((l, t) => l + all.reduce((a, s) => a + (s.base[t] ?? 0), 0));
+      const { all, riseSet, totals, totalBase } = lowRateSeries(rate, seed);
       for (const series of all) {
         // Only hours where an alert would count as false: not in an event or the day after it
         // (where alerts are the event's), so the rate is per week of ordinary posting.
