@@ -25,6 +25,11 @@ export const VARIANTS: Record<string, Variant> = {
     label: 'baseline known without the day-to-day swing (seasonal rate only)',
     options: { knownBaseline: 'withoutDayNoise' },
   },
+  knownHigh10: {
+    label: 'baseline known × 1.10 (the bias the profile shows at the rises, without its noise)',
+    options: { knownBaseline: true, knownScale: 1.1 },
+  },
+  knownHigh15: { label: 'baseline known × 1.15', options: { knownBaseline: true, knownScale: 1.15 } },
   knownNoGeneralRise: {
     label: 'baseline known, no general-rise lift',
     options: { knownBaseline: true, probe: { noGeneralRise: true } },
@@ -55,6 +60,10 @@ export const VARIANTS: Record<string, Variant> = {
     options: { probe: { noMinCount: true, noShareRatio: true } },
   },
   untrimmedLevel: { label: 'level untrimmed', options: { probe: { untrimmedLevel: true } } },
+  dropRiseDays: {
+    label: 'level without the days 2σ above it, then trimmed',
+    options: { probe: { dropRiseDays: true } },
+  },
 };
 
 const f = (x: number) => x.toFixed(3);
@@ -115,14 +124,20 @@ export function plainCusumCeiling(trials = 4000): string[] {
 /**
  * The profile baseline in the bench's own series, against the rate drawn from (without events): at
  * each rise's sixth hour, its estimate summed over the rise's first 6 windows and over the 42 before
- * them, as ratios to the truth; and the same 6 h before each rise (ordinary posting, as a control).
+ * them, pooled over the rises, as ratios to the truth's sums; and the same 6 h before each rise (ordinary posting, as a control).
  */
 export function baselineAtRises(seeds: readonly number[] = TUNING_SEEDS): string[] {
   const lines: string[] = [];
   const { lookback, levelDays, floor } = DEFAULT_SPIKE_PARAMS.cusum;
   const historyLength = 29 * 24 + lookback;
   for (const rate of [0.5, 1, 3]) {
-    const ratios = { rise: [] as number[], before: [] as number[], control: [] as number[] };
+    // [estimate, truth] summed over the windows; pooled over the rises, so a quiet night's
+    // large ratio does not outweigh a busy hour's.
+    const ratios = {
+      rise: [] as [number, number][],
+      before: [] as [number, number][],
+      control: [] as [number, number][],
+    };
     for (const seed of seeds)
       for (const series of lowRateSeries(rate, seed).all)
         for (const e of series.events) {
@@ -143,14 +158,15 @@ export function baselineAtRises(seeds: readonly number[] = TUNING_SEEDS): string
               dataStart: Math.max(0, dataStart - (at - historyLength)),
             });
             const truth = series.base.slice(at - historyLength + from, at + 1);
-            const ratio = (a: number, b: number) =>
-              estimate.slice(a, b).reduce((x, y) => x + y, 0) / truth.slice(a, b).reduce((x, y) => x + y, 0);
-            first.push(ratio(lookback - 6, lookback));
-            rest?.push(ratio(0, lookback - 6));
+            const total = (xs: number[], a: number, b: number) => xs.slice(a, b).reduce((x, y) => x + y, 0);
+            first.push([total(estimate, lookback - 6, lookback), total(truth, lookback - 6, lookback)]);
+            rest?.push([total(estimate, 0, lookback - 6), total(truth, 0, lookback - 6)]);
           }
         }
-    const mean = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3);
-    const high = (xs: number[]) => (xs.filter((x) => x > 1.15).length / xs.length).toFixed(3);
+    const mean = (xs: [number, number][]) =>
+      (xs.reduce((a, x) => a + x[0], 0) / xs.reduce((a, x) => a + x[1], 0)).toFixed(3);
+    const high = (xs: [number, number][]) =>
+      (xs.filter((x) => x[0] > 1.15 * x[1]).length / xs.length).toFixed(3);
     lines.push(
       `profile baseline / true rate, ${rate} posts/h (${ratios.rise.length} rises): rise's first 6 windows mean ${mean(ratios.rise)} (> 1.15 in ${high(ratios.rise)}), the 42 before ${mean(ratios.before)}; the 6 windows before a rise (control) ${mean(ratios.control)} (> 1.15 in ${high(ratios.control)})`,
     );

@@ -133,10 +133,9 @@ function runAlerts(
         ? {
             ...options.probe,
             knownExpected: {
-              narrative: (options.knownBaseline === 'withoutDayNoise' ? series.shape : series.base).slice(
-                from,
-                h + 1,
-              ),
+              narrative: (options.knownBaseline === 'withoutDayNoise' ? series.shape : series.base)
+                .slice(from, h + 1)
+                .map((e) => e * (options.knownScale ?? 1)),
               total: totalBase.slice(from, h + 1),
             },
           }
@@ -211,6 +210,8 @@ export type LowRateOptions = {
    * general rises) instead of its baseline's estimate: the ceiling of any baseline. `withoutDayNoise`:
    * the seasonal rate without the day's ±15 % swing, the best a baseline from past days can know. */
   knownBaseline?: boolean | 'withoutDayNoise';
+  /** The known expected counts times this (a baseline with a bias and no noise). */
+  knownScale?: number;
 };
 
 export function runLowRates(

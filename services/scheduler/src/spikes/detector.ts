@@ -115,6 +115,8 @@ export type CusumProbe = {
   noShareRatio?: boolean;
   /** The profile baseline's level from all its days, none trimmed. */
   untrimmedLevel?: boolean;
+  /** The profile baseline's level without the days far above it (2σ), then trimmed. */
+  dropRiseDays?: boolean;
 };
 
 /** Never expect less than this: a narrative that was silent is not infinitely surprising. */
@@ -290,6 +292,7 @@ function detectCusum(
         floor,
         dataStart,
         ...(probe.untrimmedLevel ? { trimLevel: false } : {}),
+        ...(probe.dropRiseDays ? { dropRiseDays: true } : {}),
       });
     const out: number[] = [];
     for (let t = from; t <= n; t += 1)
