@@ -2,14 +2,16 @@
 // detector as shipped, with the baseline known (the ceiling of any baseline), and with one part of
 // the detector switched off at a time. Bench-only switches (`CusumProbe`); production never sets
 // them. npx tsx tests/bench/spikes-ablate.ts
-//   BENCH_ABLATE=default,known,noGeneralRise picks variants (names below); all when unset.
+//   BENCH_ABLATE=default,known,noGeneralRise picks variants (names below, plus `plain`: the plain
+//   CUSUM on rises alone, and `baseline`: the profile's bias at the rises); all when unset.
+//   Figures: services/scheduler/README.md, "Where the early recall at low rates goes".
 import { pathToFileURL } from 'node:url';
 import { seededRandom } from '@cw/sample-channels';
 import { logLikelihoodRatio } from '../../services/scheduler/src/spikes/cusum.ts';
 import { DEFAULT_SPIKE_PARAMS, type SpikeParams } from '../../services/scheduler/src/spikes/detector.ts';
 import { profileExpectedCounts } from '../../services/scheduler/src/spikes/profile-baseline.ts';
-import { type LowRateOptions, lowRateSeries, runLowRates, TUNING_SEEDS } from './spikes-low-rate.ts';
 import { poisson, seasonal } from './spike-series.ts';
+import { type LowRateOptions, lowRateSeries, runLowRates, TUNING_SEEDS } from './spikes-low-rate.ts';
 
 const withCusum = (c: Partial<SpikeParams['cusum']>): SpikeParams => ({
   ...DEFAULT_SPIKE_PARAMS,
