@@ -5,6 +5,7 @@
 import { seededRandom } from '@cw/sample-channels';
 import { type AlertState, decideAlert } from '../../services/scheduler/src/spikes/alert-state.ts';
 import {
+  type CusumProbe,
   DEFAULT_SPIKE_PARAMS,
   detectSpike,
   type SpikeParams,
@@ -15,7 +16,7 @@ import { poisson, seasonal } from './spike-series.ts';
 
 const DAYS = 60;
 const HOURS = DAYS * 24;
-const WARM_UP = 28 * 24;
+export const WARM_UP = 28 * 24;
 const NARRATIVES = 12;
 /** The seeds the figures are reported on; the CUSUM's k and h were chosen on TUNING_SEEDS. */
 export const SEEDS = [11, 12, 13];
@@ -29,15 +30,19 @@ const COOLDOWN_H = 6;
 /** Four weeks and half a day of history (as fetchSpikeCounts reads), plus the CUSUM's lookback. */
 const history = (params: SpikeParams) => 29 * 24 + params.cusum.lookback;
 
-type Event = { kind: 'rise' | 'flood'; start: number; hours: number; size: number };
+export type Event = { kind: 'rise' | 'flood'; start: number; hours: number; size: number };
 
-type Series = {
+export type Series = {
   counts: number[];
   /** Posts per channel per hour (the flood's channel included). */
   byChannel: number[][];
   /** Posts of the flood's one text per hour. */
   copies: number[];
   events: Event[];
+  /** The rate drawn from without the events and general rises (seasonal × day noise). */
+  base: number[];
+  /** The same without the day-to-day noise (seasonal only): what past days could know at best. */
+  shape: number[];
 };
 
 function makeSeries(level: number, random: () => number, riseSet: Set<number>, dayNoise: number[]): Series {
@@ -56,14 +61,14 @@ function makeSeries(level: number, random: () => number, riseSet: Set<number>, d
   const byChannel = Array.from({ length: CHANNELS }, () => new Array<number>(HOURS).fill(0));
   const counts = new Array<number>(HOURS).fill(0);
   const copies = new Array<number>(HOURS).fill(0);
+  const base = new Array<number>(HOURS).fill(0);
+  const shape = new Array<number>(HOURS).fill(0);
   const floodChannel = Math.floor(random() * CHANNELS);
   for (let t = 0; t < HOURS; t += 1) {
     const rise = events.find((e) => e.kind === 'rise' && t >= e.start && t < e.start + e.hours);
-    const lambda =
-      seasonal(level, t, phase) *
-      (dayNoise[Math.floor(t / 24)] ?? 1) *
-      (rise ? rise.size : 1) *
-      (riseSet.has(t) ? 3 : 1);
+    shape[t] = seasonal(level, t, phase);
+    base[t] = (shape[t] ?? 0) * (dayNoise[Math.floor(t / 24)] ?? 1);
+    const lambda = (base[t] ?? 0) * (rise ? rise.size : 1) * (riseSet.has(t) ? 3 : 1);
     const n = poisson(lambda, random);
     for (let i = 0; i < n; i += 1) {
       const ch = Math.floor(random() * CHANNELS);
@@ -77,7 +82,28 @@ function makeSeries(level: number, random: () => number, riseSet: Set<number>, d
     copies[t] = copiesNow;
     counts[t] = n + copiesNow;
   }
-  return { counts, byChannel, copies, events };
+  return { counts, byChannel, copies, events, base, shape };
+}
+
+/** One seed's narratives at one rate, all posting, and the hours of the general rises. */
+export function lowRateSeries(rate: number, seed: number) {
+  const random = seededRandom(seed * 100 + rate * 10).next;
+  const dayNoise = Array.from({ length: DAYS }, () => 1 + (random() - 0.5) * 0.3);
+  const riseSet = new Set<number>();
+  for (let h = WARM_UP + 50; h < HOURS; h += 24 * 9)
+    riseSet
+      .add(h)
+      .add(h + 1)
+      .add(h + 2);
+  const all = Array.from({ length: NARRATIVES }, () => makeSeries(rate, random, riseSet, dayNoise));
+  const otherBase = Array.from(
+    { length: HOURS },
+    (_, t) => seasonal(60, t, 0) * (dayNoise[Math.floor(t / 24)] ?? 1),
+  );
+  const other = otherBase.map((l, t) => poisson(l * (riseSet.has(t) ? 3 : 1), random));
+  const totals = other.map((c, t) => c + all.reduce((a, s) => a + (s.counts[t] ?? 0), 0));
+  const totalBase = otherBase.map((l, t) => l + all.reduce((a, s) => a + (s.base[t] ?? 0), 0));
+  return { all, riseSet, totals, totalBase };
 }
 
 type Opened = { hour: number; verdict: SpikeVerdict; kind: 'narrative.spike' | 'narrative.flood' };
@@ -87,6 +113,8 @@ function runAlerts(
   series: Series,
   totals: number[],
   params: SpikeParams,
+  options: LowRateOptions,
+  totalBase: readonly number[],
 ): { opened: Opened[]; firedAt: Map<number, SpikeVerdict> } {
   let state: (AlertState & { notifiedWindows: number }) | undefined;
   const opened: Opened[] = [];
@@ -101,6 +129,17 @@ function runAlerts(
         totalHistory: totals.slice(from, h),
       },
       params,
+      options.knownBaseline
+        ? {
+            ...options.probe,
+            knownExpected: {
+              narrative: (options.knownBaseline === 'withoutDayNoise' ? series.shape : series.base)
+                .slice(from, h + 1)
+                .map((e) => e * (options.knownScale ?? 1)),
+              total: totalBase.slice(from, h + 1),
+            },
+          }
+        : options.probe,
     );
     const nowMs = (h + 1) * 3_600_000;
     const decision = decideAlert(
@@ -164,10 +203,22 @@ export type LowRateFigures = {
   floodShare: number;
 };
 
+/** Bench-only: the detector's switches for measuring where recall goes (spikes-ablate.ts). */
+export type LowRateOptions = {
+  probe?: CusumProbe;
+  /** The CUSUM gets each window's true expected count (the series' rate without its events and
+   * general rises) instead of its baseline's estimate: the ceiling of any baseline. `withoutDayNoise`:
+   * the seasonal rate without the day's ±15 % swing, the best a baseline from past days can know. */
+  knownBaseline?: boolean | 'withoutDayNoise';
+  /** The known expected counts times this (a baseline with a bias and no noise). */
+  knownScale?: number;
+};
+
 export function runLowRates(
   params: SpikeParams = DEFAULT_SPIKE_PARAMS,
   seeds: readonly number[] = SEEDS,
   label = 'detector as configured',
+  options: LowRateOptions = {},
 ): { lines: string[]; pass: boolean; figures: LowRateFigures[] } {
   const lines = [
     `low-rate bench (${label}): seeds ${seeds.join(', ')} × ${NARRATIVES} narratives × ${DAYS} days per rate, hourly; ${RISE_SIZE}× rises lasting ${RISE_HOURS} h, one-channel floods of ${FLOOD_SIZES.join('/')} copies of one text in an hour, all posting ×3 for 3 h every 9 days`,
@@ -187,26 +238,14 @@ export function runLowRates(
     let generalAlerts = 0;
     let narrativeWeeks = 0;
     for (const seed of seeds) {
-      const random = seededRandom(seed * 100 + rate * 10).next;
-      const dayNoise = Array.from({ length: DAYS }, () => 1 + (random() - 0.5) * 0.3);
-      const riseSet = new Set<number>();
-      for (let h = WARM_UP + 50; h < HOURS; h += 24 * 9)
-        riseSet
-          .add(h)
-          .add(h + 1)
-          .add(h + 2);
-      const all = Array.from({ length: NARRATIVES }, () => makeSeries(rate, random, riseSet, dayNoise));
-      const other = Array.from({ length: HOURS }, (_, t) =>
-        poisson(seasonal(60, t, 0) * (dayNoise[Math.floor(t / 24)] ?? 1) * (riseSet.has(t) ? 3 : 1), random),
-      );
-      const totals = other.map((c, t) => c + all.reduce((a, s) => a + (s.counts[t] ?? 0), 0));
+      const { all, riseSet, totals, totalBase } = lowRateSeries(rate, seed);
       for (const series of all) {
         // Only hours where an alert would count as false: not in an event or the day after it
         // (where alerts are the event's), so the rate is per week of ordinary posting.
         for (let t = WARM_UP; t < HOURS; t += 1)
           if (!series.events.some((e) => t >= e.start && t < e.start + e.hours + 24))
             narrativeWeeks += 1 / 168;
-        const { opened, firedAt } = runAlerts(series, totals, params);
+        const { opened, firedAt } = runAlerts(series, totals, params, options, totalBase);
         for (const e of series.events) {
           const during = [...firedAt.keys()].filter(
             (h) => h >= e.start && h < e.start + e.hours + (e.kind === 'flood' ? 1 : 0),

@@ -149,3 +149,25 @@ describe('CUSUM', () => {
     expect(robustMeanUnbiased([3, 3, 3, 3, 3, 3, 40])).toBeLessThan(4);
   });
 });
+
+describe('bench-only probe (tests/bench/spikes-ablate.ts)', () => {
+  it('judges against the known expected counts it is given instead of the baseline estimate', () => {
+    // Four hours at 3 posts after a month at 1: a rise against the history's own baseline.
+    const history = [...new Array<number>(31 * 24).fill(1), 3, 3, 3];
+    const n = history.length + 1;
+    expect(detectSpike({ observed: 3, history }).fired).toBe(true);
+    // Told that 3 an hour was expected all along, the same counts are no rise.
+    const known = new Array<number>(n).fill(3);
+    expect(
+      detectSpike({ observed: 3, history }, DEFAULT_SPIKE_PARAMS, { knownExpected: { narrative: known } })
+        .fired,
+    ).toBe(false);
+    // Told 1 an hour, it fires as on its own estimate, with that expected count over the span.
+    const ones = new Array<number>(n).fill(1);
+    const verdict = detectSpike({ observed: 3, history }, DEFAULT_SPIKE_PARAMS, {
+      knownExpected: { narrative: ones },
+    });
+    expect(verdict.fired).toBe(true);
+    expect(verdict.expected).toBe(verdict.windows);
+  });
+});

@@ -97,6 +97,28 @@ export type SpikeVerdict = {
   statistic?: number;
 };
 
+/**
+ * Bench-only switches, to measure where the CUSUM's early recall goes (tests/bench/spikes-ablate.ts).
+ * Production never passes them: with none set the detector is the one that ships.
+ */
+export type CusumProbe = {
+  /** The expected counts known (the rate the series was drawn from), aligned with history plus
+   * the current window; `total` the same for all posting. Replaces the baseline's estimate. */
+  knownExpected?: { narrative: readonly number[]; total?: readonly number[] };
+  /** No general-rise lift of the expected counts. */
+  noGeneralRise?: boolean;
+  /** Windows that are spikes on their own are added up as they are (no `withoutBursts`). */
+  keepBursts?: boolean;
+  /** No `minCount` over the span. */
+  noMinCount?: boolean;
+  /** No `minShareRatio` over the span. */
+  noShareRatio?: boolean;
+  /** The profile baseline's level from all its days, none trimmed. */
+  untrimmedLevel?: boolean;
+  /** The profile baseline's level without the days far above it (2σ), then trimmed. */
+  dropRiseDays?: boolean;
+};
+
 /** Never expect less than this: a narrative that was silent is not infinitely surprising. */
 const EXPECTED_FLOOR = 0.5;
 
@@ -247,7 +269,11 @@ function blocks(
  * the rise is over as the threshold was that it began. Undefined when the statistic is below the
  * threshold.
  */
-function detectCusum(input: SpikeInput, params: SpikeParams): SpikeVerdict | undefined {
+function detectCusum(
+  input: SpikeInput,
+  params: SpikeParams,
+  probe: CusumProbe = {},
+): SpikeVerdict | undefined {
   const { threshold, lookback } = params.cusum;
   const n = input.history.length;
   const at = (series: readonly number[], current: number, t: number) => (t < n ? (series[t] ?? 0) : current);
@@ -256,7 +282,8 @@ function detectCusum(input: SpikeInput, params: SpikeParams): SpikeVerdict | und
   // read from Elasticsearch reaches back a month even when collection began last week.
   const firstPost = (input.totalHistory ?? input.history).findIndex((c) => c > 0);
   const dataStart = firstPost < 0 ? n : firstPost;
-  const expectedOf = (series: readonly number[], floor: number) => {
+  const expectedOf = (series: readonly number[], floor: number, known?: readonly number[]) => {
+    if (known) return known.slice(from, n + 1).map((e) => Math.max(floor, e));
     if (params.cusum.baseline === 'profile')
       return profileExpectedCounts(series, from, {
         slotsPerDay: params.slotsPerDay,
@@ -264,6 +291,8 @@ function detectCusum(input: SpikeInput, params: SpikeParams): SpikeVerdict | und
         levelDays: params.cusum.levelDays,
         floor,
         dataStart,
+        ...(probe.untrimmedLevel ? { trimLevel: false } : {}),
+        ...(probe.dropRiseDays ? { dropRiseDays: true } : {}),
       });
     const out: number[] = [];
     for (let t = from; t <= n; t += 1)
@@ -277,11 +306,15 @@ function detectCusum(input: SpikeInput, params: SpikeParams): SpikeVerdict | und
       );
     return out;
   };
-  const windows: CusumWindow[] = expectedOf(input.history, params.cusum.floor).map((e, i) => ({
+  const windows: CusumWindow[] = expectedOf(
+    input.history,
+    params.cusum.floor,
+    probe.knownExpected?.narrative,
+  ).map((e, i) => ({
     observed: at(input.history, input.observed, from + i),
     expected: e,
   }));
-  const counted = withoutBursts(windows, params);
+  const counted = probe.keepBursts ? windows : withoutBursts(windows, params);
   const plain = cusum(counted, params.cusum);
   if (plain.statistic < threshold) return undefined;
 
@@ -294,7 +327,7 @@ function detectCusum(input: SpikeInput, params: SpikeParams): SpikeVerdict | und
   const totalHistory = input.totalHistory;
   if (totalHistory && input.totalObserved !== undefined) {
     const totalObserved = input.totalObserved;
-    totals = expectedOf(totalHistory, EXPECTED_FLOOR).map((e, i) => ({
+    totals = expectedOf(totalHistory, EXPECTED_FLOOR, probe.knownExpected?.total).map((e, i) => ({
       observed: at(totalHistory, totalObserved, from + i),
       expected: e,
     }));
@@ -305,7 +338,7 @@ function detectCusum(input: SpikeInput, params: SpikeParams): SpikeVerdict | und
       const lift = Math.max(1, (othersObserved - 2 * Math.sqrt(othersExpected)) / othersExpected);
       return { ...w, expected: w.expected * lift };
     });
-    run = cusum(lifted, params.cusum);
+    if (!probe.noGeneralRise) run = cusum(lifted, params.cusum);
   }
   const fromStart = run.statistic >= threshold ? run.start : plain.start;
   const span = windows.slice(fromStart);
@@ -329,10 +362,11 @@ function detectCusum(input: SpikeInput, params: SpikeParams): SpikeVerdict | und
     const totalObserved = spanTotals.reduce((a, w) => a + w.observed, 0);
     const expectedTotal = spanTotals.reduce((a, w) => a + w.expected, 0);
     if (totalObserved > 0) shareView(verdict, totalObserved, expectedTotal, params);
+    if (probe.noShareRatio) verdict.blockedBy = verdict.blockedBy.filter((b) => b !== 'minShareRatio');
     if (run.statistic < threshold) verdict.blockedBy.push('generalRise');
   }
   if (run.peak - run.statistic >= threshold) verdict.blockedBy.push('cusumEnded');
-  if (observed < params.minCount) verdict.blockedBy.push('minCount');
+  if (observed < params.minCount && !probe.noMinCount) verdict.blockedBy.push('minCount');
   verdict.fired = verdict.blockedBy.length === 0;
   return verdict;
 }
@@ -345,7 +379,11 @@ function detectCusum(input: SpikeInput, params: SpikeParams): SpikeVerdict | und
  * Then the CUSUM (a lasting rise at a few posts an hour); when it reached its threshold but a guard
  * held it back, its verdict says which.
  */
-export function detectSpike(input: SpikeInput, params: SpikeParams = DEFAULT_SPIKE_PARAMS): SpikeVerdict {
+export function detectSpike(
+  input: SpikeInput,
+  params: SpikeParams = DEFAULT_SPIKE_PARAMS,
+  probe?: CusumProbe,
+): SpikeVerdict {
   const first = detectAtScale(input, params, 1, params.minScore);
   if (first.fired) return first;
   for (const k of params.scales) {
@@ -375,6 +413,6 @@ export function detectSpike(input: SpikeInput, params: SpikeParams = DEFAULT_SPI
     if (verdict.observed - busiest < params.minRatio * verdict.expected * ((k - drop) / k)) continue;
     return verdict;
   }
-  if (params.cusum.lookback > 0) return detectCusum(input, params) ?? first;
+  if (params.cusum.lookback > 0) return detectCusum(input, params, probe) ?? first;
   return first;
 }
