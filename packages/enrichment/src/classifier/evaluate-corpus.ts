@@ -7,8 +7,7 @@ import { compileNarratives } from '../narrative-compile.ts';
 import { tagNarratives } from '../narrative-match.ts';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
 import type { CorpusItem } from './corpus.ts';
-import type { NarrativeClassifier } from './runtime.ts';
-import { decide, isStrongRule } from './stance.ts';
+import { combineTags, type NarrativeClassifier } from './runtime.ts';
 
 /**
  * The baseline anyone would write in minutes: a stem list per narrative, no context. Blame needs a
@@ -79,6 +78,7 @@ export async function evaluateCorpus(
   const results = classifier ? await classifier.classify(candidates.map((c) => c.text)) : [];
   const scoreOf = new Map(candidates.map((c, k) => [c, results[k]?.scores ?? {}]));
   const stanceOf = new Map(candidates.map((c, k) => [c, results[k]?.stance ?? {}]));
+  const resultOf = new Map(candidates.map((c, k) => [c, results[k]]));
   const ev: CorpusEvaluation = {
     items: items.length,
     narratives,
@@ -102,12 +102,15 @@ export async function evaluateCorpus(
     ev.gate[id] = { found: 0, positives: 0 };
   }
   items.forEach((item, i) => {
-    const ruleEvidence = tagNarratives(compiled, item.text).narrativeEvidence;
-    const rules = new Set(ruleEvidence.map((e) => e.narrative));
+    const ruleTags = tagNarratives(compiled, item.text);
+    const rules = new Set(ruleTags.narratives);
     const scores = scoreOf.get(item) ?? {};
     const stances = stanceOf.get(item) ?? {};
-    // The language the pipeline would detect, not the label's: the decision reads the detected one.
-    const detected = detectLanguage(item.text).lang;
+    // As the pipeline decides, in the language it would detect (not the label's).
+    const combined = new Set(
+      combineTags(ruleTags, resultOf.get(item), classifier, narratives, detectLanguage(item.text).lang)
+        .narratives,
+    );
     const taggedAny: Record<Method, boolean> = {
       keywords: false,
       rules: false,
@@ -123,21 +126,11 @@ export async function evaluateCorpus(
         score !== undefined &&
         score >= head.threshold &&
         (stance === undefined || stance >= head.cut.stance);
-      const byBoth =
-        head !== undefined && score !== undefined
-          ? decide(rules.has(id), score, stance, head.cut, {
-              lang: detected,
-              strongRule: isStrongRule(
-                ruleEvidence.find((e) => e.narrative === id),
-                definitions.find((d) => d.id === id)?.threshold ?? Number.POSITIVE_INFINITY,
-              ),
-            })
-          : rules.has(id);
       const verdict: Record<Method, boolean> = {
         keywords: KEYWORDS[id]?.(item.text) ?? false,
         rules: rules.has(id),
         classifier: byHead,
-        combined: byBoth,
+        combined: combined.has(id),
       };
       const label = item.narratives.includes(id);
       const langs = ev.byLanguage[id] as Record<string, Record<Method, Cell>>;
