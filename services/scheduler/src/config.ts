@@ -2,6 +2,10 @@ import { connectionEnv, flag, loadConfig, positiveInt, retentionEnv } from '@cw/
 import { z } from 'zod';
 import { DEFAULT_SPIKE_PARAMS } from './spikes/detector.ts';
 
+/** A whole number within [min, max], with one message for every way it can be wrong. */
+const wholeNumber = (min: number, max: number, fallback: number, message: string) =>
+  z.coerce.number({ error: message }).int(message).min(min, message).max(max, message).default(fallback);
+
 // The scheduler's environment, parsed once in main.ts (and by the CLI's digest/alerts commands).
 
 export const webhookTarget = z.strictObject({
@@ -97,23 +101,23 @@ export const schedulerSchema = z.object({
     .number({ error: 'expected a positive number (the CUSUM fires at this log-likelihood ratio)' })
     .positive('expected a positive number (the CUSUM fires at this log-likelihood ratio)')
     .default(DEFAULT_SPIKE_PARAMS.cusum.threshold),
-  CW_SPIKE_CUSUM_WINDOWS: z.coerce
-    .number({ error: 'expected a whole number of windows from 0 (off) to 336' })
-    .int('expected a whole number of windows from 0 (off) to 336')
-    .min(0, 'expected a whole number of windows from 0 (off) to 336')
-    .max(336, 'expected a whole number of windows from 0 (off) to 336')
-    .default(DEFAULT_SPIKE_PARAMS.cusum.lookback),
+  CW_SPIKE_CUSUM_WINDOWS: wholeNumber(
+    0,
+    336,
+    DEFAULT_SPIKE_PARAMS.cusum.lookback,
+    'expected a whole number of windows from 0 (off) to 336',
+  ),
   // Each window's expected count in the CUSUM: the same time on past days and weeks, or a level
   // from the last days times a time-of-week profile (far more posts behind it at low rates).
   CW_SPIKE_CUSUM_BASELINE: z
     .enum(['windows', 'profile'], { error: 'expected windows or profile' })
     .default(DEFAULT_SPIKE_PARAMS.cusum.baseline),
-  CW_SPIKE_CUSUM_LEVEL_DAYS: z.coerce
-    .number({ error: "expected a whole number of days from 1 to 28 (the profile baseline's level)" })
-    .int("expected a whole number of days from 1 to 28 (the profile baseline's level)")
-    .min(1, "expected a whole number of days from 1 to 28 (the profile baseline's level)")
-    .max(28, "expected a whole number of days from 1 to 28 (the profile baseline's level)")
-    .default(DEFAULT_SPIKE_PARAMS.cusum.levelDays),
+  CW_SPIKE_CUSUM_LEVEL_DAYS: wholeNumber(
+    1,
+    28,
+    DEFAULT_SPIKE_PARAMS.cusum.levelDays,
+    "expected a whole number of days from 1 to 28 (the profile baseline's level)",
+  ),
   CW_DIGEST_CRON: cron,
   CW_DIGEST_TZ: timeZone,
   ...retentionEnv,
