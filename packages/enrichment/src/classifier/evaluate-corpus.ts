@@ -49,6 +49,12 @@ export interface CorpusEvaluation {
   gateShare: number;
   /** Per corpus kind: passages the gate lets through, and of them those the first stage sends to the encoder. */
   firstStage: Record<string, { gated: number; encoded: number }>;
+  /**
+   * Per narrative, of the passages the first stage kept from the encoder, those the decision would have
+   * tagged had they been encoded: positives (recall the first stage costs) and the others (false tags
+   * it spared). Only when evaluated with a classifier that runs without the first stage.
+   */
+  firstStageCost?: Record<string, { positivesLost: number; falseTagsSpared: number }>;
 }
 
 const empty = (): Cell => ({ tp: 0, fp: 0, fn: 0, tn: 0 });
@@ -70,6 +76,8 @@ export async function evaluateCorpus(
   items: readonly CorpusItem[],
   definitions: readonly NarrativeDefinition[],
   classifier: NarrativeClassifier | undefined,
+  /** The same heads without the first stage (createClassifier's firstStage: false), to count its cost. */
+  unscreened?: NarrativeClassifier,
 ): Promise<CorpusEvaluation> {
   const compiled = compileNarratives(definitions);
   const narratives = definitions.map((d) => d.id);
@@ -96,6 +104,23 @@ export async function evaluateCorpus(
     stage.gated++;
     if (results[k]?.encoded !== false) stage.encoded++;
   });
+  if (unscreened) {
+    const kept = candidates.filter((_, k) => results[k]?.encoded === false);
+    const full = await unscreened.classify(kept.map((c) => c.text));
+    ev.firstStageCost = Object.fromEntries(
+      narratives.map((id) => [id, { positivesLost: 0, falseTagsSpared: 0 }]),
+    );
+    kept.forEach((c, k) => {
+      const ruleTags = tagNarratives(compiled, c.text);
+      const lang = detectLanguage(c.text).lang;
+      for (const id of combineTags(ruleTags, full[k], unscreened, narratives, lang).narratives) {
+        const cost = ev.firstStageCost?.[id];
+        if (!cost || ruleTags.narratives.includes(id)) continue;
+        if (c.narratives.includes(id)) cost.positivesLost++;
+        else cost.falseTagsSpared++;
+      }
+    });
+  }
   for (const id of narratives) {
     ev.overall[id] = cells();
     ev.byLanguage[id] = {};
@@ -214,5 +239,10 @@ export function formatCorpusEvaluation(ev: CorpusEvaluation): string {
       .map(([kind, s]) => `${kind} ${s.encoded}/${s.gated}`)
       .join(', ')}`,
   );
+  for (const [id, cost] of Object.entries(ev.firstStageCost ?? {}))
+    out.push(
+      `first stage cost ${id}: of the passages it kept from the encoder, the decision would have tagged ` +
+        `${cost.positivesLost} positives (recall lost) and ${cost.falseTagsSpared} others (false tags spared)`,
+    );
   return `${out.join('\n')}\n`;
 }

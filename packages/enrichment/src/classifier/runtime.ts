@@ -102,6 +102,11 @@ export async function createClassifier(options: {
   definitions: readonly NarrativeDefinition[];
   narrativesDir: string;
   corpusDir?: string;
+  /**
+   * false: every gate-passing post goes to the encoder, whatever the screens say. Only for measuring
+   * what the first stage costs (`cw narratives eval`); the pipeline always runs it.
+   */
+  firstStage?: boolean;
 }): Promise<NarrativeClassifier> {
   const { encoder } = options;
   const known = new Set(options.definitions.map((d) => d.id));
@@ -143,7 +148,7 @@ export async function createClassifier(options: {
     let needed = false;
     for (const head of heads) {
       if (!open.includes(head.narrative)) continue;
-      if (!head.screen) return true;
+      if (!head.screen || options.firstStage === false) return true;
       const s = head.screen.score(ngrams);
       screen[head.narrative] = Math.round(s * 1000) / 1000;
       if (s >= head.screen.threshold) needed = true;

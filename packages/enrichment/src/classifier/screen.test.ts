@@ -7,7 +7,8 @@ import { type Encoder, encoderDir, loadEncoder } from '@cw/encoder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_NARRATIVES_DIR } from '../index.ts';
 import { loadNarrativeDefinitions } from '../narrative-loader.ts';
-import { loadCorpus } from './corpus.ts';
+import { type CorpusItem, loadCorpus } from './corpus.ts';
+import { evaluateCorpus, formatCorpusEvaluation } from './evaluate-corpus.ts';
 import { ngramFeatures } from './features.ts';
 import type { HeadFile } from './head.ts';
 import { createClassifier, headsDir, type NarrativeClassifier, readHeadFiles } from './runtime.ts';
@@ -100,6 +101,16 @@ describe('the first stage in the classifier (real encoder, heads in git)', () =>
     encoder = await loadEncoder(encoderDir(process.env['CW_CACHE_DIR']));
     classifier = await createClassifier({ encoder, definitions, narrativesDir: DEFAULT_NARRATIVES_DIR });
     strictDir = mkdtempSync(join(tmpdir(), 'cw-screen-'));
+    // The heads in git with cuts no post reaches: only the rules can open the way to the encoder.
+    cpSync(DEFAULT_NARRATIVES_DIR, strictDir, { recursive: true });
+    for (const file of readHeadFiles(headsDir(strictDir))) {
+      const strict: HeadFile = {
+        ...file,
+        screen: { ...(file.screen as NonNullable<HeadFile['screen']>), threshold: 1.01 },
+      };
+      writeFileSync(join(headsDir(strictDir), `${file.narrative}.json`), JSON.stringify(strict));
+    }
+    expect(readFileSync(join(headsDir(strictDir), 'mercenary_recruitment.json'), 'utf8')).toContain('1.01');
   });
   afterAll(async () => {
     await encoder.close();
@@ -126,21 +137,44 @@ describe('the first stage in the classifier (real encoder, heads in git)', () =>
   });
 
   it('sends a rule hit to the encoder even when every screen is under its cut', async () => {
-    // The heads in git with cuts no post reaches: only the rules can open the way to the encoder.
-    cpSync(DEFAULT_NARRATIVES_DIR, strictDir, { recursive: true });
-    for (const file of readHeadFiles(headsDir(strictDir))) {
-      const strict: HeadFile = {
-        ...file,
-        screen: { ...(file.screen as NonNullable<HeadFile['screen']>), threshold: 1.01 },
-      };
-      writeFileSync(join(headsDir(strictDir), `${file.narrative}.json`), JSON.stringify(strict));
-    }
-    expect(readFileSync(join(headsDir(strictDir), 'mercenary_recruitment.json'), 'utf8')).toContain('1.01');
     const strict = await createClassifier({ encoder, definitions, narrativesDir: strictDir });
     const [ad, ordinary] = await strict.classify([AD, text(ORDINARY_URL)]);
     expect(strict.stats).toEqual({ candidates: 2, encoded: 1 });
     expect(ad?.encoded).toBe(true);
     expect(ad?.scores['mercenary_recruitment']).toBeDefined();
     expect(ordinary?.encoded).toBe(false);
+  });
+
+  it('encodes every gate-passing post when built without the first stage', async () => {
+    const unscreened = await createClassifier({
+      encoder,
+      definitions,
+      narrativesDir: DEFAULT_NARRATIVES_DIR,
+      firstStage: false,
+    });
+    const [o] = await unscreened.classify([text(ORDINARY_URL)]);
+    expect(unscreened.stats).toEqual({ candidates: 1, encoded: 1 });
+    expect(o?.encoded).toBe(true);
+    expect(o?.scores['kazakhstan_blame']).toBeDefined();
+  });
+
+  it('counts, in the corpus evaluation, the positives the first stage kept from a tag', async () => {
+    // With cuts no post reaches, the blame positive never meets the encoder; unscreened, the heads tag it.
+    const strict = await createClassifier({ encoder, definitions, narrativesDir: strictDir });
+    const unscreened = await createClassifier({
+      encoder,
+      definitions,
+      narrativesDir: strictDir,
+      firstStage: false,
+    });
+    const items = [ORDINARY_URL, POSITIVE_URL].map((url) => train.find((i) => i.url === url) as CorpusItem);
+    const ev = await evaluateCorpus(items, definitions, strict, unscreened);
+    expect(ev.overall['kazakhstan_blame']?.combined).toMatchObject({ tp: 0, fn: 1 });
+    expect(ev.firstStageCost?.['kazakhstan_blame']).toEqual({ positivesLost: 1, falseTagsSpared: 0 });
+    expect(formatCorpusEvaluation(ev)).toContain(
+      'first stage cost kazakhstan_blame: of the passages it kept',
+    );
+    // Without the unscreened classifier there is nothing to count.
+    expect((await evaluateCorpus(items, definitions, strict)).firstStageCost).toBeUndefined();
   });
 });

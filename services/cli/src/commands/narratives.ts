@@ -88,7 +88,9 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       return 2;
     }
     const classifier = await createClassifier({ encoder, definitions, narrativesDir });
-    const ev = await evaluateCorpus(corpus[split], definitions, classifier);
+    // The same heads without the first stage, to count what it keeps from the encoder that they would tag.
+    const unscreened = await createClassifier({ encoder, definitions, narrativesDir, firstStage: false });
+    const ev = await evaluateCorpus(corpus[split], definitions, classifier, unscreened);
     io.stdout.write(`split: ${split}; tagger: ${classifier.version}\n`);
     io.stdout.write(formatCorpusEvaluation(ev));
     return 0;
