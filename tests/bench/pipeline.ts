@@ -49,12 +49,17 @@ const fill = (text: string) =>
 // the gate lets through (longer than the templates, and mostly untagged, as on a real stream); by
 // default the sample generator's templates that pass it (mostly recruitment and blame posts).
 // BENCH_CANDIDATES=real-test: the same from the test split, which the first stage was not fitted on.
+// BENCH_CANDIDATES=hard-test: the test split's gate-passing hard negatives (same topics, no narrative):
+// hundreds of distinct real texts, where the ordinary ones are a dozen, and the dearest realistic
+// candidates, since the first stage sends more of them to the encoder than of ordinary posts.
 const CANDIDATE_SOURCE = process.env['BENCH_CANDIDATES'] ?? 'templates';
-const REAL_CANDIDATES = CANDIDATE_SOURCE === 'real' || CANDIDATE_SOURCE === 'real-test';
+const REAL_CANDIDATES = ['real', 'real-test', 'hard-test'].includes(CANDIDATE_SOURCE);
 const CANDIDATES: readonly { text: string }[] = REAL_CANDIDATES
   ? loadCorpus()
       [CANDIDATE_SOURCE === 'real' ? 'train' : 'test'].filter(
-        (i) => i.kind === 'negative' && GATE.test(i.text),
+        (i) =>
+          (CANDIDATE_SOURCE === 'hard-test' ? i.kind === 'hard_negative' : i.kind === 'negative') &&
+          GATE.test(i.text),
       )
       .map((i) => ({ text: i.text }))
   : ALL.filter((t) => GATE.test(fill(t.text)));
@@ -324,7 +329,7 @@ export async function run(): Promise<void> {
   const docs = posts.map((p) => toIndexedPost(collectedPost.parse(p), { narratives }));
   console.log(
     `posts: ${total} (500 channels, ${ALL.length} templates, ${(SHARE * 100).toFixed(0)}% classifier candidates` +
-      `${REAL_CANDIDATES ? `: ${CANDIDATES.length} real ordinary passages of the ${CANDIDATE_SOURCE === 'real' ? 'train' : 'test'} split` : ''}); ` +
+      `${REAL_CANDIDATES ? `: ${CANDIDATES.length} real ${CANDIDATE_SOURCE === 'hard-test' ? 'hard negatives' : 'ordinary passages'} of the ${CANDIDATE_SOURCE === 'real' ? 'train' : 'test'} split` : ''}); ` +
       `${rounds} rounds; worker: concurrency ${CONCURRENCY}, node ${NODE_ARGS.join(' ')}` +
       `${NARRATIVES_DIR ? '; first stage off (every candidate encoded)' : ''}`,
   );
