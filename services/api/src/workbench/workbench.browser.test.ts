@@ -4,10 +4,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { type Encoder, encoderDir, loadEncoder } from '@cw/encoder';
+import { createClassifier, DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedServers } from '../../../../tests/support/servers.ts';
-import { loadWorkbenchData, type WorkbenchData, XSS_CHANNEL } from './testing/data.ts';
+import { EVIDENCE_CHANNEL, loadWorkbenchData, type WorkbenchData, XSS_CHANNEL } from './testing/data.ts';
 import { launchChromium, startApi } from './testing/serve.ts';
 
 // The workbench in a real browser (Debian's Chromium through playwright-core) against the API as
@@ -87,8 +89,17 @@ async function axeViolations(url: string) {
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'cw-workbench-'));
 
+let encoder: Encoder;
+
 beforeAll(async () => {
-  data = await loadWorkbenchData(ctx.es, ctx.prefix, { days: 10, channels: 20 });
+  // The trained classifier tags the evidence probe's real passages, as the pipeline would.
+  encoder = await loadEncoder(encoderDir(process.env['CW_CACHE_DIR']));
+  const classifier = await createClassifier({
+    encoder,
+    definitions: loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR),
+    narrativesDir: DEFAULT_NARRATIVES_DIR,
+  });
+  data = await loadWorkbenchData(ctx.es, ctx.prefix, { days: 10, channels: 20, classifier });
   server = await startApi({
     esUrl: ctx.esUrl,
     redisUrl: ctx.redisUrl,
@@ -105,6 +116,7 @@ afterAll(async () => {
   await context?.close();
   await browser?.close();
   await server?.stop();
+  await encoder?.close();
   rmSync(cacheDir, { recursive: true, force: true });
 });
 
@@ -242,6 +254,38 @@ describe('workbench in Chromium', () => {
     for (const m of marks)
       expect(lower.some((t) => t.includes(m.toLowerCase()) || m.toLowerCase().includes(t))).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'posts.png'), fullPage: false });
+  });
+
+  it("shows a classifier tag's evidence: the head's score and threshold, the stance score and the nearest passages with their links", async () => {
+    // What was indexed for the probe's post, to compare the page with.
+    const hit = (
+      await ctx.es.search<{
+        narrativeEvidence: {
+          narrative: string;
+          classifier?: { score: number; threshold: number; stance?: number };
+          nearest?: { url: string }[];
+        }[];
+      }>({ index: `${ctx.prefix}-posts`, query: { term: { 'channel.id': EVIDENCE_CHANNEL.id } } })
+    ).hits.hits[0]?._source;
+    const evidence = hit?.narrativeEvidence.find((e) => e.narrative === 'kazakhstan_blame');
+    expect(evidence?.classifier?.stance).toBeDefined();
+    expect(evidence?.nearest?.length).toBe(2);
+    const { classifier, nearest } = evidence as Required<NonNullable<typeof evidence>>;
+
+    await page.goto(`${server.url}/#/posts?channel=${EVIDENCE_CHANNEL.username}`);
+    const post = page.locator('article.post').first();
+    await post.waitFor();
+    const item = post.locator('.evidence li[data-narrative="kazakhstan_blame"]');
+    await expect
+      .poll(() => item.locator('.classifier').textContent())
+      .toBe(
+        ` classifier score ${classifier.score.toFixed(2)} (threshold ${classifier.threshold.toFixed(2)}), stance ${(classifier.stance as number).toFixed(2)}`,
+      );
+    await item.locator('details summary').click();
+    await expect.poll(() => item.locator('details li').count()).toBe(2);
+    // Only https sources are linked (an http one is shown without a link).
+    const links = await item.locator('details a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(links).toEqual(nearest.map((n) => n.url).filter((u) => u.startsWith('https://')));
   });
 
   it("shows an edited post's earlier versions, the deletion mark, and where a forward came from", async () => {

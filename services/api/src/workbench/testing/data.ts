@@ -1,5 +1,11 @@
 import type { CollectedPostInput } from '@cw/domain';
-import { compileNarratives, DEFAULT_NARRATIVES_DIR, loadNarrativeDefinitions } from '@cw/enrichment';
+import {
+  compileNarratives,
+  DEFAULT_NARRATIVES_DIR,
+  loadCorpus,
+  loadNarrativeDefinitions,
+  type NarrativeClassifier,
+} from '@cw/enrichment';
 import { type Client, installIndices } from '@cw/es';
 import { processBatch } from '@cw/pipeline';
 import { generateSampleChannels } from '@cw/sample-channels';
@@ -36,12 +42,44 @@ export function xssPosts(end: Date): CollectedPostInput[] {
   }));
 }
 
+export const EVIDENCE_CHANNEL = { id: '-1009990002', username: 'evidence_probe', title: 'Evidence probe' };
+/**
+ * Real passages of the corpus's train split that the trained classifier tags and no rule does (the
+ * biolabs in Alma-Ata; see screen.test.ts), so the page has a head tag with its score, stance and
+ * nearest passages to show.
+ */
+export const EVIDENCE_URLS = ['https://news-front.su/?p=782178'];
+
+function evidencePosts(end: Date): CollectedPostInput[] {
+  const train = loadCorpus().train;
+  return EVIDENCE_URLS.map((url, i) => {
+    const item = train.find((t) => t.url === url);
+    if (!item) throw new Error(`${url} is not in the corpus's train split`);
+    return {
+      channel: EVIDENCE_CHANNEL,
+      messageId: i + 1,
+      postedAt: new Date(end.getTime() - (2 + i) * 3600_000).toISOString(),
+      collectedAt: end.toISOString(),
+      text: item.text,
+      media: [],
+      metrics: { views: 50, forwards: 0 },
+      source: 'replay',
+    };
+  });
+}
+
 export type WorkbenchData = { end: Date; posts: number; alerts: number };
 
 export async function loadWorkbenchData(
   es: Client,
   prefix: string,
-  options: { days?: number; channels?: number; end?: Date } = {},
+  options: {
+    days?: number;
+    channels?: number;
+    end?: Date;
+    /** With the trained classifier, the evidence probe's posts are tagged as the pipeline tags them. */
+    classifier?: NarrativeClassifier;
+  } = {},
 ): Promise<WorkbenchData> {
   const end = new Date(Math.floor((options.end ?? new Date()).getTime() / 3600_000) * 3600_000);
   await installIndices(es, prefix);
@@ -57,6 +95,13 @@ export async function loadWorkbenchData(
   for (let i = 0; i < all.length; i += 500) {
     await processBatch(all.slice(i, i + 500), { es, prefix, enrich, source: 'test' });
   }
+  if (options.classifier)
+    await processBatch(evidencePosts(end), {
+      es,
+      prefix,
+      enrich: { ...enrich, classifier: options.classifier },
+      source: 'test',
+    });
   await es.indices.refresh({ index: `${prefix}-*` });
   const { count: posts } = await es.count({ index: `${prefix}-posts` });
   const evaluation = await evaluateSpikes({
