@@ -104,27 +104,17 @@ export async function evaluateCorpus(
     stage.gated++;
     if (results[k]?.encoded !== false) stage.encoded++;
   });
-  if (unscreened) {
-    const kept = candidates.filter((_, k) => results[k]?.encoded === false);
-    const full = await unscreened.classify(kept.map((c) => c.text));
-    ev.firstStageCost = Object.fromEntries(
-      narratives.map((id) => [id, { positivesLost: 0, falseTagsSpared: 0 }]),
-    );
-    kept.forEach((c, k) => {
-      const ruleTags = tagNarratives(compiled, c.text);
-      const lang = detectLanguage(c.text).lang;
-      for (const id of combineTags(ruleTags, full[k], unscreened, narratives, lang).narratives) {
-        const cost = ev.firstStageCost?.[id];
-        if (!cost || ruleTags.narratives.includes(id)) continue;
-        if (c.narratives.includes(id)) cost.positivesLost++;
-        else cost.falseTagsSpared++;
-      }
-    });
-  }
+  // The passages the first stage kept from the encoder, classified again without it.
+  const kept = candidates.filter((_, k) => results[k]?.encoded === false);
+  const unscreenedResults = unscreened ? await unscreened.classify(kept.map((c) => c.text)) : [];
+  const unscreenedOf = new Map(kept.map((c, k) => [c, unscreenedResults[k]]));
+  const cost: NonNullable<CorpusEvaluation['firstStageCost']> = {};
+  if (unscreened) ev.firstStageCost = cost;
   for (const id of narratives) {
     ev.overall[id] = cells();
     ev.byLanguage[id] = {};
     ev.gate[id] = { found: 0, positives: 0 };
+    cost[id] = { positivesLost: 0, falseTagsSpared: 0 };
   }
   items.forEach((item, i) => {
     const ruleTags = tagNarratives(compiled, item.text);
@@ -132,10 +122,18 @@ export async function evaluateCorpus(
     const scores = scoreOf.get(item) ?? {};
     const stances = stanceOf.get(item) ?? {};
     // As the pipeline decides, in the language it would detect (not the label's).
+    const lang = detectLanguage(item.text).lang;
     const combined = new Set(
-      combineTags(ruleTags, resultOf.get(item), classifier, narratives, detectLanguage(item.text).lang)
-        .narratives,
+      combineTags(ruleTags, resultOf.get(item), classifier, narratives, lang).narratives,
     );
+    const unscreenedResult = unscreenedOf.get(item);
+    if (unscreened && unscreenedResult)
+      for (const id of combineTags(ruleTags, unscreenedResult, unscreened, narratives, lang).narratives) {
+        if (combined.has(id)) continue;
+        const c = cost[id] as { positivesLost: number; falseTagsSpared: number };
+        if (item.narratives.includes(id)) c.positivesLost++;
+        else c.falseTagsSpared++;
+      }
     const taggedAny: Record<Method, boolean> = {
       keywords: false,
       rules: false,
