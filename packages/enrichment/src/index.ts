@@ -17,6 +17,14 @@ export {
   evaluateCorpus,
   formatCorpusEvaluation,
 } from './classifier/evaluate-corpus.ts';
+export {
+  EVALUATION_FILE,
+  type EvaluationRecord,
+  evaluationRecord,
+  type NarrativeMeasure,
+  readEvaluation,
+  writeEvaluation,
+} from './classifier/evaluation-file.ts';
 export { ngramFeatures } from './classifier/features.ts';
 export { compileGate, type Gate } from './classifier/gate.ts';
 export type { HeadFile } from './classifier/head.ts';

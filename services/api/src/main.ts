@@ -15,6 +15,7 @@ import { createRedis } from '@cw/redis';
 import { buildApp } from './app.ts';
 import { parseApiKeys } from './auth.ts';
 import { apiConfig } from './config.ts';
+import { lockedTestFigures } from './locked-test.ts';
 import { createApiMetrics } from './metrics.ts';
 import { DEFAULT_CACHE_DIR, prepareWorkbench } from './workbench/build.ts';
 
@@ -56,6 +57,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
     onReload: (defs) => log.info({ count: defs.length }, 'narrative definitions reloaded'),
     onError: (err) => log.error({ err }, 'narrative definitions not reloaded; keeping the previous set'),
   });
+  const narrativesDir = config.CW_NARRATIVES_DIR ?? DEFAULT_NARRATIVES_DIR;
+  const measured = lockedTestFigures(narrativesDir, log);
   const unwatch = narratives.watch();
   const onHup = () => narratives.reload();
   if (!options.embedded) process.on('SIGHUP', onHup);
@@ -71,7 +74,11 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
     redisPrefix: config.CW_QUEUE_PREFIX,
     limits: { maxRangeDays: config.CW_API_MAX_RANGE_DAYS, maxBuckets: config.CW_API_MAX_BUCKETS },
     trendsCacheSeconds: config.CW_API_TRENDS_CACHE_SECONDS,
-    definitions: () => narratives.definitions(),
+    definitions: () =>
+      narratives.definitions().map((d) => {
+        const evaluation = measured(d.id);
+        return evaluation ? { ...d, evaluation } : d;
+      }),
     stem: stemText,
     normalise: normaliseForMatching,
     metrics: createApiMetrics({ defaults: true }),

@@ -116,6 +116,23 @@ const narratives = z.object({
       description: z.string(),
       languages: z.array(z.string()),
       volume: z.object({ last24h: count, last7d: count }),
+      evaluation: z
+        .object({
+          split: z.string(),
+          tagger: z.string().describe('The tagger version the figures are for'),
+          evaluatedAt: instant,
+          passages: count.describe('Real labelled passages in the split, none used in training'),
+          current: z
+            .boolean()
+            .describe('false: the heads changed since, the figures are for an earlier model'),
+          precision: z.number().min(0).max(1).nullable(),
+          recall: z.number().min(0).max(1).nullable(),
+          tp: count,
+          fp: count,
+          fn: count,
+        })
+        .optional()
+        .describe("The pipeline's tags on the locked real test split (cw narratives eval)"),
     }),
   ),
 });

@@ -71,6 +71,14 @@ export function headsDir(narrativesDir: string): string {
   return join(narrativesDir, 'heads');
 }
 
+/** What names a set of heads in the tagger version (`…/heads-<this>`): each head's corpus and training time. */
+export function headsFingerprint(files: readonly HeadFile[]): string {
+  return createHash('sha256')
+    .update(files.map((f) => `${f.narrative}:${f.corpusHash}:${f.trainedAt}`).join('\n'))
+    .digest('hex')
+    .slice(0, 8);
+}
+
 export function readHeadFiles(dir: string): HeadFile[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
@@ -123,10 +131,7 @@ export async function createClassifier(options: {
   const passages = loadCorpus(options.corpusDir).train;
   const index = passages.length > 0 ? await passageIndex(encoder, passages) : new Float32Array();
   const dim = encoder.info.dim;
-  const headsHash = createHash('sha256')
-    .update(files.map((f) => `${f.narrative}:${f.corpusHash}:${f.trainedAt}`).join('\n'))
-    .digest('hex')
-    .slice(0, 8);
+  const headsHash = headsFingerprint(files);
 
   const memo = new Map<string, ClassifierResult>();
   const stats: ClassifierStats = { candidates: 0, encoded: 0 };

@@ -6,7 +6,28 @@ import { type Normaliser, prepareSearchText, SearchTextError, type Stemmer } fro
 import type { TrendsService } from '../trends-cache.ts';
 import type { Limits } from '../window.ts';
 
-export type NarrativeSummary = { id: string; title: string; description: string; languages: string[] };
+/** The pipeline's figures on the locked real test split (`cw narratives eval`), for one narrative. */
+export type NarrativeEvaluation = {
+  split: string;
+  tagger: string;
+  evaluatedAt: string;
+  passages: number;
+  /** false when the heads changed since: the figures are for an earlier model. */
+  current: boolean;
+  precision: number | null;
+  recall: number | null;
+  tp: number;
+  fp: number;
+  fn: number;
+};
+
+export type NarrativeSummary = {
+  id: string;
+  title: string;
+  description: string;
+  languages: string[];
+  evaluation?: NarrativeEvaluation;
+};
 
 export type RouteContext = {
   es: Client;

@@ -288,6 +288,26 @@ describe('workbench in Chromium', () => {
     expect(links).toEqual(nearest.map((n) => n.url).filter((u) => u.startsWith('https://')));
   });
 
+  it("shows beside the analysts' precision each narrative's precision and recall on the locked real test split", async () => {
+    // The API serves the figures `cw narratives eval` wrote for the heads in git (narratives/evaluation.json).
+    const file = JSON.parse(readFileSync(join(DEFAULT_NARRATIVES_DIR, 'evaluation.json'), 'utf8')) as {
+      passages: number;
+      narratives: Record<string, { precision: number; recall: number }>;
+    };
+    const api = await server.api<{ narratives: { id: string; evaluation?: { current: boolean } }[] }>(
+      '/v1/narratives',
+    );
+    expect(api.narratives.map((n) => [n.id, n.evaluation?.current])).toEqual(
+      Object.keys(file.narratives).map((id) => [id, true]),
+    );
+    await page.goto(`${server.url}/#/trends`);
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    for (const [id, m] of Object.entries(file.narratives))
+      await expect
+        .poll(() => page.locator(`table.precision tr[data-narrative="${id}"] td.measured`).textContent())
+        .toBe(`precision ${pct(m.precision)}, recall ${pct(m.recall)} on ${file.passages} passages`);
+  });
+
   it("shows an edited post's earlier versions, the deletion mark, and where a forward came from", async () => {
     await page.goto(`${server.url}/#/posts?edited=true`);
     const edited = page.locator('article.post').first();

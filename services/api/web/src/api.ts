@@ -58,6 +58,14 @@ export type Narrative = {
   description: string;
   posts24h?: number;
   posts7d?: number;
+  /** The pipeline's precision and recall on the locked real test split (cw narratives eval). */
+  evaluation?: {
+    passages: number;
+    current: boolean;
+    precision: number | null;
+    recall: number | null;
+    evaluatedAt: string;
+  };
 };
 
 export type TrendsBucket = {

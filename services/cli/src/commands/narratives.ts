@@ -1,6 +1,7 @@
 // `cw narratives train`: fit each narrative's classifier head on the corpus train split and the
 // definitions' examples, print cross-validated precision and recall, write narratives/heads/*.json.
-// `cw narratives eval [--split test|train]`: score keywords, rules, classifier and combined on a split.
+// `cw narratives eval [--split test|train]`: score keywords, rules, classifier and combined on a split;
+// for the test split, write the pipeline's figures to narratives/evaluation.json.
 // `cw narratives encoder`: fetch and convert the encoder once (as `cw stack up` does), for image builds.
 
 import { ensureEncoder, loadEncoder } from '@cw/encoder';
@@ -10,10 +11,12 @@ import {
   DEFAULT_NARRATIVES_DIR,
   describeScreen,
   evaluateCorpus,
+  evaluationRecord,
   formatCorpusEvaluation,
   loadCorpus,
   loadNarrativeDefinitions,
   trainNarratives,
+  writeEvaluation,
 } from '@cw/enrichment';
 import { cliConfig } from '../config.ts';
 import type { CommandIo } from '../main.ts';
@@ -93,6 +96,11 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     const ev = await evaluateCorpus(corpus[split], definitions, classifier, unscreened);
     io.stdout.write(`split: ${split}; tagger: ${classifier.version}\n`);
     io.stdout.write(formatCorpusEvaluation(ev));
+    // The locked test's figures go beside the definitions, for the API and the workbench to show.
+    if (split === 'test') {
+      const file = writeEvaluation(narrativesDir, evaluationRecord(ev, classifier.version, split));
+      io.stdout.write(`wrote ${file}\n`);
+    }
     return 0;
   } finally {
     await encoder.close();

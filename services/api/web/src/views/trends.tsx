@@ -176,6 +176,7 @@ export function PrecisionTable({
             <th scope="col">confirmed</th>
             <th scope="col">rejected</th>
             <th scope="col">added (missed)</th>
+            <th scope="col">measured on real test passages</th>
           </tr>
         </thead>
         <tbody>
@@ -186,10 +187,25 @@ export function PrecisionTable({
               <td>{n.confirmed}</td>
               <td>{n.rejected}</td>
               <td>{n.added}</td>
+              <td class="measured">
+                <Measured evaluation={narratives?.find((d) => d.id === n.narrative)?.evaluation} />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The locked test's figures: how far a count of this narrative's tags can be trusted. */
+function Measured({ evaluation: e }: { evaluation: Narrative['evaluation'] }) {
+  if (!e) return <>not measured</>;
+  const share = (x: number | null) => (x === null ? '–' : formatShare(x));
+  return (
+    <>
+      precision {share(e.precision)}, recall {share(e.recall)} on {e.passages} passages
+      {!e.current && ' (for an earlier model: re-run cw narratives eval)'}
+    </>
   );
 }
