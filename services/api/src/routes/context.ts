@@ -1,3 +1,4 @@
+import type { EvaluationRecord, NarrativeMeasure } from '@cw/enrichment';
 import type { Client, PostFilters } from '@cw/es';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequestError, shorten } from '../errors.ts';
@@ -7,19 +8,11 @@ import type { TrendsService } from '../trends-cache.ts';
 import type { Limits } from '../window.ts';
 
 /** The pipeline's figures on the locked real test split (`cw narratives eval`), for one narrative. */
-export type NarrativeEvaluation = {
-  split: string;
-  tagger: string;
-  evaluatedAt: string;
-  passages: number;
-  /** false when the heads changed since: the figures are for an earlier model. */
-  current: boolean;
-  precision: number | null;
-  recall: number | null;
-  tp: number;
-  fp: number;
-  fn: number;
-};
+export type NarrativeEvaluation = Pick<EvaluationRecord, 'split' | 'tagger' | 'evaluatedAt' | 'passages'> &
+  NarrativeMeasure & {
+    /** false when the heads changed since: the figures are for an earlier model. */
+    current: boolean;
+  };
 
 export type NarrativeSummary = {
   id: string;
