@@ -6,15 +6,20 @@ import { pathToFileURL } from 'node:url';
 import { encoderDir, loadEncoder } from '@cw/encoder';
 import { seededRandom } from '@cw/sample-channels';
 import {
+  classifierText,
   compileNarratives,
   DEFAULT_LANGUAGES,
   DEFAULT_NARRATIVES_DIR,
+  type Decoration,
+  decorate,
   enrich,
   francBaseline,
   loadCorpus,
+  loadDecorations,
   loadNarrativeDefinitions,
   openClassifier,
   readDevData,
+  withoutDecoration,
 } from '../../packages/enrichment/src/index.ts';
 
 /**
@@ -182,6 +187,17 @@ export async function run(): Promise<void> {
   const sample = generated.slice(0, 10_000);
   out.push(line('franc alone, 7 candidates (10k)', measure(sample, francCandidates)));
   out.push(line('franc alone, all languages (10k)', measure(sample, francAllLanguages)));
+  // Posts as channels send them: real train passages, each with three real footers or markers.
+  const footers = loadDecorations('dev');
+  const decorated = loadCorpus().train.flatMap((item, i) =>
+    [0, 1, 2].map((j) => decorate(item.text, footers[(i * 7 + j * 13) % footers.length] as Decoration)),
+  );
+  out.push(
+    `real passages with real channel decoration (${decorated.length.toLocaleString('en-US')}, best of 20):`,
+  );
+  out.push(line('enrich (rules read around it)', measure(decorated, enrichOne, 20)));
+  out.push(line('withoutDecoration (what rules read)', measure(decorated, withoutDecoration, 20)));
+  out.push(line('classifierText (candidates only)', measure(decorated, classifierText, 20)));
 
   // The trained classifier: the gate on every post, the encoder and heads on candidates only.
   const definitions = loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR);

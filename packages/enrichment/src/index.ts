@@ -13,6 +13,15 @@ export {
   siteOf,
 } from './classifier/corpus.ts';
 export {
+  type Decoration,
+  type DecorationStability,
+  decorate,
+  decorationStability,
+  formatDecorationStability,
+  loadDecorations,
+  pipelineTags,
+} from './classifier/decoration-stability.ts';
+export {
   type CorpusEvaluation,
   evaluateCorpus,
   formatCorpusEvaluation,
@@ -43,6 +52,7 @@ export {
 } from './classifier/runtime.ts';
 export type { Cut } from './classifier/stance.ts';
 export { describeScreen, type TrainReport, trainNarratives } from './classifier/train-narratives.ts';
+export { classifierText, withoutDecoration } from './decoration.ts';
 export {
   DEFAULT_LANGUAGES,
   type DetectedLanguage,

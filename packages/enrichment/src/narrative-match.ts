@@ -2,6 +2,7 @@
 // the exact map and walked once down the stem trie (memoised per token), and records its position on the
 // atoms it hits. One-word terms and phrases (checked for order and proximity) are read from those
 // position lists; then groups are scored and exclusions applied.
+import { withoutDecoration } from './decoration.ts';
 import type { CompiledNarratives } from './narrative-compile.ts';
 import { type ScannedText, scan, TokenKind } from './tokenise.ts';
 
@@ -307,10 +308,20 @@ export function scoreScanned(
 
 /** Every definition's verdict for a text: for the eval report and for tuning definitions. */
 export function scoreNarratives(compiled: CompiledNarratives, text: string): NarrativeVerdict[] {
-  return scoreScanned(compiled, scan(text), text);
+  const bare = withoutDecoration(text);
+  return scoreScanned(compiled, scan(bare), bare);
 }
 
+/**
+ * The rules read a post without its decoration (decoration.ts): a channel footer's handle or link is
+ * not a contact to write to. `scanned` is reused when the post has none, as almost every post.
+ */
 export function tagScanned(compiled: CompiledNarratives, scanned: ScannedText, text: string): NarrativeTags {
+  const bare = withoutDecoration(text);
+  return bare === text ? tagBare(compiled, scanned, text) : tagBare(compiled, scan(bare), bare);
+}
+
+function tagBare(compiled: CompiledNarratives, scanned: ScannedText, text: string): NarrativeTags {
   const narratives: string[] = [];
   const narrativeEvidence: NarrativeEvidence[] = [];
   const matches = matchTerms(compiled, scanned);

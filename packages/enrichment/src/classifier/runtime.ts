@@ -14,6 +14,7 @@ import {
   encoderVersion,
   loadEncoder,
 } from '@cw/encoder';
+import { classifierText } from '../decoration.ts';
 import { compileNarratives } from '../narrative-compile.ts';
 import { type NarrativeEvidence, type NarrativeTags, tagNarratives } from '../narrative-match.ts';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
@@ -90,14 +91,17 @@ export function readHeadFiles(dir: string): HeadFile[] {
 /** Embeddings of the training passages for the nearest-passage evidence, cached beside the encoder. */
 async function passageIndex(encoder: Encoder, items: readonly CorpusItem[]): Promise<Float32Array> {
   const dim = encoder.info.dim;
-  const file = join(encoder.info.dir, `passages-${passagesHash(items)}.f32`);
+  const texts = items.map((i) => classifierText(i.text));
+  // Hashed as read, so a change in what the classifier reads of a passage re-embeds it.
+  const read = items.map((i, k) => ({ text: texts[k] as string, narratives: i.narratives }));
+  const file = join(encoder.info.dir, `passages-${passagesHash(read)}.f32`);
   if (existsSync(file)) {
     const buf = readFileSync(file);
     if (buf.byteLength === items.length * dim * 4)
       return new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
   }
   const all = new Float32Array(items.length * dim);
-  const vectors = await encoder.embed(items.map((i) => i.text));
+  const vectors = await encoder.embed(texts);
   vectors.forEach((v, i) => {
     all.set(v, i * dim);
   });
@@ -199,19 +203,22 @@ export async function createClassifier(options: {
       };
       const toEncode: {
         text: string;
+        read: string;
         ngrams: SparseVector;
         open: string[];
         screen: Record<string, number>;
       }[] = [];
       for (const text of missing) {
-        const ngrams = ngramFeatures(text);
-        const open = gate.match(text);
+        const read = classifierText(text);
+        const ngrams = ngramFeatures(read);
+        const open = gate.match(read);
         const screen: Record<string, number> = {};
-        if (needsEncoder(text, ngrams, open, screen)) toEncode.push({ text, ngrams, open, screen });
+        // The rule check is on the whole post, as the rules that tag it read it.
+        if (needsEncoder(text, ngrams, open, screen)) toEncode.push({ text, read, ngrams, open, screen });
         else remember(text, { scores: {}, stance: {}, screen, encoded: false, nearest: [] });
       }
       stats.encoded += toEncode.length;
-      const embeddings = toEncode.length > 0 ? await encoder.embed(toEncode.map((c) => c.text)) : [];
+      const embeddings = toEncode.length > 0 ? await encoder.embed(toEncode.map((c) => c.read)) : [];
       embeddings.forEach((e, i) => {
         const { text, ngrams, open, screen } = toEncode[i] as (typeof toEncode)[number];
         const scores: Record<string, number> = {};

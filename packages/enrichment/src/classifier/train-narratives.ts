@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Encoder } from '@cw/encoder';
+import { classifierText } from '../decoration.ts';
 import { detectLanguage } from '../detect-language.ts';
 import { compileNarratives } from '../narrative-compile.ts';
 import { type NarrativeEvidence, tagNarratives } from '../narrative-match.ts';
@@ -82,13 +83,15 @@ export async function trainNarratives(options: {
   const passages = trainingPassages(options.train, options.definitions);
   const corpusHash = passagesHash(passages);
   progress(`embedding ${passages.length} training passages with ${options.encoder.info.version}...`);
-  const embeddings = await options.encoder.embed(passages.map((p) => p.text));
-  const ngrams = passages.map((p) => ngramFeatures(p.text));
+  // Features from what the classifier reads of a post at run time; the rules read the whole text.
+  const read = passages.map((p) => classifierText(p.text));
+  const embeddings = await options.encoder.embed(read);
+  const ngrams = read.map((text) => ngramFeatures(text));
   const compiled = compileNarratives(options.definitions);
   const ruleEvidence = passages.map((p) => tagNarratives(compiled, p.text).narrativeEvidence);
   const ruleTags = ruleEvidence.map((evidence) => new Set(evidence.map((e) => e.narrative)));
   const gate = compileGate(options.definitions);
-  const gated = passages.map((p) => gate.match(p.text));
+  const gated = read.map((text) => gate.match(text));
   // Detected as the pipeline detects a post's language: the decision is judged per detected language.
   const langs = passages.map((p) => detectLanguage(p.text).lang);
 

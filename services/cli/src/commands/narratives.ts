@@ -9,11 +9,14 @@ import {
   createClassifier,
   DEFAULT_CORPUS_DIR,
   DEFAULT_NARRATIVES_DIR,
+  decorationStability,
   describeScreen,
   evaluateCorpus,
   evaluationRecord,
   formatCorpusEvaluation,
+  formatDecorationStability,
   loadCorpus,
+  loadDecorations,
   loadNarrativeDefinitions,
   trainNarratives,
   writeEvaluation,
@@ -96,6 +99,13 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     const ev = await evaluateCorpus(corpus[split], definitions, classifier, unscreened);
     io.stdout.write(`split: ${split}; tagger: ${classifier.version}\n`);
     io.stdout.write(formatCorpusEvaluation(ev));
+    // Real channel decoration around the same passages: the held-out set on test, the other on train.
+    const set = split === 'test' ? 'held-out' : 'dev';
+    const decorations = loadDecorations(set);
+    if (decorations.length > 0) {
+      const stability = await decorationStability(corpus[split], decorations, definitions, classifier);
+      io.stdout.write(`${formatDecorationStability(stability, set).join('\n')}\n`);
+    }
     // The locked test's figures go beside the definitions, for the API and the workbench to show.
     if (split === 'test') {
       const file = writeEvaluation(narrativesDir, evaluationRecord(ev, classifier.version, split));
