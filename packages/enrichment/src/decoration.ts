@@ -9,6 +9,12 @@
 // "пишите @recruiter", is still a contact); the classifier also loses inline links, handles, emoji and
 // hashtag signs, which it never saw in training.
 
+/**
+ * Names how the rules read a post, folded into the rules' tagger version: posts tagged before a
+ * change here carry another version, so `cw retag` finds them even when no definition changed.
+ */
+export const RULES_READING = 'without-decoration-1';
+
 const URL = /(?:https?:\/\/|www\.|\bt\.me\/)\S+/giu;
 /** A Telegram username: 4–32 of [A-Za-z0-9_] after an @ that does not sit inside a word or an address. */
 const HANDLE = /(?<![\p{L}\p{N}_.@])@[A-Za-z0-9_]{4,32}(?![A-Za-z0-9_])/gu;

@@ -14,7 +14,7 @@ import {
   encoderVersion,
   loadEncoder,
 } from '@cw/encoder';
-import { classifierText } from '../decoration.ts';
+import { classifierText, RULES_READING } from '../decoration.ts';
 import { compileNarratives } from '../narrative-compile.ts';
 import { type NarrativeEvidence, type NarrativeTags, tagNarratives } from '../narrative-match.ts';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
@@ -370,6 +370,7 @@ export function taggerVersion(
   let rules = taggerMemo.get(definitions);
   if (!rules) {
     const h = createHash('sha256');
+    h.update(RULES_READING);
     for (const d of definitions) h.update(JSON.stringify({ ...d, source: undefined }));
     rules = `rules-${h.digest('hex').slice(0, 8)}`;
     taggerMemo.set(definitions, rules);
