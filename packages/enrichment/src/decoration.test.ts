@@ -1,6 +1,6 @@
 // Channel decoration (footers, link and hashtag lines, emoji) is not what a post says: the rules and
 // the classifier read around it. Footers here are team-written unit cases; the real ones, with their
-// sources, are in classifier/decoration-real.test.ts.
+// sources, are in corpus/decorations, used by classifier/decoration-stability.test.ts.
 import { describe, expect, it } from 'vitest';
 import { classifierText, withoutDecoration } from './decoration.ts';
 import { DEFAULT_NARRATIVES_DIR } from './index.ts';

@@ -1,8 +1,8 @@
 // Real channel decoration (corpus/decorations/dev.jsonl: footers, hashtag lines and leading markers
 // copied from real posts, each with its source) around real train passages, tagged as the pipeline
 // tags, with the real encoder and the heads in git. Before the rules and the classifier read around
-// decoration, the same copies changed 2.5% of the recruitment tags (the rules took "Подписаться" for
-// signing up and a footer's handle for a contact).
+// decoration this failed: on all train passages the same snippets made the rules add 82 recruitment
+// tags ("Подписаться" read as signing up, a footer's handle as a contact to write to).
 import { type Encoder, encoderDir, loadEncoder } from '@cw/encoder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_NARRATIVES_DIR } from '../index.ts';
