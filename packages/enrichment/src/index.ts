@@ -19,7 +19,6 @@ export {
   decorationStability,
   formatDecorationStability,
   loadDecorations,
-  pipelineTags,
 } from './classifier/decoration-stability.ts';
 export {
   type CorpusEvaluation,
@@ -37,6 +36,13 @@ export {
 export { ngramFeatures } from './classifier/features.ts';
 export { compileGate, type Gate } from './classifier/gate.ts';
 export type { HeadFile } from './classifier/head.ts';
+export {
+  evaluateLongPosts,
+  formatLongPosts,
+  type LongPostEvaluation,
+  loadLongPosts,
+} from './classifier/long-posts.ts';
+export { pipelineTags } from './classifier/pipeline-tags.ts';
 export {
   type ClassifierResult,
   type ClassifierStats,

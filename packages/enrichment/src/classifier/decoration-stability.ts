@@ -5,12 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { detectLanguage } from '../detect-language.ts';
-import { compileNarratives } from '../narrative-compile.ts';
-import { tagNarratives } from '../narrative-match.ts';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
 import { DEFAULT_CORPUS_DIR } from './corpus.ts';
-import { combineTags, type NarrativeClassifier } from './runtime.ts';
+import { pipelineTags } from './pipeline-tags.ts';
+import type { NarrativeClassifier } from './runtime.ts';
 
 const decorationItem = z.object({
   text: z.string().min(1),
@@ -42,25 +40,6 @@ export function loadDecorations(set: 'dev' | 'held-out', dir = DEFAULT_CORPUS_DI
 /** A passage as a channel would post it: a footer or hashtag line after a blank line, a marker before. */
 export function decorate(text: string, decoration: Decoration): string {
   return decoration.kind === 'leading' ? `${decoration.text} ${text}` : `${text}\n\n${decoration.text}`;
-}
-
-/** Tags as the pipeline decides them: the rules, and for gate-passing posts the classifier with them. */
-export async function pipelineTags(
-  texts: readonly string[],
-  definitions: readonly NarrativeDefinition[],
-  classifier: NarrativeClassifier | undefined,
-  rulesOnly = false,
-): Promise<string[][]> {
-  const compiled = compileNarratives(definitions);
-  const order = definitions.map((d) => d.id);
-  const candidates = rulesOnly || !classifier ? [] : texts.filter((t) => classifier.gate.test(t));
-  const results = classifier && candidates.length > 0 ? await classifier.classify(candidates) : [];
-  const resultOf = new Map(candidates.map((t, k) => [t, results[k]]));
-  return texts.map((text) => {
-    const rules = tagNarratives(compiled, text);
-    if (rulesOnly) return rules.narratives;
-    return combineTags(rules, resultOf.get(text), classifier, order, detectLanguage(text).lang).narratives;
-  });
 }
 
 export interface DecorationStability {

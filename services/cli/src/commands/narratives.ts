@@ -12,11 +12,14 @@ import {
   decorationStability,
   describeScreen,
   evaluateCorpus,
+  evaluateLongPosts,
   evaluationRecord,
   formatCorpusEvaluation,
   formatDecorationStability,
+  formatLongPosts,
   loadCorpus,
   loadDecorations,
+  loadLongPosts,
   loadNarrativeDefinitions,
   trainNarratives,
   writeEvaluation,
@@ -106,6 +109,12 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       const stability = await decorationStability(corpus[split], decorations, definitions, classifier);
       io.stdout.write(`${formatDecorationStability(stability, set).join('\n')}\n`);
     }
+    // Long real posts: a separate real set, the same on either split (never trained on).
+    const long = loadLongPosts();
+    if (long.length > 0)
+      io.stdout.write(
+        `${formatLongPosts(await evaluateLongPosts(long, definitions, classifier)).join('\n')}\n`,
+      );
     // The locked test's figures go beside the definitions, for the API and the workbench to show.
     if (split === 'test') {
       const file = writeEvaluation(narrativesDir, evaluationRecord(ev, classifier.version, split));

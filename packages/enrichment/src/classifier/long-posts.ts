@@ -1,0 +1,61 @@
+// Long real posts (corpus/long): multi-paragraph excerpts of real pages, labelled whole per
+// LABELLING.md, most positives with the narrative after the first paragraph. The corpus passages are
+// 1–4 sentences, chosen around the claim; a channel's post is longer and the claim can come late,
+// beyond the encoder's first 64 tokens. Never trained on; `cw narratives eval` reports it.
+import { join } from 'node:path';
+import type { NarrativeDefinition } from '../narrative-schema.ts';
+import { type CorpusItem, DEFAULT_CORPUS_DIR, readCorpusFile } from './corpus.ts';
+import { pipelineTags } from './pipeline-tags.ts';
+import type { NarrativeClassifier } from './runtime.ts';
+
+export function loadLongPosts(dir = DEFAULT_CORPUS_DIR): CorpusItem[] {
+  return readCorpusFile(join(dir, 'long', 'long-posts.jsonl'));
+}
+
+export interface LongPostEvaluation {
+  items: number;
+  hardNegatives: number;
+  /** Per narrative: the pipeline's counts on the whole posts. */
+  narratives: Record<string, { tp: number; fp: number; fn: number; hardNegativesTagged: number }>;
+}
+
+export async function evaluateLongPosts(
+  items: readonly CorpusItem[],
+  definitions: readonly NarrativeDefinition[],
+  classifier: NarrativeClassifier | undefined,
+): Promise<LongPostEvaluation> {
+  const tags = await pipelineTags(
+    items.map((i) => i.text),
+    definitions,
+    classifier,
+  );
+  const narratives: LongPostEvaluation['narratives'] = {};
+  for (const { id } of definitions) {
+    const c = { tp: 0, fp: 0, fn: 0, hardNegativesTagged: 0 };
+    items.forEach((item, i) => {
+      const label = item.narratives.includes(id);
+      const tagged = (tags[i] as string[]).includes(id);
+      if (tagged && label) c.tp++;
+      else if (tagged) c.fp++;
+      else if (label) c.fn++;
+      if (tagged && item.kind === 'hard_negative') c.hardNegativesTagged++;
+    });
+    narratives[id] = c;
+  }
+  return {
+    items: items.length,
+    hardNegatives: items.filter((i) => i.kind === 'hard_negative').length,
+    narratives,
+  };
+}
+
+export function formatLongPosts(e: LongPostEvaluation): string[] {
+  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '–');
+  return [
+    `long real posts (${e.items}, multi-paragraph, ${e.hardNegatives} hard negatives), as the pipeline tags them:`,
+    ...Object.entries(e.narratives).map(
+      ([id, c]) =>
+        `  ${id}: precision ${ratio(c.tp, c.tp + c.fp)}, recall ${ratio(c.tp, c.tp + c.fn)} (tp ${c.tp}, fp ${c.fp}, fn ${c.fn}); hard negatives tagged ${c.hardNegativesTagged}/${e.hardNegatives}`,
+    ),
+  ];
+}
