@@ -30,6 +30,16 @@ export function lockedTestFigures(
     );
   return (narrative) => {
     const m = record.narratives[narrative];
-    return m ? { split, tagger, evaluatedAt, passages, current, ...m } : undefined;
+    const long = record.longPosts?.narratives[narrative];
+    if (!m) return undefined;
+    return {
+      split,
+      tagger,
+      evaluatedAt,
+      passages,
+      current,
+      ...m,
+      ...(long && record.longPosts ? { longPosts: { posts: record.longPosts.posts, ...long } } : {}),
+    };
   };
 }

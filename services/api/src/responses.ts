@@ -130,6 +130,19 @@ const narratives = z.object({
           tp: count,
           fp: count,
           fn: count,
+          longPosts: z
+            .object({
+              posts: count.describe(
+                'Long real posts (several paragraphs, claims can come late), none used in training',
+              ),
+              precision: z.number().min(0).max(1).nullable(),
+              recall: z.number().min(0).max(1).nullable(),
+              tp: count,
+              fp: count,
+              fn: count,
+            })
+            .optional()
+            .describe("The pipeline's tags on the long real posts (cw narratives eval)"),
         })
         .optional()
         .describe("The pipeline's tags on the locked real test split (cw narratives eval)"),

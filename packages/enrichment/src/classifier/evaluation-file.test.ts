@@ -51,6 +51,25 @@ describe('the locked test figures beside the definitions', () => {
     });
   });
 
+  it('adds the long real posts per narrative when they were measured', () => {
+    const long = {
+      items: 81,
+      hardNegatives: 48,
+      narratives: {
+        a: { tp: 12, fp: 11, fn: 6, hardNegativesTagged: 11 },
+        b: { tp: 0, fp: 0, fn: 0, hardNegativesTagged: 0 },
+      },
+    };
+    const record = evaluationRecord(ev, 'enc/heads-x', 'test', new Date(), long);
+    expect(record.longPosts).toEqual({
+      posts: 81,
+      narratives: {
+        a: { precision: 0.522, recall: 0.667, tp: 12, fp: 11, fn: 6 },
+        b: { precision: null, recall: null, tp: 0, fp: 0, fn: 0 },
+      },
+    });
+  });
+
   it('reads the figures back as current for the heads they were measured on, and as stale once the heads change', () => {
     const dir = copyOfNarratives();
     expect(readEvaluation(dir)).toBeUndefined();

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CorpusEvaluation } from './evaluate-corpus.ts';
 import type { HeadFile } from './head.ts';
+import type { LongPostEvaluation } from './long-posts.ts';
 import { headsDir, headsFingerprint, readHeadFiles } from './runtime.ts';
 
 export const EVALUATION_FILE = 'evaluation.json';
@@ -28,6 +29,8 @@ export interface EvaluationRecord {
   hardNegatives: { total: number; tagged: number };
   /** The combined decision (the pipeline's), per narrative. */
   narratives: Record<string, NarrativeMeasure>;
+  /** The same decision on the long real posts (corpus/long), whose claims can come late. */
+  longPosts?: { posts: number; narratives: Record<string, NarrativeMeasure> };
 }
 
 const share = (num: number, den: number) => (den > 0 ? Math.round((num / den) * 1000) / 1000 : null);
@@ -37,18 +40,20 @@ export function evaluationRecord(
   tagger: string,
   split: EvaluationRecord['split'],
   at = new Date(),
+  long?: LongPostEvaluation,
 ): EvaluationRecord {
+  const measure = (c: { tp: number; fp: number; fn: number }): NarrativeMeasure => ({
+    precision: share(c.tp, c.tp + c.fp),
+    recall: share(c.tp, c.tp + c.fn),
+    tp: c.tp,
+    fp: c.fp,
+    fn: c.fn,
+  });
   const narratives: Record<string, NarrativeMeasure> = {};
   for (const id of ev.narratives) {
     const c = ev.overall[id]?.combined;
     if (!c) continue;
-    narratives[id] = {
-      precision: share(c.tp, c.tp + c.fp),
-      recall: share(c.tp, c.tp + c.fn),
-      tp: c.tp,
-      fp: c.fp,
-      fn: c.fn,
-    };
+    narratives[id] = measure(c);
   }
   return {
     split,
@@ -57,6 +62,16 @@ export function evaluationRecord(
     passages: ev.items,
     hardNegatives: { total: ev.hardNegatives.total, tagged: ev.hardNegatives.tagged.combined },
     narratives,
+    ...(long
+      ? {
+          longPosts: {
+            posts: long.items,
+            narratives: Object.fromEntries(
+              Object.entries(long.narratives).map(([id, c]) => [id, measure(c)]),
+            ),
+          },
+        }
+      : {}),
   };
 }
 

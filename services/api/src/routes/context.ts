@@ -12,6 +12,8 @@ export type NarrativeEvaluation = Pick<EvaluationRecord, 'split' | 'tagger' | 'e
   NarrativeMeasure & {
     /** false when the heads changed since: the figures are for an earlier model. */
     current: boolean;
+    /** The same decision on long real posts (claims can come late), when measured. */
+    longPosts?: NarrativeMeasure & { posts: number };
   };
 
 export type NarrativeSummary = {

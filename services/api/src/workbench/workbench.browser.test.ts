@@ -293,6 +293,7 @@ describe('workbench in Chromium', () => {
     const file = JSON.parse(readFileSync(join(DEFAULT_NARRATIVES_DIR, 'evaluation.json'), 'utf8')) as {
       passages: number;
       narratives: Record<string, { precision: number; recall: number }>;
+      longPosts?: { posts: number; narratives: Record<string, { precision: number; recall: number }> };
     };
     const api = await server.api<{ narratives: { id: string; evaluation?: { current: boolean } }[] }>(
       '/v1/narratives',
@@ -306,6 +307,12 @@ describe('workbench in Chromium', () => {
       await expect
         .poll(() => page.locator(`table.precision tr[data-narrative="${id}"] td.measured`).textContent())
         .toBe(`precision ${pct(m.precision)}, recall ${pct(m.recall)} on ${file.passages} passages`);
+    // And on the long real posts, the figures of the same file.
+    for (const [id, m] of Object.entries(file.longPosts?.narratives ?? {}))
+      await expect
+        .poll(() => page.locator(`table.precision tr[data-narrative="${id}"] td.measured-long`).textContent())
+        .toBe(`precision ${pct(m.precision)}, recall ${pct(m.recall)} on ${file.longPosts?.posts} posts`);
+    expect(Object.keys(file.longPosts?.narratives ?? {})).toEqual(Object.keys(file.narratives));
   });
 
   it("shows an edited post's earlier versions, the deletion mark, and where a forward came from", async () => {

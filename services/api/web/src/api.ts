@@ -65,6 +65,8 @@ export type Narrative = {
     precision: number | null;
     recall: number | null;
     evaluatedAt: string;
+    /** The same on long real posts, whose claims can come late. */
+    longPosts?: { posts: number; precision: number | null; recall: number | null };
   };
 };
 

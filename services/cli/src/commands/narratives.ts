@@ -110,14 +110,16 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       io.stdout.write(`${formatDecorationStability(stability, set).join('\n')}\n`);
     }
     // Long real posts: a separate real set, the same on either split (never trained on).
-    const long = loadLongPosts();
-    if (long.length > 0)
-      io.stdout.write(
-        `${formatLongPosts(await evaluateLongPosts(long, definitions, classifier)).join('\n')}\n`,
-      );
+    const longPosts = loadLongPosts();
+    const long =
+      longPosts.length > 0 ? await evaluateLongPosts(longPosts, definitions, classifier) : undefined;
+    if (long) io.stdout.write(`${formatLongPosts(long).join('\n')}\n`);
     // The locked test's figures go beside the definitions, for the API and the workbench to show.
     if (split === 'test') {
-      const file = writeEvaluation(narrativesDir, evaluationRecord(ev, classifier.version, split));
+      const file = writeEvaluation(
+        narrativesDir,
+        evaluationRecord(ev, classifier.version, split, new Date(), long),
+      );
       io.stdout.write(`wrote ${file}\n`);
     }
     return 0;

@@ -177,6 +177,7 @@ export function PrecisionTable({
             <th scope="col">rejected</th>
             <th scope="col">added (missed)</th>
             <th scope="col">measured on real test passages</th>
+            <th scope="col">measured on long real posts</th>
           </tr>
         </thead>
         <tbody>
@@ -190,11 +191,27 @@ export function PrecisionTable({
               <td class="measured">
                 <Measured evaluation={narratives?.find((d) => d.id === n.narrative)?.evaluation} />
               </td>
+              <td class="measured-long">
+                <MeasuredLong evaluation={narratives?.find((d) => d.id === n.narrative)?.evaluation} />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The long posts' figures: how the tags hold on posts longer than the test passages. */
+function MeasuredLong({ evaluation: e }: { evaluation: Narrative['evaluation'] }) {
+  const long = e?.longPosts;
+  if (!e || !long) return <>not measured</>;
+  const share = (x: number | null) => (x === null ? '–' : formatShare(x));
+  return (
+    <>
+      precision {share(long.precision)}, recall {share(long.recall)} on {long.posts} posts
+      {!e.current && ' (for an earlier model)'}
+    </>
   );
 }
 
