@@ -181,47 +181,42 @@ export function PrecisionTable({
           </tr>
         </thead>
         <tbody>
-          {precision.narratives.map((n) => (
-            <tr key={n.narrative} data-narrative={n.narrative}>
-              <th scope="row">{narrativeTitle(narratives, n.narrative)}</th>
-              <td>{n.precision === null ? 'no verdicts yet' : formatShare(n.precision)}</td>
-              <td>{n.confirmed}</td>
-              <td>{n.rejected}</td>
-              <td>{n.added}</td>
-              <td class="measured">
-                <Measured evaluation={narratives?.find((d) => d.id === n.narrative)?.evaluation} />
-              </td>
-              <td class="measured-long">
-                <MeasuredLong evaluation={narratives?.find((d) => d.id === n.narrative)?.evaluation} />
-              </td>
-            </tr>
-          ))}
+          {precision.narratives.map((n) => {
+            const evaluation = narratives?.find((d) => d.id === n.narrative)?.evaluation;
+            return (
+              <tr key={n.narrative} data-narrative={n.narrative}>
+                <th scope="row">{narrativeTitle(narratives, n.narrative)}</th>
+                <td>{n.precision === null ? 'no verdicts yet' : formatShare(n.precision)}</td>
+                <td>{n.confirmed}</td>
+                <td>{n.rejected}</td>
+                <td>{n.added}</td>
+                <td class="measured">
+                  <Measured evaluation={evaluation} />
+                </td>
+                <td class="measured-long">
+                  <Measured evaluation={evaluation} long />
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>
   );
 }
 
-/** The long posts' figures: how the tags hold on posts longer than the test passages. */
-function MeasuredLong({ evaluation: e }: { evaluation: Narrative['evaluation'] }) {
-  const long = e?.longPosts;
-  if (!e || !long) return <>not measured</>;
+/**
+ * Measured figures of a narrative's tags: on the locked test passages, or on the long real posts
+ * (`long`), so a count of tags can be read with its error rate.
+ */
+function Measured({ evaluation: e, long = false }: { evaluation: Narrative['evaluation']; long?: boolean }) {
+  const m = long ? e?.longPosts : e;
+  if (!e || !m) return <>not measured</>;
   const share = (x: number | null) => (x === null ? '–' : formatShare(x));
+  const on = e.longPosts && long ? `${e.longPosts.posts} posts` : `${e.passages} passages`;
   return (
     <>
-      precision {share(long.precision)}, recall {share(long.recall)} on {long.posts} posts
-      {!e.current && ' (for an earlier model)'}
-    </>
-  );
-}
-
-/** The locked test's figures: how far a count of this narrative's tags can be trusted. */
-function Measured({ evaluation: e }: { evaluation: Narrative['evaluation'] }) {
-  if (!e) return <>not measured</>;
-  const share = (x: number | null) => (x === null ? '–' : formatShare(x));
-  return (
-    <>
-      precision {share(e.precision)}, recall {share(e.recall)} on {e.passages} passages
+      precision {share(m.precision)}, recall {share(m.recall)} on {on}
       {!e.current && ' (for an earlier model: re-run cw narratives eval)'}
     </>
   );
