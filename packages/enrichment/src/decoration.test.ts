@@ -48,6 +48,15 @@ describe('withoutDecoration (what the rules read)', () => {
       expect(withoutDecoration(`Новости.\n${text}`), text).toBe(`Новости.\n${text}`);
   });
 
+  it('leaves nothing of a post made only of decoration, and drops a link line before the text', () => {
+    expect(withoutDecoration('@kaz_news\nhttps://t.me/kaz_news/1\n#новости')).toBe('');
+    expect(withoutDecoration('https://t.me/kaz_news/1\nКонтракт с Минобороны.')).toBe(
+      'Контракт с Минобороны.',
+    );
+    // One line is the post itself, whatever it holds.
+    expect(withoutDecoration('Подписаться | Прислать новость')).toBe('Подписаться | Прислать новость');
+  });
+
   it('returns an undecorated post as it is', () => {
     const text = 'Обычный текст: без ссылок и тегов. Второе предложение.';
     expect(withoutDecoration(text)).toBe(text);
