@@ -74,6 +74,17 @@ describe('cw tag', () => {
     );
   });
 
+  it("names the decoration lines the tagger read around, and the rules' verdict without them", async () => {
+    const text = 'Курс доллара вырос до 95 рублей.\n\nПодписаться | Прислать новость\n@news_bot';
+    const { lines } = await tag(`${JSON.stringify({ text })}\n`);
+    expect(lines[0]?.['narratives']).toEqual([]);
+    expect(explanation(lines[0] as Parameters<typeof explanation>[0])).toContain(
+      `read without the channel's decoration: "Подписаться | Прислать новость", "@news_bot"`,
+    );
+    const plain = await tag(`${JSON.stringify({ text: 'Курс доллара вырос до 95 рублей.' })}\n`);
+    expect(explanation(plain.lines[0] as Parameters<typeof explanation>[0])).not.toContain('decoration');
+  });
+
   it('explains the stance score against the cuts it was held to, tagged or not', () => {
     const cut = {
       threshold: 0.3,

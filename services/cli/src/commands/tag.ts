@@ -16,6 +16,7 @@ import {
   type NarrativeEvidence,
   openClassifier,
   taggerVersion,
+  withoutDecoration,
 } from '@cw/enrichment';
 
 export interface CommandIo {
@@ -151,6 +152,13 @@ export function explanation(t: Tagged, cuts: Record<string, Cut> = {}): string {
   out.push(
     `  lang ${t.lang}; narratives: ${t.narratives?.length ? t.narratives.join(', ') : 'none'}; tagger ${t.tagger}`,
   );
+  // What the rules and the classifier did not read: the channel's footers, link and hashtag lines.
+  const kept = new Set(withoutDecoration(t.text ?? '').split('\n'));
+  const setAside = (t.text ?? '').split('\n').filter((line) => line.trim() !== '' && !kept.has(line));
+  if (setAside.length > 0)
+    out.push(
+      `  read without the channel's decoration: ${setAside.map((l) => JSON.stringify(l.trim())).join(', ')}`,
+    );
   for (const e of t.narrativeEvidence ?? []) {
     out.push(`  ${e.narrative}:`);
     if (e.signals.length > 0)
