@@ -39,7 +39,9 @@ export type { HeadFile } from './classifier/head.ts';
 export {
   evaluateLongPosts,
   formatLongPosts,
+  LONG_POST_SETS,
   type LongPostEvaluation,
+  type LongPostSet,
   loadLongPosts,
 } from './classifier/long-posts.ts';
 export { pipelineTags } from './classifier/pipeline-tags.ts';

@@ -19,7 +19,15 @@ export interface NarrativeEvidence {
   score: number;
   signals: NarrativeSignal[];
   /** The trained head's probability, its threshold and the encoder, when the post was a candidate. */
-  classifier?: { score: number; threshold: number; veto: number; model: string; stance?: number };
+  classifier?: {
+    score: number;
+    threshold: number;
+    veto: number;
+    model: string;
+    stance?: number;
+    /** The paragraphs (1-based) the scores were read in, when a pair of a long post was tagged. */
+    paragraphs?: [number, number];
+  };
   /** The labelled training passages nearest to the post in the encoder's space. */
   nearest?: { url: string; narratives: string[]; similarity: number; text: string }[];
 }

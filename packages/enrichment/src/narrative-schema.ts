@@ -50,6 +50,12 @@ export const narrativeDefinitionSchema = z.strictObject({
    * means all of them: "a Kazakhstan mention" and "a conflict or foreign-policy word".
    */
   gate: z.union([termsSchema, z.array(termsSchema).min(1)]).optional(),
+  /**
+   * How the classifier reads a post of three paragraphs or more: `whole` (the default: its first 64
+   * tokens, as the encoder reads any post), or `paragraph-pairs` (also each pair of neighbouring paragraphs, tagged when
+   * one pair is: a call that comes after a lead-in). See the README, "Long posts".
+   */
+  longPosts: z.enum(['whole', 'paragraph-pairs']).optional(),
   examples: z.strictObject({
     positive: z.array(z.string().min(1)).min(1),
     negative: z.array(z.string().min(1)).min(1),

@@ -75,6 +75,7 @@ export const postProperties: Properties = {
           veto: { type: 'float' },
           model: keyword,
           stance: { type: 'float' },
+          paragraphs: { type: 'integer' },
         },
       },
       nearest: { type: 'object', enabled: false },

@@ -1,21 +1,30 @@
-// The long real posts (corpus/long): a set apart from the corpus, and its counts as the rules give them.
-import { describe, expect, it } from 'vitest';
+// The long real posts (corpus/long): a set apart from the corpus, its counts as the rules give them,
+// and the paired reading of long posts that recruitment asks for.
+import { type Encoder, encoderDir, loadEncoder } from '@cw/encoder';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_NARRATIVES_DIR } from '../index.ts';
 import { loadNarrativeDefinitions } from '../narrative-loader.ts';
 import { loadCorpus } from './corpus.ts';
 import { evaluateLongPosts, formatLongPosts, loadLongPosts } from './long-posts.ts';
+import { pipelineTags } from './pipeline-tags.ts';
+import { createClassifier, type NarrativeClassifier, paragraphPairs } from './runtime.ts';
 
 const definitions = loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR);
-const long = loadLongPosts();
+const long = loadLongPosts('dev');
+const heldOut = loadLongPosts('held-out');
 
 describe('long real posts', () => {
-  it('are multi-paragraph pages the corpus does not hold, with positives of both narratives', () => {
+  it('are multi-paragraph pages the corpus does not hold, with positives of both narratives, in two sets apart', () => {
     const { train, test } = loadCorpus();
     const corpusUrls = new Set([...train, ...test].map((i) => i.url));
-    expect(long.filter((i) => corpusUrls.has(i.url))).toEqual([]);
-    for (const item of long) expect(item.text.split(/\n\s*\n/).length, item.url).toBeGreaterThanOrEqual(3);
-    for (const { id } of definitions)
-      expect(long.filter((i) => i.narratives.includes(id)).length, id).toBeGreaterThanOrEqual(5);
+    const devUrls = new Set(long.map((i) => i.url));
+    expect(heldOut.filter((i) => devUrls.has(i.url))).toEqual([]);
+    for (const set of [long, heldOut]) {
+      expect(set.filter((i) => corpusUrls.has(i.url))).toEqual([]);
+      for (const item of set) expect(item.text.split(/\n\s*\n/).length, item.url).toBeGreaterThanOrEqual(3);
+      for (const { id } of definitions)
+        expect(set.filter((i) => i.narratives.includes(id)).length, id).toBeGreaterThanOrEqual(5);
+    }
   });
 
   it('counts every positive once as found or missed, and tags among the hard negatives', async () => {
@@ -27,6 +36,56 @@ describe('long real posts', () => {
       expect(c.tp + c.fn, id).toBe(long.filter((i) => i.narratives.includes(id)).length);
       expect(c.hardNegativesTagged).toBeLessThanOrEqual(c.fp);
     }
-    expect(formatLongPosts(e)[0]).toContain(`long real posts (${long.length}`);
+    expect(formatLongPosts(e, 'dev')[0]).toContain(`long real posts, dev (${long.length}`);
+  });
+});
+
+describe('paragraph pairs', () => {
+  it('are the neighbouring paragraphs of a post of three or more, without its decoration, six at most', () => {
+    expect(paragraphPairs('Один.\n\nДва.')).toEqual([]);
+    expect(paragraphPairs('Один.\n\nДва.\n\nТри.\n\nЧетыре.\n\nПодписаться | Прислать новость')).toEqual([
+      'Один.\n\nДва.',
+      'Два.\n\nТри.',
+      'Три.\n\nЧетыре.',
+    ]);
+    const many = Array.from({ length: 10 }, (_, i) => `Абзац ${i + 1}.`).join('\n\n');
+    expect(paragraphPairs(many)).toHaveLength(6);
+  });
+});
+
+describe('long posts read pair by pair (real encoder, heads in git)', () => {
+  // A real long post (corpus/long/dev.jsonl): a Ukrainian recruiting project whose call to apply comes in its
+  // fifth and sixth paragraphs, beyond the encoder's first 64 tokens.
+  const post = long.find(
+    (i) =>
+      i.url ===
+      'https://from-ua.org/news/648775-armii-nuzny-lyudi-raznyx-professii-v-ukraine-startoval-novyi-rekrutingovyi-proekt.html',
+  );
+  const wholeOnly = definitions.map((d) => ({ ...d, longPosts: undefined }));
+  let encoder: Encoder;
+  let paired: NarrativeClassifier;
+  let whole: NarrativeClassifier;
+  beforeAll(async () => {
+    encoder = await loadEncoder(encoderDir(process.env['CW_CACHE_DIR']));
+    paired = await createClassifier({ encoder, definitions, narrativesDir: DEFAULT_NARRATIVES_DIR });
+    whole = await createClassifier({
+      encoder,
+      definitions: wholeOnly,
+      narrativesDir: DEFAULT_NARRATIVES_DIR,
+    });
+  });
+  afterAll(async () => {
+    await encoder.close();
+  });
+
+  it('tags a call that comes late, with the paragraphs it was read in, where the whole post is not tagged', async () => {
+    if (!post) throw new Error('the from-ua.org post is not in corpus/long/dev.jsonl');
+    expect(definitions.find((d) => d.id === 'mercenary_recruitment')?.longPosts).toBe('paragraph-pairs');
+    expect(await pipelineTags([post.text], wholeOnly, whole)).toEqual([[]]);
+    expect(await pipelineTags([post.text], definitions, paired)).toEqual([['mercenary_recruitment']]);
+    const [result] = await paired.classify([post.text]);
+    expect(result?.paragraphs).toEqual({ mercenary_recruitment: [5, 6] });
+    // Blame reads whole posts: no pair is scored for it.
+    expect(result?.paragraphs?.['kazakhstan_blame']).toBeUndefined();
   });
 });

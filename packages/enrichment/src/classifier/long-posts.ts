@@ -1,15 +1,20 @@
 // Long real posts (corpus/long): multi-paragraph excerpts of real pages, labelled whole per
 // LABELLING.md, most positives with the narrative after the first paragraph. The corpus passages are
 // 1–4 sentences, chosen around the claim; a channel's post is longer and the claim can come late,
-// beyond the encoder's first 64 tokens. Never trained on; `cw narratives eval` reports it.
+// beyond the encoder's first 64 tokens. Never trained on. `dev` chose how long posts are read
+// (`longPosts` in a definition); `held-out`, gathered apart, is only scored: `cw narratives eval`
+// prints both and writes the held-out figures to evaluation.json.
 import { join } from 'node:path';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
 import { type CorpusItem, DEFAULT_CORPUS_DIR, readCorpusFile } from './corpus.ts';
 import { pipelineTags } from './pipeline-tags.ts';
 import type { NarrativeClassifier } from './runtime.ts';
 
-export function loadLongPosts(dir = DEFAULT_CORPUS_DIR): CorpusItem[] {
-  return readCorpusFile(join(dir, 'long', 'long-posts.jsonl'));
+export type LongPostSet = 'dev' | 'held-out';
+export const LONG_POST_SETS: readonly LongPostSet[] = ['dev', 'held-out'];
+
+export function loadLongPosts(set: LongPostSet, dir = DEFAULT_CORPUS_DIR): CorpusItem[] {
+  return readCorpusFile(join(dir, 'long', `${set}.jsonl`));
 }
 
 export interface LongPostEvaluation {
@@ -49,10 +54,10 @@ export async function evaluateLongPosts(
   };
 }
 
-export function formatLongPosts(e: LongPostEvaluation): string[] {
+export function formatLongPosts(e: LongPostEvaluation, set: LongPostSet): string[] {
   const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '–');
   return [
-    `long real posts (${e.items}, multi-paragraph, ${e.hardNegatives} hard negatives), as the pipeline tags them:`,
+    `long real posts, ${set} (${e.items}, multi-paragraph, ${e.hardNegatives} hard negatives), as the pipeline tags them:`,
     ...Object.entries(e.narratives).map(
       ([id, c]) =>
         `  ${id}: precision ${ratio(c.tp, c.tp + c.fp)}, recall ${ratio(c.tp, c.tp + c.fn)} (tp ${c.tp}, fp ${c.fp}, fn ${c.fn}); hard negatives tagged ${c.hardNegativesTagged}/${e.hardNegatives}`,

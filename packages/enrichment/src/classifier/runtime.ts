@@ -14,7 +14,7 @@ import {
   encoderVersion,
   loadEncoder,
 } from '@cw/encoder';
-import { classifierText, RULES_READING } from '../decoration.ts';
+import { classifierText, RULES_READING, withoutDecoration } from '../decoration.ts';
 import { compileNarratives } from '../narrative-compile.ts';
 import { type NarrativeEvidence, type NarrativeTags, tagNarratives } from '../narrative-match.ts';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
@@ -42,6 +42,11 @@ export interface ClassifierResult {
    * the rules' (which, for such a post, found nothing in the narratives its gate opened).
    */
   encoded?: boolean;
+  /**
+   * For narratives that read long posts pair by pair: the paragraphs (1-based, first and second) whose
+   * scores stand for the post, when a pair was tagged and the whole post was not.
+   */
+  paragraphs?: Record<string, [number, number]>;
   nearest: Neighbour[];
 }
 
@@ -67,6 +72,23 @@ export const NEIGHBOURS = 2;
 const NEIGHBOUR_TEXT = 240;
 /** Results kept by text: forwards and copy-paste campaigns repeat a text across channels. */
 const MEMO_SIZE = 4096;
+/** Memo keys of paragraph pairs, apart from whole posts that happen to read the same. */
+const PAIRS_KEY = '\u0000pairs:';
+/** Pairs read at most per post: a long digest costs this many encoder calls more, not one per item. */
+const MAX_PAIRS = 6;
+
+/** Neighbouring paragraphs of a post of three paragraphs or more, each pair one text; otherwise none. */
+export function paragraphPairs(text: string): string[] {
+  const paragraphs = withoutDecoration(text)
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  if (paragraphs.length < 3) return [];
+  return paragraphs
+    .slice(1)
+    .map((p, i) => `${paragraphs[i]}\n\n${p}`)
+    .slice(0, MAX_PAIRS);
+}
 
 export function headsDir(narrativesDir: string): string {
   return join(narrativesDir, 'heads');
@@ -187,6 +209,115 @@ export async function createClassifier(options: {
     });
   };
 
+  /** Results for whole texts, or for paragraph pairs read by `only` the narratives that ask for them. */
+  const score = async (texts: readonly string[], only?: ReadonlySet<string>): Promise<ClassifierResult[]> => {
+    const key = (t: string) => (only ? `${PAIRS_KEY}${t}` : t);
+    const missing = [...new Set(texts.filter((t) => !memo.has(key(t))))];
+    const remember = (text: string, result: ClassifierResult) => {
+      if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+      memo.set(key(text), result);
+    };
+    const toEncode: {
+      text: string;
+      read: string;
+      ngrams: SparseVector;
+      open: string[];
+      screen: Record<string, number>;
+    }[] = [];
+    for (const text of missing) {
+      const read = classifierText(text);
+      const ngrams = ngramFeatures(read);
+      const open = gate.match(read).filter((n) => !only || only.has(n));
+      const screen: Record<string, number> = {};
+      // The rule check is on the whole post, as the rules that tag it read it.
+      if (open.length > 0 && needsEncoder(text, ngrams, open, screen))
+        toEncode.push({ text, read, ngrams, open, screen });
+      else remember(text, { scores: {}, stance: {}, screen, encoded: false, nearest: [] });
+    }
+    stats.encoded += toEncode.length;
+    const embeddings = toEncode.length > 0 ? await encoder.embed(toEncode.map((c) => c.read)) : [];
+    embeddings.forEach((e, i) => {
+      const { text, ngrams, open, screen } = toEncode[i] as (typeof toEncode)[number];
+      const scores: Record<string, number> = {};
+      const stance: Record<string, number> = {};
+      for (const head of heads)
+        if (open.includes(head.narrative)) {
+          scores[head.narrative] = Math.round(head.score(e, ngrams) * 1000) / 1000;
+          if (head.stanceScore)
+            stance[head.narrative] = Math.round(head.stanceScore(e, ngrams) * 1000) / 1000;
+        }
+      // The nearest passages are evidence for a tag, and most candidates end untagged: found when first
+      // read (0.56 ms of the main thread per candidate against ~900 passages, node --cpu-prof).
+      let near: Neighbour[] | undefined;
+      remember(text, {
+        scores,
+        stance,
+        screen,
+        encoded: true,
+        get nearest() {
+          near ??= nearest(e);
+          return near;
+        },
+      });
+    });
+    return texts.map((t) => memo.get(key(t)) ?? { scores: {}, nearest: [] });
+  };
+
+  /** The narratives whose definitions read long posts pair by pair (`longPosts: paragraph-pairs`). */
+  const paired = heads.filter((h) =>
+    options.definitions.some((d) => d.id === h.narrative && d.longPosts === 'paragraph-pairs'),
+  );
+  const pairedIds = new Set(paired.map((h) => h.narrative));
+  const headTags = (r: ClassifierResult, head: Head) => {
+    const s = r.scores[head.narrative];
+    return s !== undefined && decide(false, s, r.stance?.[head.narrative], head.cut);
+  };
+  /**
+   * A post of three paragraphs or more is also read pair by pair of neighbouring paragraphs for the
+   * paired narratives: the encoder reads a post's first 64 tokens, and a call that comes after a lead-in
+   * is beyond them. A pair the head tags (head and stance stage, as for a whole post) stands for the
+   * post in that narrative, with its scores and nearest passages.
+   */
+  const withParagraphPairs = async (
+    texts: readonly string[],
+    results: ClassifierResult[],
+  ): Promise<ClassifierResult[]> => {
+    const pairsOf = texts.map((text, i) =>
+      paired.every((h) => headTags(results[i] as ClassifierResult, h)) ? [] : paragraphPairs(text),
+    );
+    const all = [...new Set(pairsOf.flat())];
+    if (all.length === 0) return results;
+    const pairResults = await score(all, pairedIds);
+    const resultOf = new Map(all.map((t, k) => [t, pairResults[k] as ClassifierResult]));
+    return results.map((result, i) => {
+      const pairs = (pairsOf[i] as string[]).map((t) => resultOf.get(t) as ClassifierResult);
+      let merged = result;
+      for (const head of paired) {
+        if (headTags(result, head)) continue;
+        const at = pairs.findIndex((r) => headTags(r, head));
+        const pair = pairs[at];
+        if (!pair) continue;
+        const base = merged;
+        merged = {
+          ...(base.screen ? { screen: base.screen } : {}),
+          encoded: true,
+          scores: { ...base.scores, [head.narrative]: pair.scores[head.narrative] as number },
+          stance: {
+            ...base.stance,
+            ...(pair.stance?.[head.narrative] !== undefined
+              ? { [head.narrative]: pair.stance[head.narrative] as number }
+              : {}),
+          },
+          paragraphs: { ...base.paragraphs, [head.narrative]: [at + 1, at + 2] },
+          get nearest() {
+            return pair.nearest;
+          },
+        };
+      }
+      return merged;
+    });
+  };
+
   return {
     version: `${encoder.info.version}/heads-${headsHash}`,
     encoder: encoder.info.version,
@@ -196,54 +327,8 @@ export async function createClassifier(options: {
     async classify(texts) {
       if (heads.length === 0 || texts.length === 0) return texts.map(() => ({ scores: {}, nearest: [] }));
       stats.candidates += texts.length;
-      const missing = [...new Set(texts.filter((t) => !memo.has(t)))];
-      const remember = (text: string, result: ClassifierResult) => {
-        if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
-        memo.set(text, result);
-      };
-      const toEncode: {
-        text: string;
-        read: string;
-        ngrams: SparseVector;
-        open: string[];
-        screen: Record<string, number>;
-      }[] = [];
-      for (const text of missing) {
-        const read = classifierText(text);
-        const ngrams = ngramFeatures(read);
-        const open = gate.match(read);
-        const screen: Record<string, number> = {};
-        // The rule check is on the whole post, as the rules that tag it read it.
-        if (needsEncoder(text, ngrams, open, screen)) toEncode.push({ text, read, ngrams, open, screen });
-        else remember(text, { scores: {}, stance: {}, screen, encoded: false, nearest: [] });
-      }
-      stats.encoded += toEncode.length;
-      const embeddings = toEncode.length > 0 ? await encoder.embed(toEncode.map((c) => c.read)) : [];
-      embeddings.forEach((e, i) => {
-        const { text, ngrams, open, screen } = toEncode[i] as (typeof toEncode)[number];
-        const scores: Record<string, number> = {};
-        const stance: Record<string, number> = {};
-        for (const head of heads)
-          if (open.includes(head.narrative)) {
-            scores[head.narrative] = Math.round(head.score(e, ngrams) * 1000) / 1000;
-            if (head.stanceScore)
-              stance[head.narrative] = Math.round(head.stanceScore(e, ngrams) * 1000) / 1000;
-          }
-        // The nearest passages are evidence for a tag, and most candidates end untagged: found when first
-        // read (0.56 ms of the main thread per candidate against ~900 passages, node --cpu-prof).
-        let near: Neighbour[] | undefined;
-        remember(text, {
-          scores,
-          stance,
-          screen,
-          encoded: true,
-          get nearest() {
-            near ??= nearest(e);
-            return near;
-          },
-        });
-      });
-      return texts.map((t) => memo.get(t) ?? { scores: {}, nearest: [] });
+      const results = await score(texts);
+      return paired.length === 0 ? results : withParagraphPairs(texts, results);
     },
     close: () => encoder.close(),
   };
@@ -283,6 +368,7 @@ export function combineTags(
         veto: head.veto,
         model: classifier.encoder,
         ...(stance !== undefined ? { stance } : {}),
+        ...(result.paragraphs?.[head.narrative] ? { paragraphs: result.paragraphs[head.narrative] } : {}),
       },
       nearest: result.nearest,
     });

@@ -90,7 +90,15 @@ export type Evidence = {
   narrative: string;
   score: number;
   signals: { group: string; term: string; matched: string }[];
-  classifier?: { score: number; threshold: number; veto: number; model: string; stance?: number };
+  classifier?: {
+    score: number;
+    threshold: number;
+    veto: number;
+    model: string;
+    stance?: number;
+    /** The paragraphs the scores were read in, when a pair of a long post was tagged. */
+    paragraphs?: [number, number];
+  };
   nearest?: { url: string; narratives: string[]; similarity: number; text: string }[];
 };
 

@@ -17,6 +17,7 @@ import {
   formatCorpusEvaluation,
   formatDecorationStability,
   formatLongPosts,
+  LONG_POST_SETS,
   loadCorpus,
   loadDecorations,
   loadLongPosts,
@@ -109,11 +110,16 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       const stability = await decorationStability(corpus[split], decorations, definitions, classifier);
       io.stdout.write(`${formatDecorationStability(stability, set).join('\n')}\n`);
     }
-    // Long real posts: a separate real set, the same on either split (never trained on).
-    const longPosts = loadLongPosts();
-    const long =
-      longPosts.length > 0 ? await evaluateLongPosts(longPosts, definitions, classifier) : undefined;
-    if (long) io.stdout.write(`${formatLongPosts(long).join('\n')}\n`);
+    // Long real posts: separate real sets, the same on either split (never trained on); the held-out
+    // set's figures go to evaluation.json.
+    let long: Awaited<ReturnType<typeof evaluateLongPosts>> | undefined;
+    for (const set of LONG_POST_SETS) {
+      const posts = loadLongPosts(set);
+      if (posts.length === 0) continue;
+      const e = await evaluateLongPosts(posts, definitions, classifier);
+      io.stdout.write(`${formatLongPosts(e, set).join('\n')}\n`);
+      if (set === 'held-out') long = e;
+    }
     // The locked test's figures go beside the definitions, for the API and the workbench to show.
     if (split === 'test') {
       const file = writeEvaluation(

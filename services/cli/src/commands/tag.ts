@@ -168,7 +168,9 @@ export function explanation(t: Tagged, cuts: Record<string, Cut> = {}): string {
     else out.push('    rules: no match');
     if (e.classifier)
       out.push(
-        `    classifier: ${e.classifier.score} (tags at ${e.classifier.threshold}, overrules the rules below ${e.classifier.veto})`,
+        `    classifier: ${e.classifier.score} (tags at ${e.classifier.threshold}, overrules the rules below ${e.classifier.veto})${
+          e.classifier.paragraphs ? `, read in paragraphs ${e.classifier.paragraphs.join(' and ')}` : ''
+        }`,
       );
     const stance = t.classifierStance?.[e.narrative];
     if (stance !== undefined) out.push(`    ${stanceLine(stance, cuts[e.narrative])}`);

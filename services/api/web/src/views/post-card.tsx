@@ -47,6 +47,7 @@ function Evidence({ post, narratives }: { post: Post; narratives: Narrative[] | 
               {' '}
               classifier score {e.classifier.score.toFixed(2)} (threshold {e.classifier.threshold.toFixed(2)})
               {e.classifier.stance !== undefined && `, stance ${e.classifier.stance.toFixed(2)}`}
+              {e.classifier.paragraphs && `, read in paragraphs ${e.classifier.paragraphs.join(' and ')}`}
             </span>
           )}
           {e.nearest && e.nearest.length > 0 && (
