@@ -115,6 +115,8 @@ export const narrativeEvidence = z.object({
       model: z.string(),
       /** The stance stage's score, for heads that have one. */
       stance: z.number().optional(),
+      /** The paragraphs (1-based) a long post was tagged in, when a pair of them was read. */
+      paragraphs: z.tuple([z.number().int(), z.number().int()]).optional(),
     })
     .optional(),
   nearest: z

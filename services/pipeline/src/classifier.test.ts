@@ -5,6 +5,7 @@ import type { IndexedPost } from '@cw/domain';
 import {
   compileNarratives,
   DEFAULT_NARRATIVES_DIR,
+  loadLongPosts,
   loadNarrativeDefinitions,
   openClassifier,
 } from '@cw/enrichment';
@@ -73,6 +74,16 @@ describe('pipeline with the narrative classifier', () => {
     expect(evidence?.nearest?.[0]?.url).toMatch(/^https?:\/\//);
     expect(ad?.tagger).toMatch(/^rules-[0-9a-f]{8}\+e5-small-int8-L\d+-T\d+\/heads-[0-9a-f]{8}$/);
     expect(chat?.narratives).toEqual([]);
+  });
+
+  it('indexes a long post tagged in a pair of its paragraphs, with the paragraphs in its evidence', async () => {
+    // A real long post (corpus/long/dev.jsonl) whose recruitment call comes in paragraphs 5 and 6.
+    const post = loadLongPosts('dev').find((i) => i.url.startsWith('https://from-ua.org/news/648775-'));
+    const [long] = await indexed([makePost(105, { text: post?.text ?? '' })], true);
+    expect(long?.narratives).toContain('mercenary_recruitment');
+    const evidence = long?.narrativeEvidence.find((e) => e.narrative === 'mercenary_recruitment');
+    // Stored under the strict mapping, which has a field for it.
+    expect(evidence?.classifier?.paragraphs).toEqual([5, 6]);
   });
 
   it('tags by the rules alone without the classifier, and says so on the post', async () => {

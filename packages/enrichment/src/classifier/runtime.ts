@@ -77,10 +77,11 @@ const PAIRS_KEY = '\u0000pairs:';
 /** Pairs read at most per post: a long digest costs this many encoder calls more, not one per item. */
 const MAX_PAIRS = 6;
 
-/** Neighbouring paragraphs of a post of three paragraphs or more, each pair one text; otherwise none. */
+/** Neighbouring paragraphs (lines) of a post of three or more, each pair one text; otherwise none. */
 export function paragraphPairs(text: string): string[] {
+  // Lines, not blank-line blocks: the pipeline's clean text keeps one line break between paragraphs.
   const paragraphs = withoutDecoration(text)
-    .split(/\n\s*\n/)
+    .split(/\n+/)
     .map((p) => p.trim())
     .filter((p) => p !== '');
   if (paragraphs.length < 3) return [];
