@@ -16,6 +16,7 @@ import {
   DEFAULT_NARRATIVES_DIR,
   headsDir,
   loadCorpus,
+  loadLongPosts,
   loadNarrativeDefinitions,
   readHeadFiles,
 } from '@cw/enrichment';
@@ -52,17 +53,24 @@ const fill = (text: string) =>
 // BENCH_CANDIDATES=hard-test: the test split's gate-passing hard negatives (same topics, no narrative):
 // hundreds of distinct real texts, where the ordinary ones are a dozen, and the dearest realistic
 // candidates, since the first stage sends more of them to the encoder than of ordinary posts.
+// BENCH_CANDIDATES=long: the long real posts (corpus/long, both sets) that carry no narrative and pass
+// the gate: 3-8 paragraphs each, which recruitment reads pair by pair when the whole is not tagged.
 const CANDIDATE_SOURCE = process.env['BENCH_CANDIDATES'] ?? 'templates';
-const REAL_CANDIDATES = ['real', 'real-test', 'hard-test'].includes(CANDIDATE_SOURCE);
-const CANDIDATES: readonly { text: string }[] = REAL_CANDIDATES
-  ? loadCorpus()
-      [CANDIDATE_SOURCE === 'real' ? 'train' : 'test'].filter(
-        (i) =>
-          (CANDIDATE_SOURCE === 'hard-test' ? i.kind === 'hard_negative' : i.kind === 'negative') &&
-          GATE.test(i.text),
-      )
+const REAL_CANDIDATES = ['real', 'real-test', 'hard-test', 'long'].includes(CANDIDATE_SOURCE);
+const LONG = CANDIDATE_SOURCE === 'long';
+const CANDIDATES: readonly { text: string }[] = LONG
+  ? [...loadLongPosts('dev'), ...loadLongPosts('held-out')]
+      .filter((i) => i.narratives.length === 0 && GATE.test(i.text))
       .map((i) => ({ text: i.text }))
-  : ALL.filter((t) => GATE.test(fill(t.text)));
+  : REAL_CANDIDATES
+    ? loadCorpus()
+        [CANDIDATE_SOURCE === 'real' ? 'train' : 'test'].filter(
+          (i) =>
+            (CANDIDATE_SOURCE === 'hard-test' ? i.kind === 'hard_negative' : i.kind === 'negative') &&
+            GATE.test(i.text),
+        )
+        .map((i) => ({ text: i.text }))
+    : ALL.filter((t) => GATE.test(fill(t.text)));
 const OTHERS = ALL.filter((t) => !GATE.test(fill(t.text)));
 const SHARE = Number(process.env['BENCH_CANDIDATE_SHARE'] ?? REALISTIC_CANDIDATE_SHARE);
 
@@ -89,7 +97,9 @@ function makePosts(n: number, messageOffset = 0): CollectedPostInput[] {
         .replaceAll('{amount}', String(200 + (i % 50)))
         .replaceAll('{team}', 'Кайрат')
         .replaceAll('{handle}', `@hr_${i % 900}_bot`)
-        // Each candidate a new text, so the classifier's memo (forwards, copies) does not flatter it.
+        // Each candidate a new text, so the classifier's memo (forwards, copies) does not flatter it;
+        // a long post new in every line, so none of its paragraph pairs is remembered either.
+        .replace(LONG && candidate ? /\n/g : /$^/, ` #${i}\n`)
         .concat(candidate ? ` #${i}` : ''),
       media: i % 3 === 0 ? [{ kind: 'photo' }] : [],
       metrics: { views: i % 20_000, forwards: i % 50 },
@@ -329,7 +339,7 @@ export async function run(): Promise<void> {
   const docs = posts.map((p) => toIndexedPost(collectedPost.parse(p), { narratives }));
   console.log(
     `posts: ${total} (500 channels, ${ALL.length} templates, ${(SHARE * 100).toFixed(0)}% classifier candidates` +
-      `${REAL_CANDIDATES ? `: ${CANDIDATES.length} real ${CANDIDATE_SOURCE === 'hard-test' ? 'hard negatives' : 'ordinary passages'} of the ${CANDIDATE_SOURCE === 'real' ? 'train' : 'test'} split` : ''}); ` +
+      `${LONG ? `: ${CANDIDATES.length} long real posts with no narrative` : REAL_CANDIDATES ? `: ${CANDIDATES.length} real ${CANDIDATE_SOURCE === 'hard-test' ? 'hard negatives' : 'ordinary passages'} of the ${CANDIDATE_SOURCE === 'real' ? 'train' : 'test'} split` : ''}); ` +
       `${rounds} rounds; worker: concurrency ${CONCURRENCY}, node ${NODE_ARGS.join(' ')}` +
       `${NARRATIVES_DIR ? '; first stage off (every candidate encoded)' : ''}`,
   );
