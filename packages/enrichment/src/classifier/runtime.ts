@@ -283,8 +283,12 @@ export async function createClassifier(options: {
     texts: readonly string[],
     results: ClassifierResult[],
   ): Promise<ClassifierResult[]> => {
+    // Only a post the head scored whole for a paired narrative (its gate open, its first stage passed)
+    // and did not tag: a post with no sign of the narrative anywhere hides no call in a pair.
+    const readsPairs = (r: ClassifierResult, h: Head) =>
+      r.scores[h.narrative] !== undefined && !headTags(r, h);
     const pairsOf = texts.map((text, i) =>
-      paired.every((h) => headTags(results[i] as ClassifierResult, h)) ? [] : paragraphPairs(text),
+      paired.some((h) => readsPairs(results[i] as ClassifierResult, h)) ? paragraphPairs(text) : [],
     );
     const all = [...new Set(pairsOf.flat())];
     if (all.length === 0) return results;
@@ -294,7 +298,7 @@ export async function createClassifier(options: {
       const pairs = (pairsOf[i] as string[]).map((t) => resultOf.get(t) as ClassifierResult);
       let merged = result;
       for (const head of paired) {
-        if (headTags(result, head)) continue;
+        if (!readsPairs(result, head)) continue;
         const at = pairs.findIndex((r) => headTags(r, head));
         const pair = pairs[at];
         if (!pair) continue;
