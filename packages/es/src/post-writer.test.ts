@@ -77,6 +77,39 @@ describe('writePosts', () => {
     expect(history.hits.hits.map((h) => h._source?.text).sort()).toEqual(['v1', 'v2']);
   });
 
+  it('an edit whose history cannot be written leaves the post as it was, and its retry writes both', async () => {
+    // As a worker killed between its two requests: the version the edit replaces must be on record
+    // before the post changes, or the retry finds the edit in place and the earlier text is gone.
+    const first = post(50, 'v1');
+    await writePosts(ctx.es, ctx.prefix, [first], { refresh: true });
+    const edited = { ...post(50, 'v2'), editedAt: '2026-09-01T12:00:00.000Z', isEdited: true };
+    edited.version = Date.parse(edited.editedAt);
+    const versions = names.versionsIndex(first.postedAt);
+    if (!(await ctx.es.indices.exists({ index: versions }))) await ctx.es.indices.create({ index: versions });
+    await ctx.es.indices.addBlock({ index: versions, block: 'write' });
+    try {
+      await expect(writePosts(ctx.es, ctx.prefix, [edited], { refresh: true, retries: 0 })).rejects.toThrow(
+        /bulk items failing/,
+      );
+    } finally {
+      await ctx.es.indices.putSettings({ index: versions, settings: { 'index.blocks.write': false } });
+    }
+    const untouched = await ctx.es.get<IndexedPost>({
+      index: names.postsIndex(first.postedAt),
+      id: first.id,
+    });
+    expect(untouched._source?.text).toBe('v1');
+
+    await writePosts(ctx.es, ctx.prefix, [edited], { refresh: true });
+    const current = await ctx.es.get<IndexedPost>({ index: names.postsIndex(first.postedAt), id: first.id });
+    expect(current._source?.text).toBe('v2');
+    const history = await ctx.es.search<{ text: string }>({
+      index: names.versionsPattern,
+      query: { term: { postId: first.id } },
+    });
+    expect(history.hits.hits.map((h) => h._source?.text)).toContain('v1');
+  });
+
   it('a deletion written before its post (another worker) stays: the late post changes nothing and adds no history', async () => {
     const deletion = { ...post(4, 'text'), deletedAt: '2026-09-02T08:00:00.000Z', isDeleted: true };
     expect(await writePosts(ctx.es, ctx.prefix, [deletion], { refresh: true })).toMatchObject({ deleted: 1 });

@@ -14,7 +14,8 @@ import { type IndexNames, indexNames } from './names.ts';
 // - a deletion is also kept as a tombstone (`<prefix>-deletions`): a deletion whose post is not
 //   indexed yet marks the post when it comes; each side writes its own record before it reads the
 //   other's, so two concurrent batches cannot both miss each other;
-// - replaced and late older versions go to the versions index under `<id>@<version>`;
+// - replaced and late older versions go to the versions index under `<id>@<version>`, before the
+//   post that replaced them (a process killed between the two leaves no edit without its history);
 // - 429 and 5xx items are retried, a mapping error (400) becomes a reject, never ignored.
 
 export type RejectDoc = {
@@ -180,6 +181,10 @@ export async function writePosts(
         : { create: { _index: group.index ?? names.postsIndex(doc.postedAt), _id: group.id } };
       ops.push({ group, op: { action, body }, created: !current, deleted: doc.deletedAt !== undefined });
     }
+    // The versions a merge replaced go first: written after the posts, a process killed between the two
+    // requests left the post edited and its earlier version nowhere (the retry finds the edit already
+    // in place and replaces nothing). Their ids are fixed, so writing them again on a retry is harmless.
+    await runSide(es, names, history.splice(0), options, refresh);
     const retry: Group[] = [];
     if (ops.length > 0) {
       const response = await bulk(
