@@ -46,9 +46,11 @@ const FOOTER_CUE = new RegExp(
   ].join('|'),
   'u',
 );
-/** A menu of the channel's other places: "Сайт | Telegram | Instagram | YouTube", "Підписатися • TT • IG • X • FB". */
-const PLATFORM_MENU =
-  /[|•].*(?:youtube|instagram|telegram|facebook|вконтакте|tiktok|twitter|rutube|дзен|(?<!\p{L})сайт(?!\p{L})|\b(?:vk|ig|fb|tt)\b)|(?:youtube|instagram|telegram|facebook|tiktok|twitter|(?<!\p{L})сайт(?!\p{L})|\b(?:ig|fb|tt)\b).*[|•]/u;
+/** The channel's other places a footer menu links to. */
+const PLATFORMS =
+  'youtube|instagram|telegram|facebook|вконтакте|tiktok|twitter|rutube|дзен|(?<!\\p{L})сайт(?!\\p{L})|\\b(?:vk|ig|fb|tt)\\b';
+/** A menu of them: "Сайт | Telegram | Instagram | YouTube", "Підписатися • TT • IG • X • FB". */
+const PLATFORM_MENU = new RegExp(`[|•].*(?:${PLATFORMS})|(?:${PLATFORMS}).*[|•]`, 'u');
 /** Subscribe, in any form, unless to a contract, the service or the war ("подпишись на контракт"). */
 const SUBSCRIBE =
   /(?:подпи(?:саться|сывайся|сывайтесь|шись|шитесь)|підпи(?:сатися|сатись|суйся|суйтесь|шись|шіться))(?!\s+на\s+(?:контракт|служб|сво(?!\p{L})|армию|войну|фронт|войск|військ|службу|війну))/u;

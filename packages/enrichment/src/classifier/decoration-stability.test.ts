@@ -3,13 +3,12 @@
 // tags, with the real encoder and the heads in git. Before the rules and the classifier read around
 // decoration this failed: on all train passages the same snippets made the rules add 82 recruitment
 // tags ("Подписаться" read as signing up, a footer's handle as a contact to write to).
-import { type Encoder, encoderDir, loadEncoder } from '@cw/encoder';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { realClassifiers } from '../../../../tests/support/classifier.ts';
 import { DEFAULT_NARRATIVES_DIR } from '../index.ts';
 import { loadNarrativeDefinitions } from '../narrative-loader.ts';
 import { loadCorpus } from './corpus.ts';
 import { decorate, decorationStability, loadDecorations } from './decoration-stability.ts';
-import { createClassifier, type NarrativeClassifier } from './runtime.ts';
 
 const definitions = loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR);
 const decorations = loadDecorations('dev');
@@ -35,20 +34,12 @@ describe('the real decoration sets', () => {
 });
 
 describe('tags under real decoration (real encoder, heads in git)', () => {
-  let encoder: Encoder;
-  let classifier: NarrativeClassifier;
-  beforeAll(async () => {
-    encoder = await loadEncoder(encoderDir(process.env['CW_CACHE_DIR']));
-    classifier = await createClassifier({ encoder, definitions, narrativesDir: DEFAULT_NARRATIVES_DIR });
-  });
-  afterAll(async () => {
-    await encoder.close();
-  });
+  const classifiers = realClassifiers({ inGit: definitions });
 
   it('the rules never change their verdict, and the pipeline changes under 1% of its tags', async () => {
     // Every fourth train passage: ~300 passages, three decorated copies each.
     const passages = loadCorpus().train.filter((_, i) => i % 4 === 0);
-    const s = await decorationStability(passages, decorations, definitions, classifier);
+    const s = await decorationStability(passages, decorations, definitions, classifiers.inGit);
     expect(s.variants).toBe(passages.length * 3);
     for (const id of definitions.map((d) => d.id)) {
       expect(s.rulesChanged[id], id).toEqual({ added: 0, lost: 0 });

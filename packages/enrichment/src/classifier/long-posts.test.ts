@@ -1,13 +1,13 @@
 // The long real posts (corpus/long): a set apart from the corpus, its counts as the rules give them,
 // and the paired reading of long posts that recruitment asks for.
-import { type Encoder, encoderDir, loadEncoder } from '@cw/encoder';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { realClassifiers } from '../../../../tests/support/classifier.ts';
 import { DEFAULT_NARRATIVES_DIR } from '../index.ts';
 import { loadNarrativeDefinitions } from '../narrative-loader.ts';
 import { loadCorpus } from './corpus.ts';
 import { evaluateLongPosts, formatLongPosts, loadLongPosts } from './long-posts.ts';
 import { pipelineTags } from './pipeline-tags.ts';
-import { createClassifier, type NarrativeClassifier, paragraphPairs } from './runtime.ts';
+import { paragraphPairs } from './runtime.ts';
 
 const definitions = loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR);
 const long = loadLongPosts('dev');
@@ -62,28 +62,16 @@ describe('long posts read pair by pair (real encoder, heads in git)', () => {
       'https://from-ua.org/news/648775-armii-nuzny-lyudi-raznyx-professii-v-ukraine-startoval-novyi-rekrutingovyi-proekt.html',
   );
   const wholeOnly = definitions.map((d) => ({ ...d, longPosts: undefined }));
-  let encoder: Encoder;
-  let paired: NarrativeClassifier;
-  let whole: NarrativeClassifier;
-  beforeAll(async () => {
-    encoder = await loadEncoder(encoderDir(process.env['CW_CACHE_DIR']));
-    paired = await createClassifier({ encoder, definitions, narrativesDir: DEFAULT_NARRATIVES_DIR });
-    whole = await createClassifier({
-      encoder,
-      definitions: wholeOnly,
-      narrativesDir: DEFAULT_NARRATIVES_DIR,
-    });
-  });
-  afterAll(async () => {
-    await encoder.close();
-  });
+  const classifiers = realClassifiers({ paired: definitions, whole: wholeOnly });
 
   it('tags a call that comes late, with the paragraphs it was read in, where the whole post is not tagged', async () => {
     if (!post) throw new Error('the from-ua.org post is not in corpus/long/dev.jsonl');
     expect(definitions.find((d) => d.id === 'mercenary_recruitment')?.longPosts).toBe('paragraph-pairs');
-    expect(await pipelineTags([post.text], wholeOnly, whole)).toEqual([[]]);
-    expect(await pipelineTags([post.text], definitions, paired)).toEqual([['mercenary_recruitment']]);
-    const [result] = await paired.classify([post.text]);
+    expect(await pipelineTags([post.text], wholeOnly, classifiers.whole)).toEqual([[]]);
+    expect(await pipelineTags([post.text], definitions, classifiers.paired)).toEqual([
+      ['mercenary_recruitment'],
+    ]);
+    const [result] = await classifiers.paired.classify([post.text]);
     expect(result?.paragraphs).toEqual({ mercenary_recruitment: [5, 6] });
     // Blame reads whole posts: no pair is scored for it.
     expect(result?.paragraphs?.['kazakhstan_blame']).toBeUndefined();

@@ -1,6 +1,7 @@
 // Every call the page makes is a documented /v1 endpoint with the same Bearer header a curl user
 // sends: nothing here is private to the page.
 
+import type { NarrativeEvidence } from '@cw/domain';
 import { credential, signOut } from './auth.ts';
 
 export class ApiError extends Error {
@@ -86,21 +87,8 @@ export type Trends = {
   totals: { posts: number; counts: Record<string, number> };
 };
 
-export type Evidence = {
-  narrative: string;
-  score: number;
-  signals: { group: string; term: string; matched: string }[];
-  classifier?: {
-    score: number;
-    threshold: number;
-    veto: number;
-    model: string;
-    stance?: number;
-    /** The paragraphs the scores were read in, when a pair of a long post was tagged. */
-    paragraphs?: [number, number];
-  };
-  nearest?: { url: string; narratives: string[]; similarity: number; text: string }[];
-};
+/** A tag's evidence as the API returns it: the indexed post's own type (a type only, nothing bundled). */
+export type Evidence = NarrativeEvidence;
 
 export type Post = {
   id: string;

@@ -18,6 +18,7 @@ import {
   formatDecorationStability,
   formatLongPosts,
   LONG_POST_SETS,
+  type LongPostEvaluation,
   loadCorpus,
   loadDecorations,
   loadLongPosts,
@@ -112,7 +113,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     }
     // Long real posts: separate real sets, the same on either split (never trained on); the held-out
     // set's figures go to evaluation.json.
-    let long: Awaited<ReturnType<typeof evaluateLongPosts>> | undefined;
+    let long: LongPostEvaluation | undefined;
     for (const set of LONG_POST_SETS) {
       const posts = loadLongPosts(set);
       if (posts.length === 0) continue;

@@ -1,0 +1,31 @@
+// Classifiers on the real encoder and the heads in git, for a test file: made before its tests (one
+// encoder shared by all of them), the encoder closed after. Read the record's fields inside tests.
+import { type Encoder, encoderDir, loadEncoder } from '@cw/encoder';
+import {
+  createClassifier,
+  DEFAULT_NARRATIVES_DIR,
+  type NarrativeClassifier,
+  type NarrativeDefinition,
+} from '@cw/enrichment';
+import { afterAll, beforeAll } from 'vitest';
+
+export function realClassifiers<K extends string>(
+  sets: Record<K, readonly NarrativeDefinition[]>,
+): Record<K, NarrativeClassifier> {
+  const made = {} as Record<K, NarrativeClassifier>;
+  let encoder: Encoder | undefined;
+  beforeAll(async () => {
+    const shared = await loadEncoder(encoderDir(process.env['CW_CACHE_DIR']));
+    encoder = shared;
+    for (const key of Object.keys(sets) as K[])
+      made[key] = await createClassifier({
+        encoder: shared,
+        definitions: sets[key],
+        narrativesDir: DEFAULT_NARRATIVES_DIR,
+      });
+  });
+  afterAll(async () => {
+    await encoder?.close();
+  });
+  return made;
+}
