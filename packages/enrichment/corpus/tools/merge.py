@@ -16,7 +16,16 @@ NARRATIVES = {"mercenary_recruitment", "kazakhstan_blame"}
 
 
 def site_of(url):
-    return urlparse(url).hostname.lower().removeprefix("www.")
+    # As siteOf in src/classifier/corpus.ts: a Telegram post's site is its channel.
+    u = urlparse(url)
+    host = u.hostname.lower().removeprefix("www.")
+    if host != "t.me":
+        return host
+    parts = [p for p in u.path.split("/") if p]
+    if parts and parts[0] == "s":
+        parts.pop(0)
+    channel = f"c/{parts[1] if len(parts) > 1 else ''}" if parts and parts[0] == "c" else (parts[0] if parts else "")
+    return f"t.me/{channel.lower()}"
 
 
 def split_of(site):

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NARRATIVES_DIR } from '../index.ts';
 import { loadNarrativeDefinitions } from '../narrative-loader.ts';
-import { loadCorpus, passagesHash, splitOfSite } from './corpus.ts';
+import { loadCorpus, passagesHash, siteOf, splitOfSite } from './corpus.ts';
 import { headsDir, readHeadFiles } from './runtime.ts';
 import { trainingPassages } from './train-narratives.ts';
 
@@ -22,6 +22,14 @@ describe('narrative corpus', () => {
         70,
       );
     expect(corpus.test.filter((i) => i.kind === 'hard_negative').length).toBeGreaterThanOrEqual(300);
+  });
+
+  it('takes a Telegram channel, not the shared host, as the site of its posts', () => {
+    expect(siteOf('https://t.me/c/1003313758/65405')).toBe('t.me/c/1003313758');
+    expect(siteOf('https://t.me/s/Rybar/123')).toBe('t.me/rybar');
+    expect(siteOf('https://t.me/rybar/7')).toBe(siteOf('https://t.me/s/rybar'));
+    expect(siteOf('https://t.me/rybar/7')).not.toBe(siteOf('https://t.me/readovkanews/7'));
+    expect(siteOf('https://www.Example.org/a')).toBe('example.org');
   });
 
   it('labels only narratives that are defined', () => {

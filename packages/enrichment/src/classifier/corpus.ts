@@ -20,9 +20,19 @@ export const corpusItem = z.object({
 
 export type CorpusItem = z.infer<typeof corpusItem> & { site: string };
 
-/** The site a passage came from: its host without "www.", the unit of the train/test split. */
+/**
+ * The site a passage came from, the unit of the train/test split: its host without "www.", and for a
+ * Telegram post its channel (t.me/<channel>, t.me/c/<id>; t.me/s/<channel> is the same channel), since
+ * every channel shares the host.
+ */
 export function siteOf(url: string): string {
-  return new URL(url).hostname.toLowerCase().replace(/^www\./, '');
+  const u = new URL(url);
+  const host = u.hostname.toLowerCase().replace(/^www\./, '');
+  if (host !== 't.me') return host;
+  const parts = u.pathname.split('/').filter((p) => p !== '');
+  if (parts[0] === 's') parts.shift();
+  const channel = parts[0] === 'c' ? `c/${parts[1] ?? ''}` : (parts[0] ?? '');
+  return `t.me/${channel.toLowerCase()}`;
 }
 
 export function readCorpusFile(path: string): CorpusItem[] {
