@@ -11,6 +11,7 @@ export {
   loadCorpus,
   passagesHash,
   siteOf,
+  sourceOf,
 } from './classifier/corpus.ts';
 export {
   type Decoration,

@@ -35,6 +35,13 @@ export function siteOf(url: string): string {
   return `t.me/${channel.toLowerCase()}`;
 }
 
+/** Web passages (news, op-eds, official pages) or whole Telegram channel posts, which read differently. */
+export type Source = 'web' | 'telegram';
+
+/** Telegram posts are filed under their channel (siteOf: t.me/<channel>). */
+export const sourceOf = (item: Pick<CorpusItem, 'site'>): Source =>
+  item.site.startsWith('t.me/') ? 'telegram' : 'web';
+
 export function readCorpusFile(path: string): CorpusItem[] {
   if (!existsSync(path)) return [];
   return readFileSync(path, 'utf8')

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { realClassifiers } from '../../../../tests/support/classifier.ts';
 import { DEFAULT_NARRATIVES_DIR } from '../index.ts';
 import { loadNarrativeDefinitions } from '../narrative-loader.ts';
-import { loadCorpus } from './corpus.ts';
+import { loadCorpus, sourceOf } from './corpus.ts';
 import { decorate, decorationStability, loadDecorations } from './decoration-stability.ts';
 
 const definitions = loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR);
@@ -37,8 +37,11 @@ describe('tags under real decoration (real encoder, heads in git)', () => {
   const classifiers = realClassifiers({ inGit: definitions });
 
   it('the rules never change their verdict, and the pipeline changes under 1% of its tags', async () => {
-    // Every fourth train passage: ~300 passages, three decorated copies each.
-    const passages = loadCorpus().train.filter((_, i) => i % 4 === 0);
+    // Every fourth web passage of train: ~300 passages, three decorated copies each. Telegram posts
+    // carry their own real decoration already; a second footer would push theirs out of the last lines.
+    const passages = loadCorpus()
+      .train.filter((i) => sourceOf(i) === 'web')
+      .filter((_, i) => i % 4 === 0);
     const s = await decorationStability(passages, decorations, definitions, classifiers.inGit);
     expect(s.variants).toBe(passages.length * 3);
     for (const id of definitions.map((d) => d.id)) {

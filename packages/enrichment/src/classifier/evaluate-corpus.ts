@@ -6,7 +6,10 @@ import { detectLanguage } from '../detect-language.ts';
 import { compileNarratives } from '../narrative-compile.ts';
 import { tagNarratives } from '../narrative-match.ts';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
-import type { CorpusItem } from './corpus.ts';
+import { type CorpusItem, type Source, sourceOf } from './corpus.ts';
+
+export { type Source, sourceOf };
+
 import { combineTags, type NarrativeClassifier } from './runtime.ts';
 
 /**
@@ -55,6 +58,21 @@ export interface CorpusEvaluation {
    * it spared). Only when evaluated with a classifier that runs without the first stage.
    */
   firstStageCost?: Record<string, { positivesLost: number; falseTagsSpared: number }>;
+  /**
+   * The pipeline's decision per source: web passages (news, op-eds, official pages) and Telegram
+   * channel posts (whole posts as the channel wrote them), which read differently.
+   */
+  bySource: Record<Source, SourceEvaluation>;
+}
+
+export const SOURCES: readonly Source[] = ['web', 'telegram'];
+
+export interface SourceEvaluation {
+  items: number;
+  /** [narrative] the combined decision */
+  narratives: Record<string, Cell>;
+  hardNegatives: { total: number; tagged: number };
+  ordinary: { total: number; tagged: number };
 }
 
 const empty = (): Cell => ({ tp: 0, fp: 0, fn: 0, tn: 0 });
@@ -96,6 +114,20 @@ export async function evaluateCorpus(
     gate: {},
     gateShare: items.length > 0 ? candidates.length / items.length : 0,
     firstStage: {},
+    bySource: {
+      web: {
+        items: 0,
+        narratives: {},
+        hardNegatives: { total: 0, tagged: 0 },
+        ordinary: { total: 0, tagged: 0 },
+      },
+      telegram: {
+        items: 0,
+        narratives: {},
+        hardNegatives: { total: 0, tagged: 0 },
+        ordinary: { total: 0, tagged: 0 },
+      },
+    },
   };
   candidates.forEach((c, k) => {
     const kind = c.kind ?? (c.narratives.length > 0 ? 'positive' : 'hard_negative');
@@ -115,6 +147,7 @@ export async function evaluateCorpus(
     ev.byLanguage[id] = {};
     ev.gate[id] = { found: 0, positives: 0 };
     cost[id] = { positivesLost: 0, falseTagsSpared: 0 };
+    for (const source of SOURCES) ev.bySource[source].narratives[id] = empty();
   }
   items.forEach((item, i) => {
     const ruleTags = tagNarratives(compiled, item.text);
@@ -174,6 +207,15 @@ export async function evaluateCorpus(
       ev.hardNegatives.total++;
       for (const m of METHODS) if (taggedAny[m]) ev.hardNegatives.tagged[m]++;
     }
+    const bySource = ev.bySource[sourceOf(item)];
+    bySource.items++;
+    for (const id of narratives)
+      add(bySource.narratives[id] as Cell, combined.has(id), item.narratives.includes(id));
+    if (item.narratives.length === 0) {
+      const pool = item.kind === 'negative' ? bySource.ordinary : bySource.hardNegatives;
+      pool.total++;
+      if (combined.size > 0) pool.tagged++;
+    }
   });
   return ev;
 }
@@ -230,6 +272,26 @@ export function formatCorpusEvaluation(ev: CorpusEvaluation): string {
     out.push(`gate recall ${id}: ${g.found}/${g.positives} (${num(g.found / g.positives)})`);
   }
   out.push(`gate share of test passages (topic-selected, not a stream): ${f(ev.gateShare)}`);
+  out.push('');
+  out.push('As the pipeline decides, by source (web passages; whole Telegram channel posts):');
+  out.push('');
+  out.push(
+    '| source | items | narrative | precision | recall | tp | fp | fn | hard negatives tagged | ordinary tagged |',
+  );
+  out.push('|---|---|---|---|---|---|---|---|---|---|');
+  for (const source of SOURCES) {
+    const s = ev.bySource[source];
+    if (s.items === 0) continue;
+    for (const id of ev.narratives) {
+      const c = s.narratives[id] as Cell;
+      const { p, r } = prf(c);
+      out.push(
+        `| ${source} | ${s.items} | ${id} | ${num(p)} | ${num(r)} | ${c.tp} | ${c.fp} | ${c.fn} | ` +
+          `${s.hardNegatives.tagged}/${s.hardNegatives.total} | ${s.ordinary.tagged}/${s.ordinary.total} |`,
+      );
+    }
+  }
+  out.push('');
   out.push(
     `reaching the encoder past the first stage (n-gram screens or a rule hit), of the gate-passing passages: ${Object.entries(
       ev.firstStage,

@@ -21,6 +21,20 @@ const ev: CorpusEvaluation = {
   gate: {},
   gateShare: 0.5,
   firstStage: {},
+  bySource: {
+    web: {
+      items: 100,
+      narratives: {},
+      hardNegatives: { total: 40, tagged: 3 },
+      ordinary: { total: 0, tagged: 0 },
+    },
+    telegram: {
+      items: 0,
+      narratives: {},
+      hardNegatives: { total: 0, tagged: 0 },
+      ordinary: { total: 0, tagged: 0 },
+    },
+  },
 };
 
 describe('the locked test figures beside the definitions', () => {
@@ -48,6 +62,31 @@ describe('the locked test figures beside the definitions', () => {
         a: { precision: 0.75, recall: 0.6, tp: 6, fp: 2, fn: 4 },
         b: { precision: null, recall: null, tp: 0, fp: 0, fn: 0 },
       },
+    });
+  });
+
+  it('adds the Telegram channel posts alone when the split has some', () => {
+    const withPosts: CorpusEvaluation = {
+      ...ev,
+      bySource: {
+        ...ev.bySource,
+        telegram: {
+          items: 30,
+          narratives: { a: cell(1, 3, 1), b: cell(0, 2, 0) },
+          hardNegatives: { total: 20, tagged: 4 },
+          ordinary: { total: 8, tagged: 1 },
+        },
+      },
+    };
+    expect(evaluationRecord(ev, 'enc/heads-x', 'test').telegramPosts).toBeUndefined();
+    expect(evaluationRecord(withPosts, 'enc/heads-x', 'test').telegramPosts).toEqual({
+      posts: 30,
+      narratives: {
+        a: { precision: 0.25, recall: 0.5, tp: 1, fp: 3, fn: 1 },
+        b: { precision: 0, recall: null, tp: 0, fp: 2, fn: 0 },
+      },
+      hardNegatives: { total: 20, tagged: 4 },
+      ordinary: { total: 8, tagged: 1 },
     });
   });
 

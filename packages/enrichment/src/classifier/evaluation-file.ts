@@ -31,6 +31,13 @@ export interface EvaluationRecord {
   narratives: Record<string, NarrativeMeasure>;
   /** The same decision on the long real posts (corpus/long), whose claims can come late. */
   longPosts?: { posts: number; narratives: Record<string, NarrativeMeasure> };
+  /** The same decision on the split's whole Telegram channel posts alone, when it has any. */
+  telegramPosts?: {
+    posts: number;
+    narratives: Record<string, NarrativeMeasure>;
+    hardNegatives: { total: number; tagged: number };
+    ordinary: { total: number; tagged: number };
+  };
 }
 
 const share = (num: number, den: number) => (den > 0 ? Math.round((num / den) * 1000) / 1000 : null);
@@ -55,6 +62,7 @@ export function evaluationRecord(
     if (!c) continue;
     narratives[id] = measure(c);
   }
+  const telegram = ev.bySource.telegram;
   return {
     split,
     tagger,
@@ -69,6 +77,18 @@ export function evaluationRecord(
             narratives: Object.fromEntries(
               Object.entries(long.narratives).map(([id, c]) => [id, measure(c)]),
             ),
+          },
+        }
+      : {}),
+    ...(telegram.items > 0
+      ? {
+          telegramPosts: {
+            posts: telegram.items,
+            narratives: Object.fromEntries(
+              Object.entries(telegram.narratives).map(([id, c]) => [id, measure(c)]),
+            ),
+            hardNegatives: telegram.hardNegatives,
+            ordinary: telegram.ordinary,
           },
         }
       : {}),

@@ -23,6 +23,7 @@ import {
   loadDecorations,
   loadLongPosts,
   loadNarrativeDefinitions,
+  sourceOf,
   trainNarratives,
   writeEvaluation,
 } from '@cw/enrichment';
@@ -104,11 +105,13 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     const ev = await evaluateCorpus(corpus[split], definitions, classifier, unscreened);
     io.stdout.write(`split: ${split}; tagger: ${classifier.version}\n`);
     io.stdout.write(formatCorpusEvaluation(ev));
-    // Real channel decoration around the same passages: the held-out set on test, the other on train.
+    // Real channel decoration around the same web passages (Telegram posts carry their own): the
+    // held-out set on test, the other on train.
     const set = split === 'test' ? 'held-out' : 'dev';
     const decorations = loadDecorations(set);
     if (decorations.length > 0) {
-      const stability = await decorationStability(corpus[split], decorations, definitions, classifier);
+      const web = corpus[split].filter((i) => sourceOf(i) === 'web');
+      const stability = await decorationStability(web, decorations, definitions, classifier);
       io.stdout.write(`${formatDecorationStability(stability, set).join('\n')}\n`);
     }
     // Long real posts: separate real sets, the same on either split (never trained on); the held-out
