@@ -1,6 +1,7 @@
 // Compiles narrative definitions into one index over all their terms: an exact-token map and a
 // character trie for stems. Matching a post is then one pass over its tokens (see narrative-match.ts)
 // instead of a regex per term.
+import { compileGate, type Gate } from './classifier/gate.ts';
 import type { NarrativeDefinition } from './narrative-schema.ts';
 import { NUMBER_PART, parseTerm } from './narrative-term.ts';
 
@@ -36,6 +37,10 @@ export interface CompiledDefinition {
   groups: CompiledGroup[];
   /** Group indexes: each inner list needs at least one matched group. */
   require: number[][];
+  /** Whether a rule hit needs the gate or a topic group (the definition has a gate). */
+  gated: boolean;
+  /** Group indexes of the definition's `topic`. */
+  topic: number[];
 }
 
 export interface TrieNode {
@@ -64,6 +69,11 @@ export interface CompiledNarratives {
    * one map lookup instead of a trie walk. Bounded; belongs to this compiled set, so a reload drops it.
    */
   readonly atomCache: Map<string, readonly number[]>;
+  /**
+   * The definitions' gates: a rule hit of a definition with a gate counts only on a post its gate lets
+   * through or that matches a topic group (see tagBare in narrative-match.ts).
+   */
+  readonly gate: Gate;
 }
 
 export function compileNarratives(definitions: readonly NarrativeDefinition[]): CompiledNarratives {
@@ -160,6 +170,8 @@ export function compileNarratives(definitions: readonly NarrativeDefinition[]): 
       threshold: def.threshold,
       groups,
       require: def.require.map((alternatives) => alternatives.map((name) => groupIndex.get(name) ?? -1)),
+      gated: def.gate !== undefined,
+      topic: (def.topic ?? []).map((name) => groupIndex.get(name) ?? -1),
     });
   });
 
@@ -180,5 +192,6 @@ export function compileNarratives(definitions: readonly NarrativeDefinition[]): 
     phraseEnds,
     termAtoms,
     atomCache: new Map(),
+    gate: compileGate(definitions),
   };
 }

@@ -78,6 +78,13 @@ describe('loadNarrativeDefinitions', () => {
     expect(err.message).toContain('exclusions.debunk.terms.ru[1]');
   });
 
+  it('reports an unknown group in topic with its path', () => {
+    const err = loadError(
+      tempDir({ 'terms.yml': VALID.replace('require: [[core]]', 'require: [[core]]\ntopic: [nope]') }),
+    );
+    expect(err.message).toContain("topic[0]: unknown signal group 'nope'");
+  });
+
   it('reports YAML syntax errors and duplicate ids with the file name', () => {
     const err = loadError(tempDir({ 'a.yaml': VALID, 'b.yaml': VALID, 'c.yaml': 'id: [unclosed' }));
     expect(err.message).toMatch(/b\.yaml: id: 'test_narrative' is already defined/);

@@ -2,7 +2,7 @@
 // the exact map and walked once down the stem trie (memoised per token), and records its position on the
 // atoms it hits. One-word terms and phrases (checked for order and proximity) are read from those
 // position lists; then groups are scored and exclusions applied.
-import { withoutDecoration } from './decoration.ts';
+import { classifierText, withoutDecoration } from './decoration.ts';
 import type { CompiledNarratives } from './narrative-compile.ts';
 import { type ScannedText, scan, TokenKind } from './tokenise.ts';
 
@@ -227,6 +227,8 @@ function searchParts(
 
 interface Judgement {
   score: number;
+  /** A signal of one of the definition's topic groups matched. */
+  topical: boolean;
   reason: NarrativeVerdict['reason'];
   /** Exclusion groups that applied (matched and not switched off by `unless`). */
   appliedExclusions: Set<number>;
@@ -267,7 +269,8 @@ function judge(compiled: CompiledNarratives, matches: readonly TermMatch[]): Jud
         : score < def.threshold
           ? 'below-threshold'
           : undefined;
-    return { score, reason, appliedExclusions };
+    const topical = def.topic.some((g) => (row[g] ?? 0) > 0);
+    return { score, topical, reason, appliedExclusions };
   });
 }
 
@@ -326,17 +329,31 @@ export function scoreNarratives(compiled: CompiledNarratives, text: string): Nar
  */
 export function tagScanned(compiled: CompiledNarratives, scanned: ScannedText, text: string): NarrativeTags {
   const bare = withoutDecoration(text);
-  return bare === text ? tagBare(compiled, scanned, text) : tagBare(compiled, scan(bare), bare);
+  return bare === text ? tagBare(compiled, scanned, text, text) : tagBare(compiled, scan(bare), bare, text);
 }
 
-function tagBare(compiled: CompiledNarratives, scanned: ScannedText, text: string): NarrativeTags {
+function tagBare(
+  compiled: CompiledNarratives,
+  scanned: ScannedText,
+  text: string,
+  post: string,
+): NarrativeTags {
   const narratives: string[] = [];
   const narrativeEvidence: NarrativeEvidence[] = [];
   const matches = matchTerms(compiled, scanned);
   if (matches.length === 0) return { narratives, narrativeEvidence };
+  let open: string[] | undefined;
   judge(compiled, matches).forEach((judgement, d) => {
     const def = compiled.compiled[d];
     if (!def || judgement.reason !== undefined) return;
+    // A rule hit needs its narrative's gate (read as the classifier reads the post) or a topic group:
+    // on 22,099 real Telegram news posts the recruitment terms summed past the threshold on flat
+    // adverts and tabloid news with no word of war or service ("оформить", "квартиры", "ипотеку", a
+    // phone). Slang the gate lacks ("за ленточкой", "на передке") is in the topic groups.
+    if (def.gated && !judgement.topical) {
+      open ??= compiled.gate.match(classifierText(post));
+      if (!open.includes(def.id)) return;
+    }
     // Evidence strings are built only for the narratives that are tagged.
     const signals: NarrativeSignal[] = [];
     for (const match of inEvidenceOrder(compiled, matches)) {

@@ -51,6 +51,13 @@ export const narrativeDefinitionSchema = z.strictObject({
    */
   gate: z.union([termsSchema, z.array(termsSchema).min(1)]).optional(),
   /**
+   * Signal groups that name what the narrative is about (for recruitment: military service and the
+   * contract, slang included). With a gate, a rule hit counts only on a post the gate lets through or
+   * that matches one of these groups: on real channel posts the other signals (signing, pay, a phone,
+   * perks) summed past the threshold on flat adverts and tabloid news.
+   */
+  topic: z.array(z.string().min(1)).optional(),
+  /**
    * How the classifier reads a post of three paragraphs or more: `whole` (the default: its first 64
    * tokens, as the encoder reads any post), or `paragraph-pairs` (also each pair of neighbouring paragraphs, tagged when
    * one pair is: a call that comes after a lead-in). See the README, "Long posts".
@@ -79,6 +86,9 @@ export function checkDefinition(def: NarrativeDefinition): DefinitionIssue[] {
   const issues: DefinitionIssue[] = [];
   const groups = new Set(Object.keys(def.signals));
   if (groups.size === 0) issues.push({ path: 'signals', message: 'needs at least one signal group' });
+  (def.topic ?? []).forEach((group, i) => {
+    if (!groups.has(group)) issues.push({ path: `topic[${i}]`, message: `unknown signal group '${group}'` });
+  });
   def.require.forEach((alternatives, i) => {
     alternatives.forEach((group, j) => {
       if (!groups.has(group))

@@ -54,25 +54,24 @@ describe('paragraph pairs', () => {
 });
 
 describe('long posts read pair by pair (real encoder, heads in git)', () => {
-  // A real long post (corpus/long/dev.jsonl): a Ukrainian recruiting project whose call to apply comes in its
-  // fifth and sixth paragraphs, beyond the encoder's first 64 tokens.
-  const post = long.find(
-    (i) =>
-      i.url ===
-      'https://from-ua.org/news/648775-armii-nuzny-lyudi-raznyx-professii-v-ukraine-startoval-novyi-rekrutingovyi-proekt.html',
+  // A real long post (corpus/long/dev.jsonl): recruits at a Moscow selection point on why they enlist,
+  // the last paragraph pointing the reader to where the terms are. Read whole, its 64 tokens are not
+  // tagged; its first two paragraphs are.
+  const post = long.find((i) =>
+    i.url.startsWith('https://napresne.moscow/2023/06/29/budushhie-kontraktniki'),
   );
   const wholeOnly = definitions.map((d) => ({ ...d, longPosts: undefined }));
   const classifiers = realClassifiers({ paired: definitions, whole: wholeOnly });
 
-  it('tags a call that comes late, with the paragraphs it was read in, where the whole post is not tagged', async () => {
-    if (!post) throw new Error('the from-ua.org post is not in corpus/long/dev.jsonl');
+  it('tags a post through a pair of its paragraphs where the whole post is not tagged, naming the pair', async () => {
+    if (!post) throw new Error('the napresne.moscow post is not in corpus/long/dev.jsonl');
     expect(definitions.find((d) => d.id === 'mercenary_recruitment')?.longPosts).toBe('paragraph-pairs');
     expect(await pipelineTags([post.text], wholeOnly, classifiers.whole)).toEqual([[]]);
     expect(await pipelineTags([post.text], definitions, classifiers.paired)).toEqual([
       ['mercenary_recruitment'],
     ]);
     const [result] = await classifiers.paired.classify([post.text]);
-    expect(result?.paragraphs).toEqual({ mercenary_recruitment: [5, 6] });
+    expect(result?.paragraphs).toEqual({ mercenary_recruitment: [1, 2] });
     // Blame reads whole posts: no pair is scored for it.
     expect(result?.paragraphs?.['kazakhstan_blame']).toBeUndefined();
   });
