@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_NARRATIVES_DIR, EVALUATION_FILE, readHeadFiles } from '@cw/enrichment';
+import { DEFAULT_NARRATIVES_DIR, EVALUATION_FILE, readEvaluation, readHeadFiles } from '@cw/enrichment';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lockedTestFigures } from './locked-test.ts';
 
@@ -26,9 +26,16 @@ describe("the API's locked test figures", () => {
     const figures = lockedTestFigures(DEFAULT_NARRATIVES_DIR, log);
     expect(figures('kazakhstan_blame')).toMatchObject({ split: 'test', current: true });
     expect(figures('kazakhstan_blame')?.precision).toBeGreaterThan(0);
-    // The long real posts ride along, with how many there were.
-    expect(figures('mercenary_recruitment')?.longPosts).toMatchObject({ posts: 64 });
+    // The long real posts and the Telegram channel posts ride along, with how many there were.
+    const file = readEvaluation(DEFAULT_NARRATIVES_DIR);
+    expect(file?.longPosts?.posts).toBeGreaterThan(0);
+    expect(figures('mercenary_recruitment')?.longPosts).toMatchObject({ posts: file?.longPosts?.posts });
     expect(figures('mercenary_recruitment')?.longPosts?.recall).toBeGreaterThan(0);
+    expect(file?.telegramPosts?.posts).toBeGreaterThan(0);
+    expect(figures('mercenary_recruitment')?.telegramPosts).toEqual({
+      posts: file?.telegramPosts?.posts,
+      ...file?.telegramPosts?.narratives['mercenary_recruitment'],
+    });
     expect(figures('no_such_narrative')).toBeUndefined();
     expect(lines).toEqual([{ level: 'info', msg: 'locked test figures loaded' }]);
   });

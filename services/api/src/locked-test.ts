@@ -31,6 +31,7 @@ export function lockedTestFigures(
   return (narrative) => {
     const m = record.narratives[narrative];
     const long = record.longPosts?.narratives[narrative];
+    const telegram = record.telegramPosts?.narratives[narrative];
     if (!m) return undefined;
     return {
       split,
@@ -40,6 +41,9 @@ export function lockedTestFigures(
       current,
       ...m,
       ...(long && record.longPosts ? { longPosts: { posts: record.longPosts.posts, ...long } } : {}),
+      ...(telegram && record.telegramPosts
+        ? { telegramPosts: { posts: record.telegramPosts.posts, ...telegram } }
+        : {}),
     };
   };
 }

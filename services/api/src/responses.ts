@@ -143,6 +143,21 @@ const narratives = z.object({
             })
             .optional()
             .describe("The pipeline's tags on the long real posts (cw narratives eval)"),
+          telegramPosts: z
+            .object({
+              posts: count.describe(
+                "Whole real Telegram channel posts of the test split's channels, none used in training",
+              ),
+              precision: z.number().min(0).max(1).nullable(),
+              recall: z.number().min(0).max(1).nullable(),
+              tp: count,
+              fp: count,
+              fn: count,
+            })
+            .optional()
+            .describe(
+              "The pipeline's tags on the test split's Telegram channel posts alone (cw narratives eval)",
+            ),
         })
         .optional()
         .describe("The pipeline's tags on the locked real test split (cw narratives eval)"),

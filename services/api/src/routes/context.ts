@@ -14,6 +14,8 @@ export type NarrativeEvaluation = Pick<EvaluationRecord, 'split' | 'tagger' | 'e
     current: boolean;
     /** The same decision on long real posts (claims can come late), when measured. */
     longPosts?: NarrativeMeasure & { posts: number };
+    /** The same decision on the split's whole Telegram channel posts alone, when it has any. */
+    telegramPosts?: NarrativeMeasure & { posts: number };
   };
 
 export type NarrativeSummary = {

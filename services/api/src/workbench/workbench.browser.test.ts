@@ -294,6 +294,10 @@ describe('workbench in Chromium', () => {
       passages: number;
       narratives: Record<string, { precision: number; recall: number }>;
       longPosts?: { posts: number; narratives: Record<string, { precision: number; recall: number }> };
+      telegramPosts?: {
+        posts: number;
+        narratives: Record<string, { precision: number | null; recall: number | null }>;
+      };
     };
     const api = await server.api<{ narratives: { id: string; evaluation?: { current: boolean } }[] }>(
       '/v1/narratives',
@@ -313,6 +317,17 @@ describe('workbench in Chromium', () => {
         .poll(() => page.locator(`table.precision tr[data-narrative="${id}"] td.measured-long`).textContent())
         .toBe(`precision ${pct(m.precision)}, recall ${pct(m.recall)} on ${file.longPosts?.posts} posts`);
     expect(Object.keys(file.longPosts?.narratives ?? {})).toEqual(Object.keys(file.narratives));
+    // And on the test split's whole Telegram channel posts (no blame positive among them: recall –).
+    const share = (x: number | null) => (x === null ? '–' : pct(x));
+    for (const [id, m] of Object.entries(file.telegramPosts?.narratives ?? {}))
+      await expect
+        .poll(() =>
+          page.locator(`table.precision tr[data-narrative="${id}"] td.measured-telegram`).textContent(),
+        )
+        .toBe(
+          `precision ${share(m.precision)}, recall ${share(m.recall)} on ${file.telegramPosts?.posts} posts`,
+        );
+    expect(Object.keys(file.telegramPosts?.narratives ?? {})).toEqual(Object.keys(file.narratives));
   });
 
   it("shows an edited post's earlier versions, the deletion mark, and where a forward came from", async () => {

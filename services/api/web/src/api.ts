@@ -68,6 +68,8 @@ export type Narrative = {
     evaluatedAt: string;
     /** The same on long real posts, whose claims can come late. */
     longPosts?: { posts: number; precision: number | null; recall: number | null };
+    /** The same on whole real Telegram channel posts, as channels write them. */
+    telegramPosts?: { posts: number; precision: number | null; recall: number | null };
   };
 };
 

@@ -178,6 +178,7 @@ export function PrecisionTable({
             <th scope="col">added (missed)</th>
             <th scope="col">measured on real test passages</th>
             <th scope="col">measured on long real posts</th>
+            <th scope="col">measured on real channel posts</th>
           </tr>
         </thead>
         <tbody>
@@ -194,7 +195,10 @@ export function PrecisionTable({
                   <Measured evaluation={evaluation} />
                 </td>
                 <td class="measured-long">
-                  <Measured evaluation={evaluation} long />
+                  <Measured evaluation={evaluation} on="long" />
+                </td>
+                <td class="measured-telegram">
+                  <Measured evaluation={evaluation} on="telegram" />
                 </td>
               </tr>
             );
@@ -206,14 +210,20 @@ export function PrecisionTable({
 }
 
 /**
- * Measured figures of a narrative's tags: on the locked test passages, or on the long real posts
- * (`long`), so a count of tags can be read with its error rate.
+ * Measured figures of a narrative's tags: on the locked test passages, on the long real posts, or on
+ * the test split's whole Telegram channel posts, so a count of tags can be read with its error rate.
  */
-function Measured({ evaluation: e, long = false }: { evaluation: Narrative['evaluation']; long?: boolean }) {
-  const m = long ? e?.longPosts : e;
+function Measured({
+  evaluation: e,
+  on: set = 'test',
+}: {
+  evaluation: Narrative['evaluation'];
+  on?: 'test' | 'long' | 'telegram';
+}) {
+  const m = set === 'long' ? e?.longPosts : set === 'telegram' ? e?.telegramPosts : e;
   if (!e || !m) return <>not measured</>;
   const share = (x: number | null) => (x === null ? '–' : formatShare(x));
-  const on = e.longPosts && long ? `${e.longPosts.posts} posts` : `${e.passages} passages`;
+  const on = 'posts' in m ? `${m.posts} posts` : `${e.passages} passages`;
   return (
     <>
       precision {share(m.precision)}, recall {share(m.recall)} on {on}
