@@ -19,6 +19,7 @@ import {
   loadLongPosts,
   loadNarrativeDefinitions,
   readHeadFiles,
+  sourceOf,
 } from '@cw/enrichment';
 import { createEsClient, indexNames, installIndices } from '@cw/es';
 import { toIndexedPost } from '@cw/pipeline';
@@ -26,7 +27,7 @@ import { createQueue, enqueue } from '@cw/queues';
 import { createRedis } from '@cw/redis';
 import { templates } from '@cw/sample-channels';
 import { stackUp } from '@cw/stack';
-import { REALISTIC_CANDIDATE_SHARE } from './enrichment.ts';
+import { REALISTIC_CANDIDATE_SHARE, TELEGRAM_CANDIDATE_SHARE } from './enrichment.ts';
 import { type RunningService, startService } from './service.ts';
 
 const ALL = [
@@ -55,24 +56,34 @@ const fill = (text: string) =>
 // candidates, since the first stage sends more of them to the encoder than of ordinary posts.
 // BENCH_CANDIDATES=long: the long real posts (corpus/long, both sets) that carry no narrative and pass
 // the gate: 3-8 paragraphs each, which recruitment reads pair by pair when the whole is not tagged.
+// BENCH_CANDIDATES=telegram: the test split's whole Telegram channel posts that pass the gate, as a
+// real news stream brings them (ordinary, topic-near and the odd narrative post), at the share the gate
+// took of that stream (TELEGRAM_CANDIDATE_SHARE) unless BENCH_CANDIDATE_SHARE says otherwise.
 const CANDIDATE_SOURCE = process.env['BENCH_CANDIDATES'] ?? 'templates';
-const REAL_CANDIDATES = ['real', 'real-test', 'hard-test', 'long'].includes(CANDIDATE_SOURCE);
+const REAL_CANDIDATES = ['real', 'real-test', 'hard-test', 'long', 'telegram'].includes(CANDIDATE_SOURCE);
 const LONG = CANDIDATE_SOURCE === 'long';
+const TELEGRAM = CANDIDATE_SOURCE === 'telegram';
 const CANDIDATES: readonly { text: string }[] = LONG
   ? [...loadLongPosts('dev'), ...loadLongPosts('held-out')]
       .filter((i) => i.narratives.length === 0 && GATE.test(i.text))
       .map((i) => ({ text: i.text }))
-  : REAL_CANDIDATES
+  : TELEGRAM
     ? loadCorpus()
-        [CANDIDATE_SOURCE === 'real' ? 'train' : 'test'].filter(
-          (i) =>
-            (CANDIDATE_SOURCE === 'hard-test' ? i.kind === 'hard_negative' : i.kind === 'negative') &&
-            GATE.test(i.text),
-        )
+        .test.filter((i) => sourceOf(i) === 'telegram' && GATE.test(i.text))
         .map((i) => ({ text: i.text }))
-    : ALL.filter((t) => GATE.test(fill(t.text)));
+    : REAL_CANDIDATES
+      ? loadCorpus()
+          [CANDIDATE_SOURCE === 'real' ? 'train' : 'test'].filter(
+            (i) =>
+              (CANDIDATE_SOURCE === 'hard-test' ? i.kind === 'hard_negative' : i.kind === 'negative') &&
+              GATE.test(i.text),
+          )
+          .map((i) => ({ text: i.text }))
+      : ALL.filter((t) => GATE.test(fill(t.text)));
 const OTHERS = ALL.filter((t) => !GATE.test(fill(t.text)));
-const SHARE = Number(process.env['BENCH_CANDIDATE_SHARE'] ?? REALISTIC_CANDIDATE_SHARE);
+const SHARE = Number(
+  process.env['BENCH_CANDIDATE_SHARE'] ?? (TELEGRAM ? TELEGRAM_CANDIDATE_SHARE : REALISTIC_CANDIDATE_SHARE),
+);
 
 function makePosts(n: number, messageOffset = 0): CollectedPostInput[] {
   const start = Date.UTC(2026, 8, 1);
@@ -339,7 +350,7 @@ export async function run(): Promise<void> {
   const docs = posts.map((p) => toIndexedPost(collectedPost.parse(p), { narratives }));
   console.log(
     `posts: ${total} (500 channels, ${ALL.length} templates, ${(SHARE * 100).toFixed(0)}% classifier candidates` +
-      `${LONG ? `: ${CANDIDATES.length} long real posts with no narrative` : REAL_CANDIDATES ? `: ${CANDIDATES.length} real ${CANDIDATE_SOURCE === 'hard-test' ? 'hard negatives' : 'ordinary passages'} of the ${CANDIDATE_SOURCE === 'real' ? 'train' : 'test'} split` : ''}); ` +
+      `${LONG ? `: ${CANDIDATES.length} long real posts with no narrative` : TELEGRAM ? `: ${CANDIDATES.length} real Telegram posts of the test split's channels` : REAL_CANDIDATES ? `: ${CANDIDATES.length} real ${CANDIDATE_SOURCE === 'hard-test' ? 'hard negatives' : 'ordinary passages'} of the ${CANDIDATE_SOURCE === 'real' ? 'train' : 'test'} split` : ''}); ` +
       `${rounds} rounds; worker: concurrency ${CONCURRENCY}, node ${NODE_ARGS.join(' ')}` +
       `${NARRATIVES_DIR ? '; first stage off (every candidate encoded)' : ''}`,
   );

@@ -10,18 +10,18 @@ export interface SparseVector {
   value: Float32Array;
 }
 
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+/** Counts per bucket, reused across calls (touched buckets are reset after each text). */
+const counts = new Uint32Array(NGRAM_BUCKETS);
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
-/** Log-scaled counts of 3–5 character n-grams of each word (with boundary marks), L2-normalised. */
+/**
+ * Log-scaled counts of 3–5 character n-grams of each word (with boundary marks), L2-normalised. The
+ * hash of each n-gram is carried from one length to the next (FNV-1a is a left fold), so no substring
+ * is built: long channel posts made this the main thread's largest cost per candidate.
+ */
 export function ngramFeatures(text: string): SparseVector {
-  const counts = new Map<number, number>();
+  const touched: number[] = [];
   const words =
     text
       .toLowerCase()
@@ -29,18 +29,24 @@ export function ngramFeatures(text: string): SparseVector {
       .match(/[\p{L}\p{N}]+/gu) ?? [];
   for (const word of words) {
     const padded = ` ${word} `;
-    for (let n = MIN_N; n <= MAX_N; n++) {
-      for (let i = 0; i + n <= padded.length; i++) {
-        const bucket = fnv1a(padded.slice(i, i + n)) & (NGRAM_BUCKETS - 1);
-        counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
+    const length = padded.length;
+    for (let i = 0; i + MIN_N <= length; i++) {
+      let h = FNV_OFFSET;
+      for (let n = 1; n <= MAX_N && i + n <= length; n++) {
+        h = Math.imul(h ^ padded.charCodeAt(i + n - 1), FNV_PRIME);
+        if (n < MIN_N) continue;
+        const bucket = (h >>> 0) & (NGRAM_BUCKETS - 1);
+        if (counts[bucket] === 0) touched.push(bucket);
+        counts[bucket] = (counts[bucket] as number) + 1;
       }
     }
   }
-  const index = Uint32Array.from([...counts.keys()].sort((a, b) => a - b));
+  const index = Uint32Array.from(touched).sort();
   const value = new Float32Array(index.length);
   let norm = 0;
   index.forEach((bucket, i) => {
-    const v = Math.log1p(counts.get(bucket) ?? 0);
+    const v = Math.log1p(counts[bucket] as number);
+    counts[bucket] = 0;
     value[i] = v;
     norm += v * v;
   });
