@@ -108,6 +108,17 @@ const clusters = z.object({
   ),
 });
 
+/** The pipeline's figures on a set of real posts measured apart, with how many there were. */
+const measuredOnPosts = (posts: string) =>
+  z.object({
+    posts: count.describe(posts),
+    precision: z.number().min(0).max(1).nullable(),
+    recall: z.number().min(0).max(1).nullable(),
+    tp: count,
+    fp: count,
+    fn: count,
+  });
+
 const narratives = z.object({
   narratives: z.array(
     z.object({
@@ -130,30 +141,14 @@ const narratives = z.object({
           tp: count,
           fp: count,
           fn: count,
-          longPosts: z
-            .object({
-              posts: count.describe(
-                'Long real posts (several paragraphs, claims can come late), none used in training',
-              ),
-              precision: z.number().min(0).max(1).nullable(),
-              recall: z.number().min(0).max(1).nullable(),
-              tp: count,
-              fp: count,
-              fn: count,
-            })
+          longPosts: measuredOnPosts(
+            'Long real posts (several paragraphs, claims can come late), none used in training',
+          )
             .optional()
             .describe("The pipeline's tags on the long real posts (cw narratives eval)"),
-          telegramPosts: z
-            .object({
-              posts: count.describe(
-                "Whole real Telegram channel posts of the test split's channels, none used in training",
-              ),
-              precision: z.number().min(0).max(1).nullable(),
-              recall: z.number().min(0).max(1).nullable(),
-              tp: count,
-              fp: count,
-              fn: count,
-            })
+          telegramPosts: measuredOnPosts(
+            "Whole real Telegram channel posts of the test split's channels, none used in training",
+          )
             .optional()
             .describe(
               "The pipeline's tags on the test split's Telegram channel posts alone (cw narratives eval)",

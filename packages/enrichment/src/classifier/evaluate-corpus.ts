@@ -76,6 +76,12 @@ export interface SourceEvaluation {
 }
 
 const empty = (): Cell => ({ tp: 0, fp: 0, fn: 0, tn: 0 });
+export const emptySource = (): SourceEvaluation => ({
+  items: 0,
+  narratives: {},
+  hardNegatives: { total: 0, tagged: 0 },
+  ordinary: { total: 0, tagged: 0 },
+});
 const cells = (): Record<Method, Cell> => ({
   keywords: empty(),
   rules: empty(),
@@ -114,20 +120,7 @@ export async function evaluateCorpus(
     gate: {},
     gateShare: items.length > 0 ? candidates.length / items.length : 0,
     firstStage: {},
-    bySource: {
-      web: {
-        items: 0,
-        narratives: {},
-        hardNegatives: { total: 0, tagged: 0 },
-        ordinary: { total: 0, tagged: 0 },
-      },
-      telegram: {
-        items: 0,
-        narratives: {},
-        hardNegatives: { total: 0, tagged: 0 },
-        ordinary: { total: 0, tagged: 0 },
-      },
-    },
+    bySource: { web: emptySource(), telegram: emptySource() },
   };
   candidates.forEach((c, k) => {
     const kind = c.kind ?? (c.narratives.length > 0 ? 'positive' : 'hard_negative');

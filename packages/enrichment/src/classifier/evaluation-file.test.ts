@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_NARRATIVES_DIR } from '../index.ts';
-import type { CorpusEvaluation } from './evaluate-corpus.ts';
+import { type CorpusEvaluation, emptySource } from './evaluate-corpus.ts';
 import { EVALUATION_FILE, evaluationRecord, readEvaluation, writeEvaluation } from './evaluation-file.ts';
 import { headsDir, headsFingerprint, readHeadFiles } from './runtime.ts';
 
@@ -22,18 +22,8 @@ const ev: CorpusEvaluation = {
   gateShare: 0.5,
   firstStage: {},
   bySource: {
-    web: {
-      items: 100,
-      narratives: {},
-      hardNegatives: { total: 40, tagged: 3 },
-      ordinary: { total: 0, tagged: 0 },
-    },
-    telegram: {
-      items: 0,
-      narratives: {},
-      hardNegatives: { total: 0, tagged: 0 },
-      ordinary: { total: 0, tagged: 0 },
-    },
+    web: { ...emptySource(), items: 100, hardNegatives: { total: 40, tagged: 3 } },
+    telegram: emptySource(),
   },
 };
 
