@@ -10,8 +10,7 @@ import {
   compileNarratives,
   DEFAULT_LANGUAGES,
   DEFAULT_NARRATIVES_DIR,
-  type Decoration,
-  decorate,
+  decoratedCopies,
   enrich,
   francBaseline,
   loadCorpus,
@@ -195,10 +194,7 @@ export async function run(): Promise<void> {
   out.push(line('franc alone, 7 candidates (10k)', measure(sample, francCandidates)));
   out.push(line('franc alone, all languages (10k)', measure(sample, francAllLanguages)));
   // Posts as channels send them: real train passages, each with three real footers or markers.
-  const footers = loadDecorations('dev');
-  const decorated = loadCorpus().train.flatMap((item, i) =>
-    [0, 1, 2].map((j) => decorate(item.text, footers[(i * 7 + j * 13) % footers.length] as Decoration)),
-  );
+  const decorated = decoratedCopies(loadCorpus().train, loadDecorations('dev'));
   out.push(
     `real passages with real channel decoration (${decorated.length.toLocaleString('en-US')}, best of 20):`,
   );

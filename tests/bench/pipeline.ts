@@ -60,26 +60,38 @@ const fill = (text: string) =>
 // real news stream brings them (ordinary, topic-near and the odd narrative post), at the share the gate
 // took of that stream (TELEGRAM_CANDIDATE_SHARE) unless BENCH_CANDIDATE_SHARE says otherwise.
 const CANDIDATE_SOURCE = process.env['BENCH_CANDIDATES'] ?? 'templates';
-const REAL_CANDIDATES = ['real', 'real-test', 'hard-test', 'long', 'telegram'].includes(CANDIDATE_SOURCE);
+const gated = (items: readonly { text: string }[]) =>
+  items.filter((i) => GATE.test(i.text)).map((i) => ({ text: i.text }));
+/** The real candidate sets, what the bench calls them, and their gate-passing texts. */
+const REAL_SOURCES: Record<string, { what: string; candidates: () => { text: string }[] }> = {
+  real: {
+    what: 'real ordinary passages of the train split',
+    candidates: () => gated(loadCorpus().train.filter((i) => i.kind === 'negative')),
+  },
+  'real-test': {
+    what: 'real ordinary passages of the test split',
+    candidates: () => gated(loadCorpus().test.filter((i) => i.kind === 'negative')),
+  },
+  'hard-test': {
+    what: 'real hard negatives of the test split',
+    candidates: () => gated(loadCorpus().test.filter((i) => i.kind === 'hard_negative')),
+  },
+  long: {
+    what: 'long real posts with no narrative',
+    candidates: () =>
+      gated([...loadLongPosts('dev'), ...loadLongPosts('held-out')].filter((i) => i.narratives.length === 0)),
+  },
+  telegram: {
+    what: "real Telegram posts of the test split's channels",
+    candidates: () => gated(loadCorpus().test.filter((i) => sourceOf(i) === 'telegram')),
+  },
+};
+const REAL = REAL_SOURCES[CANDIDATE_SOURCE];
 const LONG = CANDIDATE_SOURCE === 'long';
 const TELEGRAM = CANDIDATE_SOURCE === 'telegram';
-const CANDIDATES: readonly { text: string }[] = LONG
-  ? [...loadLongPosts('dev'), ...loadLongPosts('held-out')]
-      .filter((i) => i.narratives.length === 0 && GATE.test(i.text))
-      .map((i) => ({ text: i.text }))
-  : TELEGRAM
-    ? loadCorpus()
-        .test.filter((i) => sourceOf(i) === 'telegram' && GATE.test(i.text))
-        .map((i) => ({ text: i.text }))
-    : REAL_CANDIDATES
-      ? loadCorpus()
-          [CANDIDATE_SOURCE === 'real' ? 'train' : 'test'].filter(
-            (i) =>
-              (CANDIDATE_SOURCE === 'hard-test' ? i.kind === 'hard_negative' : i.kind === 'negative') &&
-              GATE.test(i.text),
-          )
-          .map((i) => ({ text: i.text }))
-      : ALL.filter((t) => GATE.test(fill(t.text)));
+const CANDIDATES: readonly { text: string }[] = REAL
+  ? REAL.candidates()
+  : ALL.filter((t) => GATE.test(fill(t.text)));
 const OTHERS = ALL.filter((t) => !GATE.test(fill(t.text)));
 const SHARE = Number(
   process.env['BENCH_CANDIDATE_SHARE'] ?? (TELEGRAM ? TELEGRAM_CANDIDATE_SHARE : REALISTIC_CANDIDATE_SHARE),
@@ -350,7 +362,7 @@ export async function run(): Promise<void> {
   const docs = posts.map((p) => toIndexedPost(collectedPost.parse(p), { narratives }));
   console.log(
     `posts: ${total} (500 channels, ${ALL.length} templates, ${(SHARE * 100).toFixed(0)}% classifier candidates` +
-      `${LONG ? `: ${CANDIDATES.length} long real posts with no narrative` : TELEGRAM ? `: ${CANDIDATES.length} real Telegram posts of the test split's channels` : REAL_CANDIDATES ? `: ${CANDIDATES.length} real ${CANDIDATE_SOURCE === 'hard-test' ? 'hard negatives' : 'ordinary passages'} of the ${CANDIDATE_SOURCE === 'real' ? 'train' : 'test'} split` : ''}); ` +
+      `${REAL ? `: ${CANDIDATES.length} ${REAL.what}` : ''}); ` +
       `${rounds} rounds; worker: concurrency ${CONCURRENCY}, node ${NODE_ARGS.join(' ')}` +
       `${NARRATIVES_DIR ? '; first stage off (every candidate encoded)' : ''}`,
   );

@@ -17,6 +17,7 @@ export {
   type Decoration,
   type DecorationStability,
   decorate,
+  decoratedCopies,
   decorationStability,
   formatDecorationStability,
   loadDecorations,

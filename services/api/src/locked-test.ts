@@ -1,7 +1,7 @@
 // The tagger's figures on the locked real test split, as `cw narratives eval` last wrote them beside
 // the definitions: /v1/narratives returns them so analysts can weigh the counts they see. Read once at
 // start-up (new heads mean a restart anyway); a missing or broken file leaves them out, never the API.
-import { readEvaluation } from '@cw/enrichment';
+import { type NarrativeMeasure, readEvaluation } from '@cw/enrichment';
 import type { NarrativeEvaluation } from './routes/context.ts';
 
 type Log = {
@@ -30,9 +30,14 @@ export function lockedTestFigures(
     );
   return (narrative) => {
     const m = record.narratives[narrative];
-    const long = record.longPosts?.narratives[narrative];
-    const telegram = record.telegramPosts?.narratives[narrative];
     if (!m) return undefined;
+    // A set measured apart (long posts, Telegram posts): this narrative's figures and the set's size.
+    const on = (set: { posts: number; narratives: Record<string, NarrativeMeasure> } | undefined) => {
+      const figures = set?.narratives[narrative];
+      return figures && set ? { posts: set.posts, ...figures } : undefined;
+    };
+    const longPosts = on(record.longPosts);
+    const telegramPosts = on(record.telegramPosts);
     return {
       split,
       tagger,
@@ -40,10 +45,8 @@ export function lockedTestFigures(
       passages,
       current,
       ...m,
-      ...(long && record.longPosts ? { longPosts: { posts: record.longPosts.posts, ...long } } : {}),
-      ...(telegram && record.telegramPosts
-        ? { telegramPosts: { posts: record.telegramPosts.posts, ...telegram } }
-        : {}),
+      ...(longPosts ? { longPosts } : {}),
+      ...(telegramPosts ? { telegramPosts } : {}),
     };
   };
 }

@@ -42,6 +42,23 @@ export function decorate(text: string, decoration: Decoration): string {
   return decoration.kind === 'leading' ? `${decoration.text} ${text}` : `${text}\n\n${decoration.text}`;
 }
 
+/**
+ * Each text as a channel would post it, `perPassage` times with other real decoration, spread without
+ * a random draw so that a rerun scores the same copies.
+ */
+export function decoratedCopies(
+  items: readonly { text: string }[],
+  decorations: readonly Decoration[],
+  perPassage = 3,
+): string[] {
+  const count = Math.min(perPassage, decorations.length);
+  return items.flatMap((item, i) =>
+    Array.from({ length: count }, (_, j) =>
+      decorate(item.text, decorations[(i * 7 + j * 13) % decorations.length] as Decoration),
+    ),
+  );
+}
+
 export interface DecorationStability {
   decorations: number;
   channels: number;
@@ -62,12 +79,7 @@ export async function decorationStability(
   perPassage = 3,
 ): Promise<DecorationStability> {
   const count = Math.min(perPassage, decorations.length);
-  // Spread without a random draw, so a rerun scores the same copies.
-  const variants = items.flatMap((item, i) =>
-    Array.from({ length: count }, (_, j) =>
-      decorate(item.text, decorations[(i * 7 + j * 13) % decorations.length] as Decoration),
-    ),
-  );
+  const variants = decoratedCopies(items, decorations, perPassage);
   const narratives = definitions.map((d) => d.id);
   const tally = async (rulesOnly: boolean) => {
     const base = await pipelineTags(

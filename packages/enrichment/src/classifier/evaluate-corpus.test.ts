@@ -4,8 +4,8 @@ import { DEFAULT_NARRATIVES_DIR } from '../index.ts';
 import { compileNarratives } from '../narrative-compile.ts';
 import { loadNarrativeDefinitions } from '../narrative-loader.ts';
 import { tagNarratives } from '../narrative-match.ts';
-import { type CorpusItem, siteOf } from './corpus.ts';
-import { evaluateCorpus, formatCorpusEvaluation, sourceOf } from './evaluate-corpus.ts';
+import { type CorpusItem, siteOf, sourceOf } from './corpus.ts';
+import { evaluateCorpus, formatCorpusEvaluation } from './evaluate-corpus.ts';
 
 const definitions = loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR);
 const RECRUITMENT = 'mercenary_recruitment';

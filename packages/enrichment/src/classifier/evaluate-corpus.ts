@@ -7,9 +7,6 @@ import { compileNarratives } from '../narrative-compile.ts';
 import { tagNarratives } from '../narrative-match.ts';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
 import { type CorpusItem, type Source, sourceOf } from './corpus.ts';
-
-export { type Source, sourceOf };
-
 import { combineTags, type NarrativeClassifier } from './runtime.ts';
 
 /**

@@ -56,6 +56,8 @@ export function evaluationRecord(
     fp: c.fp,
     fn: c.fn,
   });
+  const measures = (cells: Record<string, { tp: number; fp: number; fn: number }>) =>
+    Object.fromEntries(Object.entries(cells).map(([id, c]) => [id, measure(c)]));
   const narratives: Record<string, NarrativeMeasure> = {};
   for (const id of ev.narratives) {
     const c = ev.overall[id]?.combined;
@@ -72,21 +74,14 @@ export function evaluationRecord(
     narratives,
     ...(long
       ? {
-          longPosts: {
-            posts: long.items,
-            narratives: Object.fromEntries(
-              Object.entries(long.narratives).map(([id, c]) => [id, measure(c)]),
-            ),
-          },
+          longPosts: { posts: long.items, narratives: measures(long.narratives) },
         }
       : {}),
     ...(telegram.items > 0
       ? {
           telegramPosts: {
             posts: telegram.items,
-            narratives: Object.fromEntries(
-              Object.entries(telegram.narratives).map(([id, c]) => [id, measure(c)]),
-            ),
+            narratives: measures(telegram.narratives),
             hardNegatives: telegram.hardNegatives,
             ordinary: telegram.ordinary,
           },

@@ -220,7 +220,7 @@ function Measured({
   evaluation: Narrative['evaluation'];
   on?: 'test' | 'long' | 'telegram';
 }) {
-  const m = set === 'long' ? e?.longPosts : set === 'telegram' ? e?.telegramPosts : e;
+  const m = e && { test: e, long: e.longPosts, telegram: e.telegramPosts }[set];
   if (!e || !m) return <>not measured</>;
   const share = (x: number | null) => (x === null ? '–' : formatShare(x));
   const on = 'posts' in m ? `${m.posts} posts` : `${e.passages} passages`;
