@@ -1,5 +1,5 @@
 import { collectedPost, type IndexedPost, isPostPatch, type PostPatch, postPatch } from '@cw/domain';
-import type { ClassifierResult } from '@cw/enrichment';
+import { type ClassifierResult, type Enrichment, enrich as enrichText } from '@cw/enrichment';
 import { type Client, type RejectDoc, type WriteResult, writePosts } from '@cw/es';
 import { cleanText } from './normalise/clean-text.ts';
 import { type EnrichContext, toIndexedPost } from './normalise/to-indexed-post.ts';
@@ -31,7 +31,7 @@ export async function processBatch(
 ): Promise<BatchResult> {
   const rejects: RejectDoc[] = [];
   let enrich = deps.enrich;
-  let classified = new Map<number, ClassifierResult>();
+  let classified = new Map<number, Candidate>();
   try {
     classified = await classifyCandidates(raw, enrich);
   } catch (err) {
@@ -57,14 +57,17 @@ function* normalise(
   raw: unknown[],
   deps: { enrich: EnrichContext; source: string; jobId?: string },
   rejects: RejectDoc[],
-  classified: ReadonlyMap<number, ClassifierResult>,
+  classified: ReadonlyMap<number, Candidate>,
 ): Generator<IndexedPost | PostPatch> {
   for (let i = 0; i < raw.length; i++) {
     const item = raw[i];
     // A deletion by id or a metrics refresh: no text to enrich, applied to the post by the writer.
     const parsed = isPostPatch(item) ? postPatch.safeParse(item) : collectedPost.safeParse(item);
     if (parsed.success) {
-      yield 'kind' in parsed.data ? parsed.data : toIndexedPost(parsed.data, deps.enrich, classified.get(i));
+      const candidate = classified.get(i);
+      yield 'kind' in parsed.data
+        ? parsed.data
+        : toIndexedPost(parsed.data, deps.enrich, candidate?.result, candidate?.enriched);
       continue;
     }
     const loose = (item ?? {}) as { channel?: { id?: unknown }; messageId?: unknown };
@@ -84,29 +87,35 @@ function* normalise(
   }
 }
 
+/** A candidate's verdict, and its enrichment (made first: the classifier reads its rule tags). */
+type Candidate = { result: ClassifierResult; enriched: Enrichment & { text: string } };
+
 /**
  * The batch's candidates (posts the gate lets through) encoded and scored before any document is
- * made (the encoder is async), so the writer still gets documents one by one.
+ * made (the encoder is async), so the writer still gets documents one by one. A candidate is enriched
+ * here, once: the classifier's first stage needs its rule tags, and the rules over a long post were a
+ * third of the classifier's main-thread time when it read them again.
  */
-async function classifyCandidates(
-  raw: unknown[],
-  ctx: EnrichContext,
-): Promise<Map<number, ClassifierResult>> {
-  const result = new Map<number, ClassifierResult>();
+async function classifyCandidates(raw: unknown[], ctx: EnrichContext): Promise<Map<number, Candidate>> {
+  const result = new Map<number, Candidate>();
   const classifier = ctx.classifier;
   if (!classifier) return result;
   const index: number[] = [];
-  const texts: string[] = [];
+  const enriched: Candidate['enriched'][] = [];
   raw.forEach((item, i) => {
     const text = (item as { text?: unknown } | null)?.text;
     if (typeof text !== 'string' || !classifier.gate.test(text)) return;
     index.push(i);
-    texts.push(cleanText(text));
+    const clean = cleanText(text);
+    enriched.push({ ...enrichText(clean, ctx), text: clean });
   });
-  if (texts.length === 0) return result;
-  const scored = await classifier.classify(texts);
+  if (enriched.length === 0) return result;
+  const scored = await classifier.classify(
+    enriched.map((e) => e.text),
+    enriched.map((e) => e.narratives),
+  );
   index.forEach((i, k) => {
-    result.set(i, scored[k] as ClassifierResult);
+    result.set(i, { result: scored[k] as ClassifierResult, enriched: enriched[k] as Candidate['enriched'] });
   });
   return result;
 }

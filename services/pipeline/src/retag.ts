@@ -63,14 +63,20 @@ export async function retag(
       }
       const classifier = options.classifier;
       const posts = hits.map((h) => h._source).filter((p): p is IndexedPost => p !== undefined);
+      const rulesOf = new Map(posts.map((p) => [p, tagNarratives(narratives, p.text, p.lang)]));
       const candidates = classifier ? posts.filter((p) => classifier.gate.test(p.text)) : [];
-      const scored = classifier ? await classifier.classify(candidates.map((p) => p.text)) : [];
+      const scored = classifier
+        ? await classifier.classify(
+            candidates.map((p) => p.text),
+            candidates.map((p) => rulesOf.get(p)?.narratives),
+          )
+        : [];
       const resultOf = new Map(candidates.map((p, i) => [p, scored[i]]));
       const order = narratives.compiled.map((d) => d.id);
       const tagger = taggerVersion(narratives.definitions, classifier);
       for (const post of posts) {
         result.scanned += 1;
-        const rules = tagNarratives(narratives, post.text, post.lang);
+        const rules = rulesOf.get(post) as ReturnType<typeof tagNarratives>;
         const tags = combineTags(rules, resultOf.get(post), classifier, order, post.lang);
         if (
           post.tagger === tagger &&

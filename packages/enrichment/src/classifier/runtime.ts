@@ -62,7 +62,14 @@ export interface NarrativeClassifier {
   encoder: string;
   heads: readonly Head[];
   gate: Gate;
-  classify(texts: readonly string[]): Promise<ClassifierResult[]>;
+  /**
+   * `ruleTags`, when the caller has them: the rules' tags of each whole text, as enrich found them,
+   * so the first stage's check for a rule hit does not read a long post a second time.
+   */
+  classify(
+    texts: readonly string[],
+    ruleTags?: readonly (readonly string[] | undefined)[],
+  ): Promise<ClassifierResult[]>;
   /** Live counts (the pipeline's /metrics reads them). */
   readonly stats: Readonly<ClassifierStats>;
   close(): Promise<void>;
@@ -176,6 +183,7 @@ export async function createClassifier(options: {
     ngrams: SparseVector,
     open: readonly string[],
     screen: Record<string, number>,
+    known?: readonly string[],
   ): boolean => {
     let needed = false;
     for (const head of heads) {
@@ -185,7 +193,7 @@ export async function createClassifier(options: {
       screen[head.narrative] = Math.round(s * 1000) / 1000;
       if (s >= head.screen.threshold) needed = true;
     }
-    return needed || tagNarratives(rules, text).narratives.some((n) => open.includes(n));
+    return needed || (known ?? tagNarratives(rules, text).narratives).some((n) => open.includes(n));
   };
   const nearest = (e: Float32Array): Neighbour[] => {
     const best: { i: number; s: number }[] = [];
@@ -211,8 +219,16 @@ export async function createClassifier(options: {
   };
 
   /** Results for whole texts, or for paragraph pairs read by `only` the narratives that ask for them. */
-  const score = async (texts: readonly string[], only?: ReadonlySet<string>): Promise<ClassifierResult[]> => {
+  const score = async (
+    texts: readonly string[],
+    only?: ReadonlySet<string>,
+    ruleTags?: readonly (readonly string[] | undefined)[],
+  ): Promise<ClassifierResult[]> => {
     const key = (t: string) => (only ? `${PAIRS_KEY}${t}` : t);
+    const rulesOf = new Map<string, readonly string[]>();
+    ruleTags?.forEach((tags, i) => {
+      if (tags) rulesOf.set(texts[i] as string, tags);
+    });
     const missing = [...new Set(texts.filter((t) => !memo.has(key(t))))];
     const remember = (text: string, result: ClassifierResult) => {
       if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
@@ -231,7 +247,7 @@ export async function createClassifier(options: {
       const open = gate.match(read).filter((n) => !only || only.has(n));
       const screen: Record<string, number> = {};
       // The rule check is on the whole post, as the rules that tag it read it.
-      if (open.length > 0 && needsEncoder(text, ngrams, open, screen))
+      if (open.length > 0 && needsEncoder(text, ngrams, open, screen, rulesOf.get(text)))
         toEncode.push({ text, read, ngrams, open, screen });
       else remember(text, { scores: {}, stance: {}, screen, encoded: false, nearest: [] });
     }
@@ -329,10 +345,10 @@ export async function createClassifier(options: {
     heads,
     gate,
     stats,
-    async classify(texts) {
+    async classify(texts, ruleTags) {
       if (heads.length === 0 || texts.length === 0) return texts.map(() => ({ scores: {}, nearest: [] }));
       stats.candidates += texts.length;
-      const results = await score(texts);
+      const results = await score(texts, undefined, ruleTags);
       return paired.length === 0 ? results : withParagraphPairs(texts, results);
     },
     close: () => encoder.close(),

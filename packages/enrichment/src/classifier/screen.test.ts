@@ -145,6 +145,19 @@ describe('the first stage in the classifier (real encoder, heads in git)', () =>
     expect(ordinary?.encoded).toBe(false);
   });
 
+  it("takes the caller's rule tags for whole posts instead of reading the rules again", async () => {
+    // The pipeline passes the tags enrich found. Told the wrong way round, the first stage follows the
+    // caller: the ad is kept from the encoder, the ordinary post sent to it.
+    const strict = await createClassifier({ encoder, definitions, narrativesDir: strictDir });
+    const [ad, ordinary] = await strict.classify([AD, text(ORDINARY_URL)], [[], ['kazakhstan_blame']]);
+    expect(ad?.encoded).toBe(false);
+    expect(ordinary?.encoded).toBe(true);
+    // A text without tags given is read by the rules as before.
+    const again = await createClassifier({ encoder, definitions, narrativesDir: strictDir });
+    const [ad2] = await again.classify([AD], [undefined]);
+    expect(ad2?.encoded).toBe(true);
+  });
+
   it('encodes every gate-passing post when built without the first stage', async () => {
     const unscreened = await createClassifier({
       encoder,

@@ -49,7 +49,9 @@ export async function tagLine(
   if (typeof record['text'] !== 'string') return { ...record, error: 'missing string field "text"' };
   const text = record['text'];
   const result = enrich(text, { narratives, languages });
-  const classified = classifier?.gate.test(text) ? (await classifier.classify([text]))[0] : undefined;
+  const classified = classifier?.gate.test(text)
+    ? (await classifier.classify([text], [result.narratives]))[0]
+    : undefined;
   const tags = combineTags(
     result,
     classified,

@@ -3,6 +3,7 @@ import {
   type ClassifierResult,
   type CompiledNarratives,
   combineTags,
+  type Enrichment,
   enrich,
   type NarrativeClassifier,
   taggerVersion,
@@ -19,15 +20,17 @@ export type EnrichContext = {
 
 /**
  * A valid collected post becomes the indexed document: cleaned, with entities, tags and stems.
- * `classified` is the classifier's verdict on the post's cleaned text, when it was a candidate.
+ * `classified` is the classifier's verdict on the post's cleaned text, when it was a candidate, and
+ * `enriched` that text's enrichment when it was already made (used only if the text is the same).
  */
 export function toIndexedPost(
   post: CollectedPost,
   ctx: EnrichContext,
   classified?: ClassifierResult,
+  enriched?: Enrichment & { text: string },
 ): IndexedPost {
   const text = cleanText(post.text);
-  const tags = enrich(text, ctx);
+  const tags = enriched?.text === text ? enriched : enrich(text, ctx);
   const narrativeTags = classified
     ? combineTags(
         tags,
