@@ -211,10 +211,13 @@ function serverCpu(servers: Servers) {
 const CEILING_PREFIX = 'cwbench-ceiling';
 const PIPELINE_PREFIX = 'cwbench-pipeline';
 const CONCURRENCY = process.env['CW_PIPELINE_CONCURRENCY'] ?? '4';
-// The worker's V8 flags as its container sets them (docker-compose.yml: NODE_OPTIONS).
-const NODE_ARGS = (process.env['BENCH_WORKER_NODE_ARGS'] ?? '--max-old-space-size=128')
-  .split(' ')
-  .filter(Boolean);
+// The worker's V8 flags as its container sets them (docker-compose.yml, the pipeline's NODE_OPTIONS:
+// the only one there), read from the file so the bench cannot drift from the deployment.
+const COMPOSE_NODE_OPTIONS = /^\s*NODE_OPTIONS:\s*(.+)$/m.exec(
+  readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8'),
+)?.[1];
+if (!COMPOSE_NODE_OPTIONS) throw new Error('docker-compose.yml: the pipeline service sets no NODE_OPTIONS');
+const NODE_ARGS = (process.env['BENCH_WORKER_NODE_ARGS'] ?? COMPOSE_NODE_OPTIONS).split(' ').filter(Boolean);
 
 async function freshIndices(es: Servers['es']) {
   for (const prefix of [CEILING_PREFIX, PIPELINE_PREFIX]) {
