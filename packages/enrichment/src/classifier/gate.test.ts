@@ -1,9 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NARRATIVES_DIR } from '../index.ts';
 import { loadNarrativeDefinitions } from '../narrative-loader.ts';
+import type { NarrativeDefinition } from '../narrative-schema.ts';
+import { loadCorpus } from './corpus.ts';
 import { compileGate } from './gate.ts';
+import { LONG_POST_SETS, loadLongPosts } from './long-posts.ts';
 
-const gate = compileGate(loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR));
+const definitions = loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR);
+const gate = compileGate(definitions);
+
+/** The gate's definition as one regular expression per gate set (what the trie must match exactly). */
+function regexGate(defs: readonly NarrativeDefinition[]): (text: string) => string[] {
+  const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = (term: string) => {
+    const body = escaped(term.replace(/\*$/, '').toLowerCase()).replace(/ +/g, '\\s+');
+    return term.endsWith('*') ? body : `${body}(?![\\p{L}\\p{N}])`;
+  };
+  const own = defs.flatMap((d) => {
+    if (!d.gate) return [];
+    const sets = Array.isArray(d.gate) ? d.gate : [d.gate];
+    const res = sets.map(
+      (set) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${Object.values(set).flat().map(pattern).join('|')})`, 'u'),
+    );
+    return [{ id: d.id, res }];
+  });
+  return (text) => own.filter((o) => o.res.every((re) => re.test(text.toLowerCase()))).map((o) => o.id);
+}
 
 describe('candidate gate', () => {
   it('lets a Kazakhstan mention with a word of war or accusation through to the blame head', () => {
@@ -30,5 +52,42 @@ describe('candidate gate', () => {
   it('matches whole words for plain terms and word starts for stems', () => {
     expect(gate.match('армия')).toContain('mercenary_recruitment');
     expect(gate.match('сувора')).toEqual([]); // "сво" is a whole word only
+  });
+
+  it('opens exactly the narratives the regular expressions of its terms open, on real and awkward texts', () => {
+    const reference = regexGate(definitions);
+    const corpus = loadCorpus();
+    const texts = [
+      ...corpus.train.map((i) => i.text),
+      ...corpus.test.map((i) => i.text),
+      ...LONG_POST_SETS.flatMap((set) => loadLongPosts(set).map((i) => i.text)),
+      // Word edges next to astral letters and emoji, phrases over odd whitespace, the end of the text.
+      'Казахстан',
+      'казахстан🇰🇿 война',
+      '𝐀казах армия',
+      'армия𝐀',
+      'армия',
+      'армияx',
+      'біздің\u00a0\n ел армия',
+      'біздің ел',
+      'південний сусід казах',
+      'южн* сосед казах',
+      'южн сосед казах',
+      'рк-армия',
+      'РК война',
+      'ркх война',
+      '«Казахстан» — армия!',
+      'нур-султан war',
+      'nur-sultan',
+    ];
+    let opened = 0;
+    for (const text of texts) {
+      const expected = reference(text);
+      opened += expected.length;
+      expect({ text, open: gate.match(text) }).toEqual({ text, open: expected });
+      expect({ text, test: gate.test(text) }).toEqual({ text, test: expected.length > 0 });
+    }
+    expect(texts.length).toBeGreaterThan(5000);
+    expect(opened).toBeGreaterThan(1000);
   });
 });
