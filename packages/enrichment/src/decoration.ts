@@ -12,9 +12,10 @@
 /**
  * Names how the rules read a post, folded into the rules' tagger version: posts tagged before a
  * change here carry another version, so `cw retag` finds them even when no definition changed.
- * `gated`: a rule hit also needs its narrative's gate (narrative-match.ts).
+ * `gated`: a rule hit also needs its narrative's gate; `distinct`: each `require` list is met by a
+ * different signal group (both in narrative-match.ts).
  */
-export const RULES_READING = 'without-decoration-1+gated-1';
+export const RULES_READING = 'without-decoration-1+gated-1+distinct-1';
 
 const URL = /(?:https?:\/\/|www\.|\bt\.me\/)\S+/giu;
 /** A Telegram username: 4–32 of [A-Za-z0-9_] after an @ that does not sit inside a word or an address. */

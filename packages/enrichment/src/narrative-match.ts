@@ -261,7 +261,7 @@ function judge(compiled: CompiledNarratives, matches: readonly TermMatch[]): Jud
       if (group.cancel) cancelled = true;
       else score -= group.weight;
     });
-    const requirementsMet = def.require.every((alternatives) => alternatives.some((g) => (row[g] ?? 0) > 0));
+    const requirementsMet = coversDistinct(def.require, row);
     const reason = cancelled
       ? 'cancelled'
       : !requirementsMet
@@ -272,6 +272,28 @@ function judge(compiled: CompiledNarratives, matches: readonly TermMatch[]): Jud
     const topical = def.topic.some((g) => (row[g] ?? 0) > 0);
     return { score, topical, reason, appliedExclusions };
   });
+}
+
+/**
+ * Whether each requirement is met by a group found in the post, a different group for each: a group
+ * listed under two requirements (recruitment's `military`: what is recruited for, and the military
+ * context that makes pay more than business news) does not meet both alone. War news with a sum in
+ * it ("военные ... 55 тысяч") is not a call to sign up.
+ */
+function coversDistinct(
+  require: readonly (readonly number[])[],
+  row: ArrayLike<number>,
+  k = 0,
+  used: number[] = [],
+): boolean {
+  if (k === require.length) return true;
+  for (const g of require[k] as readonly number[]) {
+    if ((row[g] ?? 0) === 0 || used.includes(g)) continue;
+    used.push(g);
+    if (coversDistinct(require, row, k + 1, used)) return true;
+    used.pop();
+  }
+  return false;
 }
 
 function signalOf(

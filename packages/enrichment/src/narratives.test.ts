@@ -110,7 +110,7 @@ describe('narrative quality on eval/narratives-dev.jsonl', () => {
   });
 });
 
-describe('a rule hit needs the gate or a topic group', () => {
+describe('when a rule hit counts: requirements met by distinct groups, the gate or a topic group', () => {
   // Team-written definition and texts: unit behaviour only.
   const base: NarrativeDefinition = {
     id: 'offer',
@@ -136,6 +136,24 @@ describe('a rule hit needs the gate or a topic group', () => {
     expect(tags(base, advert)).toBe(true);
   });
 
+  it('meets each requirement with a different group: one group listed in two meets only one', () => {
+    const required = {
+      ...base,
+      require: [
+        ['service', 'contact'],
+        ['service', 'pay'],
+      ],
+    };
+    // Service alone (with its weight past the threshold) used to meet both requirements.
+    const heavy = {
+      ...required,
+      signals: { ...required.signals, service: { weight: 2, terms: { ru: ['передк*'] } } },
+    };
+    expect(tags(heavy, 'На передке опять жарко.')).toBe(false);
+    expect(tags(heavy, 'На передке платят рубли.')).toBe(true);
+    expect(tags(heavy, 'На передке жарко, звони.')).toBe(true);
+  });
+
   it('with a gate, drops a hit on a post the gate does not open and no topic group matched', () => {
     const gated = { ...base, gate: { ru: ['военн*'] }, topic: ['service'] };
     expect(tags(gated, advert)).toBe(false);
@@ -147,15 +165,16 @@ describe('a rule hit needs the gate or a topic group', () => {
 });
 
 describe('the rules on real channel posts (train split)', () => {
-  it('tag at most 3% of the ordinary posts and keep the relayed offers', () => {
-    // Whole posts of 12 Russian news channels (corpus, train): 12 of 459 ordinary posts are rule-tagged
-    // today, 29 when a rule hit needs neither the gate nor a topic group.
+  it('tag at most 1% of the ordinary posts and keep the relayed offers', () => {
+    // Whole posts of 12 Russian news channels (corpus, train): 4 of 459 ordinary posts are rule-tagged
+    // today; 12 when one signal group could meet two requirements (war news with a sum: "новорожденных
+    // регионального ... 55 тысяч"), 29 when a rule hit needed neither the gate nor a topic group.
     const posts = loadCorpus().train.filter((i) => sourceOf(i) === 'telegram');
     const ordinary = posts.filter((i) => i.kind === 'negative');
     const positives = posts.filter((i) => i.narratives.length > 0);
     const tagged = ordinary.filter((i) => tagNarratives(compiled, i.text).narratives.length > 0);
     expect(ordinary.length).toBeGreaterThan(400);
-    expect(tagged.length / ordinary.length).toBeLessThanOrEqual(0.03);
+    expect(tagged.length / ordinary.length).toBeLessThanOrEqual(0.01);
     const found = positives.filter((i) =>
       i.narratives.every((n) => tagNarratives(compiled, i.text).narratives.includes(n)),
     );
