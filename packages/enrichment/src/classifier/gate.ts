@@ -5,14 +5,15 @@
 import type { NarrativeDefinition } from '../narrative-schema.ts';
 
 /**
- * One gate set's terms as a trie over word starts: what `(?<![\p{L}\p{N}])(?:t1|t2|…)` matches, where
- * `stem*` matches words starting with stem, a plain term the whole word, a space any run of
- * whitespace. The regular expression tried each term at each position of the post: a fifth of the
- * pipeline's classifier time on long channel posts, for a test every post takes.
+ * Every gate set's terms in one trie over word starts, each term marked with the bit of its set: what
+ * `(?<![\p{L}\p{N}])(?:t1|t2|…)` matches per set, where `stem*` matches words starting with stem, a
+ * plain term the whole word, a space any run of whitespace. One pass over the post finds the sets it
+ * matches. The regular expressions (one per set, each trying every term at every position) were a
+ * fifth of the pipeline's classifier time on long channel posts, for a test every post takes.
  */
-type TrieNode = { next: Map<number, TrieNode>; space?: TrieNode; prefix: boolean; word: boolean };
+type TrieNode = { next: Map<number, TrieNode>; space?: TrieNode; prefix: number; word: number };
 
-const trieNode = (): TrieNode => ({ next: new Map(), prefix: false, word: false });
+const trieNode = (): TrieNode => ({ next: new Map(), prefix: 0, word: 0 });
 
 /** `\s` of JavaScript's regular expressions. */
 const WHITESPACE = new Set([
@@ -39,11 +40,16 @@ function isWordAt(text: string, i: number): boolean {
   return k === 1;
 }
 
-function compileTrie(terms: Iterable<string>): (lower: string) => boolean {
+/**
+ * The scan: `sets(lower, enough)` returns the bits of the sets whose terms occur in the lower-cased
+ * text, stopping as soon as `enough(bits)` holds.
+ */
+function compileTrie(
+  terms: readonly { term: string; bit: number }[],
+): (lower: string, enough: (bits: number) => boolean) => number {
   const root = trieNode();
-  for (const raw of new Set(terms)) {
-    const prefix = raw.endsWith('*');
-    const body = raw.replace(/\*$/, '').toLowerCase().replace(/ +/g, ' ');
+  for (const { term, bit } of terms) {
+    const body = term.replace(/\*$/, '').toLowerCase().replace(/ +/g, ' ');
     if (body === '') continue;
     let node = root;
     for (let i = 0; i < body.length; i++) {
@@ -55,16 +61,18 @@ function compileTrie(terms: Iterable<string>): (lower: string) => boolean {
         node = next;
       }
     }
-    if (prefix) node.prefix = true;
-    else node.word = true;
+    if (term.endsWith('*')) node.prefix |= bit;
+    else node.word |= bit;
   }
-  const walk = (text: string, from: number): boolean => {
+  /** The sets of every term that starts at `from`. */
+  const walk = (text: string, from: number): number => {
+    let bits = 0;
     let node: TrieNode | undefined = root;
     let i = from;
     while (node) {
-      if (node.prefix) return true;
-      if (node.word && (i >= text.length || !isWordAt(text, i))) return true;
-      if (i >= text.length) return false;
+      bits |= node.prefix;
+      if (node.word !== 0 && (i >= text.length || !isWordAt(text, i))) bits |= node.word;
+      if (i >= text.length) break;
       const c = text.charCodeAt(i);
       if (node.space && WHITESPACE.has(c)) {
         // `\s+`: no term has whitespace right after a space, so the run is taken whole.
@@ -75,19 +83,27 @@ function compileTrie(terms: Iterable<string>): (lower: string) => boolean {
       node = node.next.get(c);
       i++;
     }
-    return false;
+    return bits;
   };
   const first = new Uint8Array(0x10000);
   for (const c of root.next.keys()) first[c] = 1;
-  return (text) => {
+  return (text, enough) => {
+    let bits = 0;
     let afterWord = false;
     for (let i = 0; i < text.length; i++) {
-      if (!afterWord && first[text.charCodeAt(i)] === 1 && walk(text, i)) return true;
-      afterWord = isWordAt(text, i);
-      // The second unit of a surrogate pair starts no word: its letter is the pair's.
-      if ((text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+      const c = text.charCodeAt(i);
+      if (!afterWord && first[c] === 1) {
+        bits |= walk(text, i);
+        if (enough(bits)) return bits;
+      }
+      const k = wordUnit[c] as number;
+      if (k === 0 || (c & 0xf800) === 0xd800) {
+        afterWord = isWordAt(text, i);
+        // The second unit of a surrogate pair starts no word: its letter is the pair's.
+        if ((c & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+      } else afterWord = k === 1;
     }
-    return false;
+    return bits;
   };
 }
 
@@ -105,26 +121,34 @@ export interface Gate {
 }
 
 export function compileGate(definitions: readonly NarrativeDefinition[]): Gate {
-  const own: { id: string; sets: ((lower: string) => boolean)[] }[] = [];
-  const all: string[] = [];
+  // A narrative opens when all its sets match: a bit per set, a mask per narrative.
+  const own: { id: string; mask: number }[] = [];
+  const terms: { term: string; bit: number }[] = [];
+  let nextBit = 1;
   for (const def of definitions) {
     if (!def.gate) continue;
     const sets = Array.isArray(def.gate) ? def.gate : [def.gate];
-    const tries = sets.map((set) => compileTrie(Object.values(set).flat()));
-    // The first set of each definition is the quick test for "any narrative".
-    all.push(...Object.values(sets[0] ?? {}).flat());
-    own.push({ id: def.id, sets: tries });
+    let mask = 0;
+    for (const set of sets) {
+      if (nextBit > 2 ** 30) throw new Error('gate: more than 31 term sets across the definitions');
+      for (const term of new Set(Object.values(set).flat())) terms.push({ term, bit: nextBit });
+      mask |= nextBit;
+      nextBit *= 2;
+    }
+    own.push({ id: def.id, mask });
   }
   const narratives = own.map((o) => o.id);
-  if (all.length === 0) return { test: () => false, match: () => [], narratives };
-  const any = compileTrie(all);
-  const opens = (lower: string) => (o: (typeof own)[number]) => o.sets.every((matches) => matches(lower));
+  if (terms.length === 0) return { test: () => false, match: () => [], narratives };
+  const scan = compileTrie(terms);
+  const all = own.reduce((m, o) => m | o.mask, 0);
+  const opens = (bits: number) => (o: (typeof own)[number]) => (bits & o.mask) === o.mask;
+  const anyOpen = (bits: number) => own.some(opens(bits));
   return {
-    test: (text) => {
-      const lower = text.toLowerCase();
-      return any(lower) && own.some(opens(lower));
+    test: (text) => anyOpen(scan(text.toLowerCase(), anyOpen)),
+    match: (text) => {
+      const bits = scan(text.toLowerCase(), (b) => b === all);
+      return own.filter(opens(bits)).map((o) => o.id);
     },
-    match: (text) => own.filter(opens(text.toLowerCase())).map((o) => o.id),
     narratives,
   };
 }
