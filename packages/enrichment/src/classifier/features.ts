@@ -10,8 +10,15 @@ export interface SparseVector {
   value: Float32Array;
 }
 
-/** Counts per bucket, reused across calls (touched buckets are reset after each text). */
+/**
+ * Counts per bucket and the buckets touched, reused across calls (reset after each text): the n-grams
+ * of a long post allocated ~50 KB per text in growing arrays and boxed numbers, a large share of the
+ * pipeline worker's garbage.
+ */
 const counts = new Uint32Array(NGRAM_BUCKETS);
+const touched = new Uint32Array(NGRAM_BUCKETS);
+const SPACE = 0x20;
+let padded = new Uint16Array(64);
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
@@ -21,35 +28,40 @@ const FNV_PRIME = 0x01000193;
  * is built: long channel posts made this the main thread's largest cost per candidate.
  */
 export function ngramFeatures(text: string): SparseVector {
-  const touched: number[] = [];
+  let size = 0;
   const words =
     text
       .toLowerCase()
       .normalize('NFKC')
       .match(/[\p{L}\p{N}]+/gu) ?? [];
   for (const word of words) {
-    const padded = ` ${word} `;
-    const length = padded.length;
+    // The word between boundary spaces, as codes in a reused buffer rather than a new string.
+    const length = word.length + 2;
+    if (padded.length < length) padded = new Uint16Array(length * 2);
+    padded[0] = SPACE;
+    for (let k = 0; k < word.length; k++) padded[k + 1] = word.charCodeAt(k);
+    padded[length - 1] = SPACE;
     for (let i = 0; i + MIN_N <= length; i++) {
       let h = FNV_OFFSET;
       for (let n = 1; n <= MAX_N && i + n <= length; n++) {
-        h = Math.imul(h ^ padded.charCodeAt(i + n - 1), FNV_PRIME);
+        h = Math.imul(h ^ (padded[i + n - 1] as number), FNV_PRIME);
         if (n < MIN_N) continue;
         const bucket = (h >>> 0) & (NGRAM_BUCKETS - 1);
-        if (counts[bucket] === 0) touched.push(bucket);
+        if (counts[bucket] === 0) touched[size++] = bucket;
         counts[bucket] = (counts[bucket] as number) + 1;
       }
     }
   }
-  const index = Uint32Array.from(touched).sort();
-  const value = new Float32Array(index.length);
+  const index = touched.slice(0, size).sort();
+  const value = new Float32Array(size);
   let norm = 0;
-  index.forEach((bucket, i) => {
+  for (let i = 0; i < size; i++) {
+    const bucket = index[i] as number;
     const v = Math.log1p(counts[bucket] as number);
     counts[bucket] = 0;
     value[i] = v;
     norm += v * v;
-  });
+  }
   norm = Math.sqrt(norm) || 1;
   for (let i = 0; i < value.length; i++) value[i] = (value[i] as number) / norm;
   return { index, value };
