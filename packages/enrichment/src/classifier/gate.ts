@@ -41,8 +41,8 @@ function isWordAt(text: string, i: number): boolean {
 }
 
 /**
- * The scan: `sets(lower, enough)` returns the bits of the sets whose terms occur in the lower-cased
- * text, stopping as soon as `enough(bits)` holds.
+ * The scan for `terms`: called with a lower-cased text, it returns the bits of the sets whose terms
+ * occur in it, stopping as soon as `enough(bits)` holds.
  */
 function compileTrie(
   terms: readonly { term: string; bit: number }[],
@@ -108,7 +108,7 @@ function compileTrie(
 }
 
 export interface Gate {
-  /** Whether the post may carry any narrative with a gate (one regular expression: most posts stop here). */
+  /** Whether the post may carry any narrative with a gate (one scan of the post: most stop here). */
   test(text: string): boolean;
   /**
    * The narratives whose own gate the post passes: a head scores only posts its narrative's gate
