@@ -76,7 +76,14 @@ const POINTER_MARKS = new RegExp(POINTER_MARK.source, 'gu');
 const CUE_MARK =
   /[|•]|бот|подпи|підпи|присла|присыла|предлож|надісл|надсила|запропон|читайте|смотрите|мы в |жазыл|obuna|обуна|subscribe|follow/i;
 
-const words = (s: string) => s.match(/[\p{L}\p{N}'‘ʻ`’]+/gu)?.length ?? 0;
+const WORD = /[\p{L}\p{N}'‘ʻ`’]+/gu;
+/** Words in a line, counted without building them (every line of a long post's tail is counted). */
+const words = (s: string) => {
+  WORD.lastIndex = 0;
+  let n = 0;
+  while (WORD.exec(s)) n++;
+  return n;
+};
 
 /** `trailing`: among the post's last lines and not its first; `marked`: it holds a pointer mark. */
 function isDecorationLine(line: string, trailing: boolean, marked: boolean): boolean {
@@ -128,13 +135,15 @@ export function withoutDecoration(text: string): string {
 export function classifierText(text: string): string {
   const bare = withoutDecoration(text);
   if (!POINTER_MARK.test(bare)) return bare;
+  // Runs of spaces and tabs never span a line, so they are collapsed once for the whole post.
   return bare
     .replace(URL, ' ')
     .replace(HANDLE, ' ')
     .replace(EMOJI, ' ')
     .replace(HASH, '')
+    .replace(/[ \t]+/g, ' ')
     .split('\n')
-    .map((line) => line.replace(/[ \t]+/g, ' ').trim())
+    .map((line) => line.trim())
     .filter((line) => !NOTHING.test(line))
     .join('\n');
 }
