@@ -3,6 +3,7 @@ import {
   type CompiledNarratives,
   combineTags,
   type NarrativeClassifier,
+  type NarrativeTags,
   taggerVersion,
   tagNarratives,
 } from '@cw/enrichment';
@@ -76,7 +77,7 @@ export async function retag(
       const tagger = taggerVersion(narratives.definitions, classifier);
       for (const post of posts) {
         result.scanned += 1;
-        const rules = rulesOf.get(post) as ReturnType<typeof tagNarratives>;
+        const rules = rulesOf.get(post) as NarrativeTags;
         const tags = combineTags(rules, resultOf.get(post), classifier, order, post.lang);
         if (
           post.tagger === tagger &&

@@ -4,7 +4,7 @@
 
 import { detectLanguage } from '../detect-language.ts';
 import { compileNarratives } from '../narrative-compile.ts';
-import { tagNarratives } from '../narrative-match.ts';
+import { type NarrativeTags, tagNarratives } from '../narrative-match.ts';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
 import { type CorpusItem, type Source, sourceOf } from './corpus.ts';
 import { combineTags, type NarrativeClassifier } from './runtime.ts';
@@ -102,9 +102,16 @@ export async function evaluateCorpus(
 ): Promise<CorpusEvaluation> {
   const compiled = compileNarratives(definitions);
   const narratives = definitions.map((d) => d.id);
+  // The rules once per item: the tables read them, and the classifier's first stage takes them.
+  const ruleTagsOf = new Map(items.map((i) => [i, tagNarratives(compiled, i.text)]));
   const gated = items.map((i) => classifier?.gate.match(i.text) ?? []);
   const candidates = items.filter((_, i) => (gated[i] as string[]).length > 0);
-  const results = classifier ? await classifier.classify(candidates.map((c) => c.text)) : [];
+  const results = classifier
+    ? await classifier.classify(
+        candidates.map((c) => c.text),
+        candidates.map((c) => ruleTagsOf.get(c)?.narratives),
+      )
+    : [];
   const scoreOf = new Map(candidates.map((c, k) => [c, results[k]?.scores ?? {}]));
   const stanceOf = new Map(candidates.map((c, k) => [c, results[k]?.stance ?? {}]));
   const resultOf = new Map(candidates.map((c, k) => [c, results[k]]));
@@ -140,7 +147,7 @@ export async function evaluateCorpus(
     for (const source of SOURCES) ev.bySource[source].narratives[id] = empty();
   }
   items.forEach((item, i) => {
-    const ruleTags = tagNarratives(compiled, item.text);
+    const ruleTags = ruleTagsOf.get(item) as NarrativeTags;
     const rules = new Set(ruleTags.narratives);
     const scores = scoreOf.get(item) ?? {};
     const stances = stanceOf.get(item) ?? {};

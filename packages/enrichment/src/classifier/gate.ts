@@ -96,6 +96,8 @@ function compileTrie(
         bits |= walk(text, i);
         if (enough(bits)) return bits;
       }
+      // isWordAt's table read inline (this loop runs over every character of every post); unmet
+      // characters and surrogates go through it.
       const k = wordUnit[c] as number;
       if (k === 0 || (c & 0xf800) === 0xd800) {
         afterWord = isWordAt(text, i);

@@ -4,7 +4,7 @@
 // per-method tables.
 import { detectLanguage } from '../detect-language.ts';
 import { compileNarratives } from '../narrative-compile.ts';
-import { tagNarratives } from '../narrative-match.ts';
+import { type NarrativeTags, tagNarratives } from '../narrative-match.ts';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
 import { combineTags, type NarrativeClassifier } from './runtime.ts';
 
@@ -17,12 +17,21 @@ export async function pipelineTags(
 ): Promise<string[][]> {
   const compiled = compileNarratives(definitions);
   const order = definitions.map((d) => d.id);
-  const candidates = rulesOnly || !classifier ? [] : texts.filter((t) => classifier.gate.test(t));
-  const results = classifier && candidates.length > 0 ? await classifier.classify(candidates) : [];
-  const resultOf = new Map(candidates.map((t, k) => [t, results[k]]));
-  return texts.map((text) => {
-    const rules = tagNarratives(compiled, text);
-    if (rulesOnly) return rules.narratives;
-    return combineTags(rules, resultOf.get(text), classifier, order, detectLanguage(text).lang).narratives;
-  });
+  // The rules once per text, passed to the classifier's first stage as the pipeline does.
+  const rules = texts.map((text) => tagNarratives(compiled, text));
+  if (rulesOnly || !classifier) return rules.map((r) => r.narratives);
+  const candidates = texts.flatMap((text, i) => (classifier.gate.test(text) ? [i] : []));
+  const results =
+    candidates.length > 0
+      ? await classifier.classify(
+          candidates.map((i) => texts[i] as string),
+          candidates.map((i) => (rules[i] as NarrativeTags).narratives),
+        )
+      : [];
+  const resultOf = new Map(candidates.map((i, k) => [i, results[k]]));
+  return texts.map(
+    (text, i) =>
+      combineTags(rules[i] as NarrativeTags, resultOf.get(i), classifier, order, detectLanguage(text).lang)
+        .narratives,
+  );
 }
