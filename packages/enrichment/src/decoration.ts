@@ -131,9 +131,11 @@ export function withoutDecoration(text: string): string {
   return kept.length === lines.length ? text : kept.join('\n').trim();
 }
 
-/** What the classifier reads (the gate, the n-grams, the encoder and the stance stage). */
-export function classifierText(text: string): string {
-  const bare = withoutDecoration(text);
+/**
+ * What the classifier reads (the gate, the n-grams, the encoder and the stance stage). `bare` is the
+ * text's withoutDecoration, when the caller has it: a decorated post is read line by line only once.
+ */
+export function classifierText(text: string, bare = withoutDecoration(text)): string {
   if (!POINTER_MARK.test(bare)) return bare;
   // Runs of spaces and tabs never span a line, so they are collapsed once for the whole post.
   return bare

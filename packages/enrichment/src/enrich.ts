@@ -22,10 +22,11 @@ export interface Enrichment {
   textStems: string;
 }
 
-export function enrich(text: string, ctx: EnrichContext): Enrichment {
+/** `bare`: the text without its decoration lines (withoutDecoration), when the caller has it. */
+export function enrich(text: string, ctx: EnrichContext, bare?: string): Enrichment {
   const scanned = scan(text);
   const { lang, confidence } = detectScanned(text, scanned, ctx.languages ?? DEFAULT_LANGUAGES);
-  const { narratives, narrativeEvidence } = tagScanned(ctx.narratives, scanned, text);
+  const { narratives, narrativeEvidence } = tagScanned(ctx.narratives, scanned, text, bare);
   const fingerprint = simhashTokens(scanned.tokens, scanned.kinds);
   return {
     lang,

@@ -349,8 +349,12 @@ export function scoreNarratives(compiled: CompiledNarratives, text: string): Nar
  * The rules read a post without its decoration (decoration.ts): a channel footer's handle or link is
  * not a contact to write to. `scanned` is reused when the post has none, as almost every post.
  */
-export function tagScanned(compiled: CompiledNarratives, scanned: ScannedText, text: string): NarrativeTags {
-  const bare = withoutDecoration(text);
+export function tagScanned(
+  compiled: CompiledNarratives,
+  scanned: ScannedText,
+  text: string,
+  bare = withoutDecoration(text),
+): NarrativeTags {
   return bare === text ? tagBare(compiled, scanned, text, text) : tagBare(compiled, scan(bare), bare, text);
 }
 
@@ -373,7 +377,7 @@ function tagBare(
     // adverts and tabloid news with no word of war or service ("оформить", "квартиры", "ипотеку", a
     // phone). Slang the gate lacks ("за ленточкой", "на передке") is in the topic groups.
     if (def.gated && !judgement.topical) {
-      open ??= compiled.gate.match(classifierText(post));
+      open ??= compiled.gate.match(classifierText(post, text));
       if (!open.includes(def.id)) return;
     }
     // Evidence strings are built only for the narratives that are tagged.

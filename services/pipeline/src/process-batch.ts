@@ -1,5 +1,10 @@
 import { collectedPost, type IndexedPost, isPostPatch, type PostPatch, postPatch } from '@cw/domain';
-import { type ClassifierResult, type Enrichment, enrich as enrichText } from '@cw/enrichment';
+import {
+  type ClassifierResult,
+  type Enrichment,
+  enrich as enrichText,
+  withoutDecoration,
+} from '@cw/enrichment';
 import { type Client, type RejectDoc, type WriteResult, writePosts } from '@cw/es';
 import { cleanText } from './normalise/clean-text.ts';
 import { type EnrichContext, toIndexedPost } from './normalise/to-indexed-post.ts';
@@ -94,7 +99,8 @@ type Candidate = { result: ClassifierResult; enriched: Enrichment & { text: stri
  * The batch's candidates (posts the gate lets through) encoded and scored before any document is
  * made (the encoder is async), so the writer still gets documents one by one. A candidate is enriched
  * here, once: the classifier's first stage needs its rule tags, and the rules over a long post were a
- * third of the classifier's main-thread time when it read them again.
+ * third of the classifier's main-thread time when it read them again. A decorated post is read line
+ * by line once, for both (43 µs per real Telegram candidate, each time).
  */
 async function classifyCandidates(raw: unknown[], ctx: EnrichContext): Promise<Map<number, Candidate>> {
   const result = new Map<number, Candidate>();
@@ -102,17 +108,22 @@ async function classifyCandidates(raw: unknown[], ctx: EnrichContext): Promise<M
   if (!classifier) return result;
   const index: number[] = [];
   const enriched: Candidate['enriched'][] = [];
+  // The post without its decoration lines, read once for the rules and the classifier.
+  const bare: string[] = [];
   raw.forEach((item, i) => {
     const text = (item as { text?: unknown } | null)?.text;
     if (typeof text !== 'string' || !classifier.gate.test(text)) return;
     index.push(i);
     const clean = cleanText(text);
-    enriched.push({ ...enrichText(clean, ctx), text: clean });
+    const read = withoutDecoration(clean);
+    bare.push(read);
+    enriched.push({ ...enrichText(clean, ctx, read), text: clean });
   });
   if (enriched.length === 0) return result;
   const scored = await classifier.classify(
     enriched.map((e) => e.text),
     enriched.map((e) => e.narratives),
+    bare,
   );
   index.forEach((i, k) => {
     result.set(i, { result: scored[k] as ClassifierResult, enriched: enriched[k] as Candidate['enriched'] });

@@ -64,11 +64,13 @@ export interface NarrativeClassifier {
   gate: Gate;
   /**
    * `ruleTags`, when the caller has them: the rules' tags of each whole text, as enrich found them,
-   * so the first stage's check for a rule hit does not read a long post a second time.
+   * so the first stage's check for a rule hit does not read a long post a second time; `bare`, each
+   * text without its decoration lines as the rules read it (withoutDecoration), for the same reason.
    */
   classify(
     texts: readonly string[],
     ruleTags?: readonly (readonly string[] | undefined)[],
+    bare?: readonly (string | undefined)[],
   ): Promise<ClassifierResult[]>;
   /** Live counts (the pipeline's /metrics reads them). */
   readonly stats: Readonly<ClassifierStats>;
@@ -85,9 +87,9 @@ const PAIRS_KEY = '\u0000pairs:';
 const MAX_PAIRS = 6;
 
 /** Neighbouring paragraphs (lines) of a post of three or more, each pair one text; otherwise none. */
-export function paragraphPairs(text: string): string[] {
+export function paragraphPairs(text: string, bare = withoutDecoration(text)): string[] {
   // Lines, not blank-line blocks: the pipeline's clean text keeps one line break between paragraphs.
-  const paragraphs = withoutDecoration(text)
+  const paragraphs = bare
     .split(/\n+/)
     .map((p) => p.trim())
     .filter((p) => p !== '');
@@ -223,11 +225,16 @@ export async function createClassifier(options: {
     texts: readonly string[],
     only?: ReadonlySet<string>,
     ruleTags?: readonly (readonly string[] | undefined)[],
+    bare?: readonly (string | undefined)[],
   ): Promise<ClassifierResult[]> => {
     const key = (t: string) => (only ? `${PAIRS_KEY}${t}` : t);
     const rulesOf = new Map<string, readonly string[]>();
     ruleTags?.forEach((tags, i) => {
       if (tags) rulesOf.set(texts[i] as string, tags);
+    });
+    const bareOf = new Map<string, string>();
+    bare?.forEach((b, i) => {
+      if (b !== undefined) bareOf.set(texts[i] as string, b);
     });
     const missing = [...new Set(texts.filter((t) => !memo.has(key(t))))];
     const remember = (text: string, result: ClassifierResult) => {
@@ -242,7 +249,7 @@ export async function createClassifier(options: {
       screen: Record<string, number>;
     }[] = [];
     for (const text of missing) {
-      const read = classifierText(text);
+      const read = classifierText(text, bareOf.get(text));
       const ngrams = ngramFeatures(read);
       const open = gate.match(read).filter((n) => !only || only.has(n));
       const screen: Record<string, number> = {};
@@ -298,13 +305,14 @@ export async function createClassifier(options: {
   const withParagraphPairs = async (
     texts: readonly string[],
     results: ClassifierResult[],
+    bare?: readonly (string | undefined)[],
   ): Promise<ClassifierResult[]> => {
     // Only a post the head scored whole for a paired narrative (its gate open, its first stage passed)
     // and did not tag: a post with no sign of the narrative anywhere hides no call in a pair.
     const readsPairs = (r: ClassifierResult, h: Head) =>
       r.scores[h.narrative] !== undefined && !headTags(r, h);
     const pairsOf = texts.map((text, i) =>
-      paired.some((h) => readsPairs(results[i] as ClassifierResult, h)) ? paragraphPairs(text) : [],
+      paired.some((h) => readsPairs(results[i] as ClassifierResult, h)) ? paragraphPairs(text, bare?.[i]) : [],
     );
     const all = [...new Set(pairsOf.flat())];
     if (all.length === 0) return results;
@@ -345,11 +353,11 @@ export async function createClassifier(options: {
     heads,
     gate,
     stats,
-    async classify(texts, ruleTags) {
+    async classify(texts, ruleTags, bare) {
       if (heads.length === 0 || texts.length === 0) return texts.map(() => ({ scores: {}, nearest: [] }));
       stats.candidates += texts.length;
-      const results = await score(texts, undefined, ruleTags);
-      return paired.length === 0 ? results : withParagraphPairs(texts, results);
+      const results = await score(texts, undefined, ruleTags, bare);
+      return paired.length === 0 ? results : withParagraphPairs(texts, results, bare);
     },
     close: () => encoder.close(),
   };
