@@ -312,7 +312,9 @@ export async function createClassifier(options: {
     const readsPairs = (r: ClassifierResult, h: Head) =>
       r.scores[h.narrative] !== undefined && !headTags(r, h);
     const pairsOf = texts.map((text, i) =>
-      paired.some((h) => readsPairs(results[i] as ClassifierResult, h)) ? paragraphPairs(text, bare?.[i]) : [],
+      paired.some((h) => readsPairs(results[i] as ClassifierResult, h))
+        ? paragraphPairs(text, bare?.[i])
+        : [],
     );
     const all = [...new Set(pairsOf.flat())];
     if (all.length === 0) return results;
