@@ -1,7 +1,7 @@
 // Pipeline throughput against its ceiling, freshness, and worker memory.
 // - ceiling: the same documents (already enriched) bulk-indexed by a plain loop with the bulk helper;
-// - pipeline: a queue pre-filled with N posts drained by the real pipeline service (child process),
-//   normalising, enriching and indexing; its resident memory sampled while it works;
+// - pipeline: a queue pre-filled with N posts drained by the real pipeline service (a child process, or
+//   BENCH_WORKERS of them), normalising, enriching and indexing; resident memory sampled while it works;
 // - freshness: one post enqueued on the idle pipeline until it is searchable, 20 times.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -218,6 +218,11 @@ const COMPOSE_NODE_OPTIONS = /^\s*NODE_OPTIONS:\s*(.+)$/m.exec(
 )?.[1];
 if (!COMPOSE_NODE_OPTIONS) throw new Error('docker-compose.yml: the pipeline service sets no NODE_OPTIONS');
 const NODE_ARGS = (process.env['BENCH_WORKER_NODE_ARGS'] ?? COMPOSE_NODE_OPTIONS).split(' ').filter(Boolean);
+// BENCH_WORKERS=N: N pipeline processes drain the queue together, as "Scaling out" in the README runs
+// them (each with its own encoder threads: CW_ENCODER_THREADS reaches them from this environment).
+const WORKERS = Number(process.env['BENCH_WORKERS'] ?? 1);
+if (!Number.isInteger(WORKERS) || WORKERS < 1) throw new Error('BENCH_WORKERS: expected a whole number ≥ 1');
+const WORKER_PORT = 19190;
 
 async function freshIndices(es: Servers['es']) {
   for (const prefix of [CEILING_PREFIX, PIPELINE_PREFIX]) {
@@ -267,15 +272,15 @@ const NARRATIVES_DIR = (() => {
   return dir;
 })();
 
-function startWorker(servers: Servers): Promise<RunningService> {
+function startWorker(servers: Servers, port: number): Promise<RunningService> {
   return startService({
     main: 'services/pipeline/src/main.ts',
     nodeArgs: NODE_ARGS,
-    healthUrl: 'http://127.0.0.1:19190/healthz',
+    healthUrl: `http://127.0.0.1:${port}/healthz`,
     env: {
       CW_INDEX_PREFIX: PIPELINE_PREFIX,
       CW_QUEUE_PREFIX: PIPELINE_PREFIX,
-      CW_PIPELINE_PORT: '19190',
+      CW_PIPELINE_PORT: String(port),
       CW_PIPELINE_CONCURRENCY: CONCURRENCY,
       CW_LOG_LEVEL: 'warn',
       CW_REDIS_URL: servers.redisUrl,
@@ -287,11 +292,15 @@ function startWorker(servers: Servers): Promise<RunningService> {
   });
 }
 
-/** A counter from the worker's /metrics (0 when absent: the classifier is off). */
+/** A counter from the workers' /metrics, summed (0 when absent: the classifier is off). */
 async function workerCounter(name: string): Promise<number> {
-  const text = await (await fetch('http://127.0.0.1:19190/metrics')).text();
-  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-  return match ? Number(match[1]) : 0;
+  let sum = 0;
+  for (let i = 0; i < WORKERS; i++) {
+    const text = await (await fetch(`http://127.0.0.1:${WORKER_PORT + i}/metrics`)).text();
+    const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+    sum += match ? Number(match[1]) : 0;
+  }
+  return sum;
 }
 
 /** A pre-filled queue drained by the real service, timed from its first /healthz to an empty queue. */
@@ -308,40 +317,59 @@ async function measurePipeline(
   // merges were, so the run measures the pipeline and not a fork writing the file beside it.
   await settleRedis(await queue.client);
   const t0 = performance.now();
-  const service = await startWorker(servers);
-  const { child } = service;
-  const health = (await (await fetch('http://127.0.0.1:19190/healthz')).json()) as { narratives?: object };
-  console.log(`worker narratives: ${JSON.stringify(health.narratives)}`);
-  const started = performance.now();
-  const cpuAtStart = child.pid ? cpuSeconds(child.pid) : 0;
-  const machineAtStart = machineCpu();
-  const serverUse = serverCpu(servers);
-  let cpuAtEnd = cpuAtStart;
-  const rss: number[] = [];
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 250));
-    if (child.pid) rss.push(rssMb(child.pid));
-    // Completed batches are not all kept (keepCompleted), so the end is an empty queue.
-    const left = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    if (child.pid) cpuAtEnd = cpuSeconds(child.pid);
-    if (Object.values(left).every((n) => n === 0)) break;
+  // Started together; timed from when all answer, so the second's start does not count as work.
+  const services = await Promise.all(
+    Array.from({ length: WORKERS }, (_, i) => startWorker(servers, WORKER_PORT + i)),
+  );
+  const service = services[0] as RunningService;
+  const pids = services.map((s) => s.child.pid).filter((p): p is number => p !== undefined);
+  try {
+    const health = (await (await fetch(`http://127.0.0.1:${WORKER_PORT}/healthz`)).json()) as {
+      narratives?: object;
+    };
+    console.log(`worker narratives: ${JSON.stringify(health.narratives)}`);
+    const started = performance.now();
+    const workersCpu = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+    const cpuAtStart = workersCpu();
+    const machineAtStart = machineCpu();
+    const serverUse = serverCpu(servers);
+    let cpuAtEnd = cpuAtStart;
+    // Each worker's resident memory (the target is per worker), and all of them together.
+    const rss: number[] = [];
+    const rssTotal: number[] = [];
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 250));
+      const each = pids.map(rssMb);
+      rss.push(...each);
+      rssTotal.push(each.reduce((a, b) => a + b, 0));
+      // Completed batches are not all kept (keepCompleted), so the end is an empty queue.
+      const left = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      cpuAtEnd = workersCpu();
+      if (Object.values(left).every((n) => n === 0)) break;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const measured = {
+      candidates: await workerCounter('cw_pipeline_classifier_candidates_total'),
+      encoded: await workerCounter('cw_pipeline_encoder_texts_total'),
+      service,
+      perSecond: posts.length / seconds,
+      seconds,
+      startSeconds: (started - t0) / 1000,
+      cpuPerPost: ((cpuAtEnd - cpuAtStart) * 1e6) / posts.length,
+      cores: (cpuAtEnd - cpuAtStart) / seconds,
+      busy: busyPercent(machineAtStart, machineCpu()),
+      cpu: serverUse(posts.length),
+      rss,
+      rssTotal,
+    };
+    // The first worker stays for the freshness measurement; the others stop here.
+    await Promise.all(services.slice(1).map((s) => s.stop()));
+    return measured;
+  } catch (err) {
+    // A failed run leaves no worker behind to hold the ports of the next.
+    await Promise.all(services.map((s) => s.stop()));
+    throw err;
   }
-  const seconds = (performance.now() - started) / 1000;
-  const candidates = await workerCounter('cw_pipeline_classifier_candidates_total');
-  const encoded = await workerCounter('cw_pipeline_encoder_texts_total');
-  return {
-    candidates,
-    encoded,
-    service,
-    perSecond: posts.length / seconds,
-    seconds,
-    startSeconds: (started - t0) / 1000,
-    cpuPerPost: ((cpuAtEnd - cpuAtStart) * 1e6) / posts.length,
-    cores: (cpuAtEnd - cpuAtStart) / seconds,
-    busy: busyPercent(machineAtStart, machineCpu()),
-    cpu: serverUse(posts.length),
-    rss,
-  };
 }
 
 export async function run(): Promise<void> {
@@ -366,7 +394,8 @@ export async function run(): Promise<void> {
   console.log(
     `posts: ${total} (500 channels, ${ALL.length} templates, ${(SHARE * 100).toFixed(0)}% classifier candidates` +
       `${REAL ? `: ${CANDIDATES.length} ${REAL.what}` : ''}); ` +
-      `${rounds} rounds; worker: concurrency ${CONCURRENCY}, node ${NODE_ARGS.join(' ')}` +
+      `${rounds} rounds; ${WORKERS > 1 ? `${WORKERS} workers, each` : 'worker'}: concurrency ${CONCURRENCY}, ` +
+      `${process.env['CW_ENCODER_THREADS'] ? `${process.env['CW_ENCODER_THREADS']} encoder threads, ` : ''}node ${NODE_ARGS.join(' ')}` +
       `${NARRATIVES_DIR ? '; first stage off (every candidate encoded)' : ''}`,
   );
   const load = () =>
@@ -380,6 +409,7 @@ export async function run(): Promise<void> {
   const ratios: number[] = [];
   const throughputs: number[] = [];
   const rss: number[] = [];
+  const rssTotal: number[] = [];
   let worker: RunningService | undefined;
   for (let round = 1; round <= rounds; round += 1) {
     await freshIndices(es);
@@ -393,12 +423,13 @@ export async function run(): Promise<void> {
     ratios.push(pipeline.perSecond / ceiling.perSecond);
     throughputs.push(pipeline.perSecond);
     rss.push(...pipeline.rss);
+    rssTotal.push(...pipeline.rssTotal);
     console.log(
       `round ${round}: ceiling (bulk helper loop, pre-enriched docs) ${ceiling.perSecond.toFixed(0)} posts/s ` +
         `(${ceiling.seconds.toFixed(1)} s, ${ceiling.busy.toFixed(0)}% of all cores busy); ` +
         `pipeline (queue → normalise → enrich → index) ${pipeline.perSecond.toFixed(0)} posts/s ` +
         `(${pipeline.seconds.toFixed(1)} s after a ${pipeline.startSeconds.toFixed(1)} s service start, ` +
-        `${pipeline.busy.toFixed(0)}% of all cores busy); worker CPU ${pipeline.cpuPerPost.toFixed(0)} µs per post ` +
+        `${pipeline.busy.toFixed(0)}% of all cores busy); ${WORKERS > 1 ? 'workers’' : 'worker'} CPU ${pipeline.cpuPerPost.toFixed(0)} µs per post ` +
         `(${pipeline.cores.toFixed(2)} cores); ratio ${(pipeline.perSecond / ceiling.perSecond).toFixed(2)}\n` +
         `  CPU µs per post: ceiling: Elasticsearch ${ceiling.cpu.es}, bench loop ${ceiling.cpu.bench}; ` +
         `pipeline: worker ${pipeline.cpuPerPost.toFixed(0)}, Elasticsearch ${pipeline.cpu.es}, Redis ${pipeline.cpu.redis}\n` +
@@ -415,7 +446,8 @@ export async function run(): Promise<void> {
     `ratio to ceiling: median ${percentile(ratios, 50).toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})`,
   );
   console.log(
-    `worker RSS under load: median ${percentile(rss, 50).toFixed(0)} MB, max ${Math.max(...rss).toFixed(0)} MB`,
+    `worker RSS under load: median ${percentile(rss, 50).toFixed(0)} MB, max ${Math.max(...rss).toFixed(0)} MB` +
+      (WORKERS > 1 ? `; the ${WORKERS} workers together: max ${Math.max(...rssTotal).toFixed(0)} MB` : ''),
   );
 
   console.log(`load average after the rounds (1, 5, 15 min): ${load()}`);
