@@ -303,7 +303,8 @@ async function workerCounter(name: string): Promise<number> {
   return sum;
 }
 
-/** A pre-filled queue drained by the real service, timed from its first /healthz to an empty queue. */
+/** A pre-filled queue drained by the real service, timed from when every worker answers /healthz (the
+ * queue paused until then) to an empty queue. */
 async function measurePipeline(
   servers: Servers,
   queue: ReturnType<typeof createQueue>,
@@ -317,7 +318,9 @@ async function measurePipeline(
   // merges were, so the run measures the pipeline and not a fork writing the file beside it.
   await settleRedis(await queue.client);
   const t0 = performance.now();
-  // Started together; timed from when all answer, so the second's start does not count as work.
+  // Paused while the workers start: otherwise the first one up drains posts before the clock starts
+  // (with two workers about a second's worth, while the second loads its encoder).
+  await queue.pause();
   const services = await Promise.all(
     Array.from({ length: WORKERS }, (_, i) => startWorker(servers, WORKER_PORT + i)),
   );
@@ -328,11 +331,12 @@ async function measurePipeline(
       narratives?: object;
     };
     console.log(`worker narratives: ${JSON.stringify(health.narratives)}`);
-    const started = performance.now();
     const workersCpu = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
     const cpuAtStart = workersCpu();
     const machineAtStart = machineCpu();
     const serverUse = serverCpu(servers);
+    const started = performance.now();
+    await queue.resume();
     let cpuAtEnd = cpuAtStart;
     // Each worker's resident memory (the target is per worker), and all of them together.
     const rss: number[] = [];
