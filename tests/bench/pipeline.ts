@@ -354,6 +354,7 @@ async function measurePipeline(
     const seconds = (performance.now() - started) / 1000;
     const measured = {
       candidates: await workerCounter('cw_pipeline_classifier_candidates_total'),
+      encoderThreads: await workerCounter('cw_pipeline_encoder_threads'),
       encoded: await workerCounter('cw_pipeline_encoder_texts_total'),
       service,
       perSecond: posts.length / seconds,
@@ -439,7 +440,8 @@ export async function run(): Promise<void> {
         `pipeline: worker ${pipeline.cpuPerPost.toFixed(0)}, Elasticsearch ${pipeline.cpu.es}, Redis ${pipeline.cpu.redis}\n` +
         `  classifier: ${pipeline.candidates} candidates (${((100 * pipeline.candidates) / posts.length).toFixed(1)}% of posts), ` +
         `${pipeline.encoded} reached the encoder (${((100 * pipeline.encoded) / Math.max(1, pipeline.candidates)).toFixed(1)}% of candidates, ` +
-        `${((1000 * pipeline.encoded) / posts.length).toFixed(1)} per 1,000 posts)`,
+        `${((1000 * pipeline.encoded) / posts.length).toFixed(1)} per 1,000 posts); ` +
+        `encoder threads running at the end: ${pipeline.encoderThreads}${WORKERS > 1 ? ' (all workers)' : ''}`,
     );
     if (round < rounds) await settle(es);
   }

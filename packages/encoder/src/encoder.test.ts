@@ -38,4 +38,40 @@ describe('encoder', () => {
       dot(ru as Float32Array, other as Float32Array),
     );
   });
+
+  it('starts one thread, and another only when texts wait for it, with the same vectors', async () => {
+    const two = await loadEncoder(encoderDir(process.env['CW_CACHE_DIR']), { threads: 2 });
+    try {
+      const few = ['Погода в Алматы', 'Контракт с Минобороны', 'Курс доллара'];
+      const alone = await two.embed(few);
+      expect(two.threads()).toBe(1);
+      // More texts than a thread clears at once: a second thread is started beside the first.
+      const many = Array.from({ length: 200 }, (_, i) => `${few[i % 3]} ${i}`);
+      const first = await two.embed(many);
+      for (let i = 0; i < 100 && two.threads() < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(two.threads()).toBe(2);
+      const again = await two.embed([...many, ...few]);
+      many.forEach((_, i) => {
+        expect(dot(first[i] as Float32Array, again[i] as Float32Array)).toBeGreaterThan(0.99999);
+      });
+      few.forEach((_, i) => {
+        expect(dot(alone[i] as Float32Array, again[many.length + i] as Float32Array)).toBeGreaterThan(
+          0.99999,
+        );
+      });
+    } finally {
+      await two.close();
+    }
+  });
+
+  it('never starts more threads than it is given', async () => {
+    const one = await loadEncoder(encoderDir(process.env['CW_CACHE_DIR']), { threads: 1 });
+    try {
+      await one.embed(Array.from({ length: 200 }, (_, i) => `Контракт с Минобороны ${i}`));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(one.threads()).toBe(1);
+    } finally {
+      await one.close();
+    }
+  });
 });

@@ -20,6 +20,8 @@ export interface Encoder {
   info: EncoderInfo;
   /** L2-normalised embeddings, one per text, in order. */
   embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /** Encoder threads running now (they start as the backlog asks for them, up to `threads`). */
+  threads(): number;
   close(): Promise<void>;
 }
 
@@ -30,9 +32,10 @@ export interface EncoderOptions {
    */
   maxTokens?: number;
   /**
-   * Worker threads, each with its own onnxruntime session (~100 MB resident each). onnxruntime-node
-   * runs a session on the calling thread: on the JS thread a second session gave nothing (6.3 vs 6.9 ms
-   * per text), on two worker threads 2.8 ms per text against 5.6 on one. Default: up to 2, one per core.
+   * Worker threads at most, each with its own onnxruntime session (~100 MB resident each).
+   * onnxruntime-node runs a session on the calling thread: on the JS thread a second session gave
+   * nothing (6.3 vs 6.9 ms per text), on two worker threads 2.8 ms per text against 5.6 on one.
+   * Default: up to 2, one per core. One starts with the encoder, the others when texts wait (GROW_AT).
    */
   threads?: number;
 }
@@ -109,14 +112,25 @@ class SessionThread {
 /** Texts per message: large enough to spread the message cost, small enough that both threads stay busy
  * to the end of a batch. */
 const CHUNK = 8;
+/**
+ * Texts waiting for a thread at which another thread starts. On a news-like channel stream (9 encoder
+ * calls per 1,000 posts) a second thread sat mostly idle for 100 MB (`pnpm bench pipeline`, real
+ * channel stream: the same posts/s with one); where most candidates reach the encoder (the sample
+ * templates, long posts) two gave 10–22% more posts/s. At two chunks the channel stream's bursts (four
+ * batches at once, each with its paragraph pairs) started a second thread in every run; at eight,
+ * none did, and the templates and long posts still start one.
+ */
+const GROW_AT = 8 * CHUNK;
+
+/** Consecutive texts of one embed call, sent to a thread as one message. */
+type Chunk = { texts: readonly string[]; first: number; resolve: () => void; reject: (e: Error) => void };
 
 export async function loadEncoder(dir: string, options: EncoderOptions = {}): Promise<Encoder> {
   const vocab = JSON.parse(readFileSync(join(dir, 'vocab.json'), 'utf8')) as VocabFile;
   const tokenizer = new UnigramTokenizer(vocab);
-  const threads = Math.max(1, options.threads ?? Math.min(2, cpus().length));
-  const sessions = await Promise.all(
-    Array.from({ length: threads }, () => SessionThread.start(join(dir, 'encoder-int8.onnx'))),
-  );
+  let maxThreads = Math.max(1, options.threads ?? Math.min(2, cpus().length));
+  const model = join(dir, 'encoder-int8.onnx');
+  const sessions = [await SessionThread.start(model)];
   const maxTokens = Math.min(options.maxTokens ?? DEFAULT_MAX_TOKENS, vocab.maxPositions);
   const info: EncoderInfo = {
     // Heads are fitted to vectors of this exact encoder: layers and the token cut.
@@ -126,37 +140,97 @@ export async function loadEncoder(dir: string, options: EncoderOptions = {}): Pr
     dir,
   };
 
+  // Chunks of every call, taken in order by whichever thread is free.
+  const queue: { chunk: Chunk; result: Float32Array[] }[] = [];
+  const idle = new Set(sessions);
+  let starting: Promise<void> | undefined;
+  let closed = false;
+  /** A free thread takes the next chunk, and the next, until none waits. */
+  const pump = (session: SessionThread) => {
+    const item = queue.shift();
+    if (!item) {
+      idle.add(session);
+      return;
+    }
+    idle.delete(session);
+    const { chunk, result } = item;
+    let ids: Int32Array;
+    let lengths: Int32Array;
+    try {
+      const encoded = chunk.texts.map((text) =>
+        tokenizer.encode(PREFIX + text.slice(0, maxTokens * CHARS_PER_TOKEN_BOUND), maxTokens),
+      );
+      ids = Int32Array.from(encoded.flat());
+      lengths = Int32Array.from(encoded, (e) => e.length);
+    } catch (err) {
+      chunk.reject(err instanceof Error ? err : new Error(String(err)));
+      pump(session);
+      return;
+    }
+    session.run(ids, lengths).then(
+      (vectors) => {
+        // Copies, not views: a view kept in the classifier's memo would hold its whole chunk.
+        for (let k = 0; k < chunk.texts.length; k++)
+          result[chunk.first + k] = vectors.slice(k * info.dim, (k + 1) * info.dim);
+        chunk.resolve();
+        pump(session);
+      },
+      (err: Error) => {
+        chunk.reject(err);
+        pump(session);
+      },
+    );
+  };
+  /** Another thread when texts wait and the cap allows; one failing to start leaves the others. */
+  const grow = () => {
+    const waiting = queue.reduce((n, q) => n + q.chunk.texts.length, 0);
+    if (closed || starting || waiting < GROW_AT || sessions.length >= maxThreads) return;
+    starting = SessionThread.start(model).then(
+      (session) => {
+        starting = undefined;
+        if (closed) {
+          void session.close();
+          return;
+        }
+        sessions.push(session);
+        pump(session);
+      },
+      () => {
+        // Keep the threads there are; trying again on every batch would cost a model load each time.
+        starting = undefined;
+        maxThreads = sessions.length;
+      },
+    );
+  };
+
   return {
     info,
     async embed(texts) {
       const result: Float32Array[] = new Array(texts.length);
-      // One text per call: the int8 graph quantises activations per call, so in a batch a text's vector
-      // (and its tags) would depend on its neighbours (cos 0.991). Chunks of texts go to whichever thread
-      // is free.
-      let next = 0;
-      await Promise.all(
-        sessions.map(async (session) => {
-          while (next < texts.length) {
-            const first = next;
-            const count = Math.min(CHUNK, Math.ceil((texts.length - first) / sessions.length));
-            next += count;
-            const encoded = texts
-              .slice(first, first + count)
-              .map((text) =>
-                tokenizer.encode(PREFIX + text.slice(0, maxTokens * CHARS_PER_TOKEN_BOUND), maxTokens),
-              );
-            const ids = Int32Array.from(encoded.flat());
-            const lengths = Int32Array.from(encoded, (e) => e.length);
-            const vectors = await session.run(ids, lengths);
-            // Copies, not views: a view kept in the classifier's memo would hold its whole chunk.
-            for (let k = 0; k < count; k++)
-              result[first + k] = vectors.slice(k * info.dim, (k + 1) * info.dim);
-          }
-        }),
-      );
+      // One text per onnxruntime call: the int8 graph quantises activations per call, so in a batch a
+      // text's vector (and its tags) would depend on its neighbours (cos 0.991). A message carries a
+      // chunk of texts, each still its own call; chunks are sized so that every thread can have one.
+      const size = Math.max(1, Math.min(CHUNK, Math.ceil(texts.length / maxThreads)));
+      const done: Promise<void>[] = [];
+      for (let first = 0; first < texts.length; first += size) {
+        done.push(
+          new Promise<void>((resolve, reject) => {
+            queue.push({
+              chunk: { texts: texts.slice(first, first + size), first, resolve, reject },
+              result,
+            });
+          }),
+        );
+      }
+      for (const session of [...idle]) pump(session);
+      grow();
+      await Promise.all(done);
       return result;
     },
+    threads: () => sessions.length,
     async close() {
+      closed = true;
+      await starting;
       await Promise.all(sessions.map((s) => s.close()));
     },
   };

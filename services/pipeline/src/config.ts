@@ -20,8 +20,10 @@ export const pipelineSchema = z.object({
     .regex(/^[a-z]{2}(,[a-z]{2})*$/, 'expected ISO 639-1 codes separated by commas, e.g. ru,kk,en')
     .optional(),
   CW_PIPELINE_LOCK_MS: positiveInt(30_000, 'a job lock duration in milliseconds'),
-  // Threads encoding narrative candidates, each with its own onnxruntime session (~100 MB). Unset: one
-  // per core, at most 2 (two threads took the bench from 1,549 to 2,037 posts/s on two cores).
+  // Threads encoding narrative candidates at most, each with its own onnxruntime session (~100 MB): one
+  // starts, the others when candidates wait for it (encoder.ts, GROW_AT). Unset: one per core, at most
+  // 2 (two threads took the bench from 1,549 to 2,037 posts/s on two cores when most candidates were
+  // encoded).
   CW_ENCODER_THREADS: positiveInt(Math.min(2, cpus().length), 'a number of encoder threads'),
   CW_LOG_PRETTY: flag(false),
 });

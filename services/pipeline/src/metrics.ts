@@ -47,6 +47,14 @@ export function createPipelineMetrics(queue: Queue, classifier?: { stats: Readon
       'Candidates sent to the encoder (not kept back by the first stage, nor repeated texts)',
       (s) => s.encoded,
     ),
+    encoderThreads: new Gauge({
+      name: 'cw_pipeline_encoder_threads',
+      help: 'Encoder threads running (one at start, more when candidates wait, up to CW_ENCODER_THREADS)',
+      registers: [registry],
+      collect() {
+        this.set(classifier ? classifier.stats.encoderThreads : 0);
+      },
+    }),
     bulkSeconds: new Histogram({
       name: 'cw_pipeline_bulk_seconds',
       help: 'Time to write one batch to Elasticsearch',

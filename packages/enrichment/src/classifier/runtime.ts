@@ -54,6 +54,8 @@ export interface ClassifierResult {
 export interface ClassifierStats {
   candidates: number;
   encoded: number;
+  /** Encoder threads running now (a second starts when candidates wait for the first). */
+  readonly encoderThreads: number;
 }
 
 export interface NarrativeClassifier {
@@ -170,7 +172,13 @@ export async function createClassifier(options: {
   const headsHash = headsFingerprint(files);
 
   const memo = new Map<string, ClassifierResult>();
-  const stats: ClassifierStats = { candidates: 0, encoded: 0 };
+  const stats: ClassifierStats = {
+    candidates: 0,
+    encoded: 0,
+    get encoderThreads() {
+      return encoder.threads();
+    },
+  };
   // The rules, for the first stage only: a rule hit always goes on to the encoder (see needsEncoder).
   const rules = compileNarratives(options.definitions);
   /**
