@@ -74,4 +74,10 @@ describe('encoder', () => {
       await one.close();
     }
   });
+
+  it('fails a call on a thread that is gone instead of waiting for it forever', async () => {
+    const gone = await loadEncoder(encoderDir(process.env['CW_CACHE_DIR']), { threads: 1 });
+    await gone.close();
+    await expect(gone.embed(['Погода в Алматы'])).rejects.toThrow(/encoder thread exited/);
+  });
 });

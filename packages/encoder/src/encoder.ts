@@ -64,6 +64,8 @@ class SessionThread {
   private worker: Worker;
   private pending = new Map<number, { resolve: (v: Float32Array) => void; reject: (e: Error) => void }>();
   private nextId = 0;
+  /** Why the thread is gone, once it is: later texts fail at once rather than wait for no reply. */
+  private dead?: Error;
 
   private constructor(worker: Worker) {
     this.worker = worker;
@@ -75,6 +77,7 @@ class SessionThread {
       else p.reject(new Error(`encoder: ${m.error ?? 'no result'}`));
     });
     const fail = (err: Error) => {
+      this.dead ??= err;
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
     };
@@ -96,6 +99,7 @@ class SessionThread {
   run(ids: Int32Array, lengths: Int32Array): Promise<Float32Array> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      if (this.dead) return reject(this.dead);
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, ids, lengths }, [
         ids.buffer as ArrayBuffer,
