@@ -236,14 +236,8 @@ export async function createClassifier(options: {
     bare?: readonly (string | undefined)[],
   ): Promise<ClassifierResult[]> => {
     const key = (t: string) => (only ? `${PAIRS_KEY}${t}` : t);
-    const rulesOf = new Map<string, readonly string[]>();
-    ruleTags?.forEach((tags, i) => {
-      if (tags) rulesOf.set(texts[i] as string, tags);
-    });
-    const bareOf = new Map<string, string>();
-    bare?.forEach((b, i) => {
-      if (b !== undefined) bareOf.set(texts[i] as string, b);
-    });
+    // What the caller already read of each text (its rule tags, its text without decoration).
+    const readBefore = new Map(texts.map((t, i) => [t, { rules: ruleTags?.[i], bare: bare?.[i] }]));
     const missing = [...new Set(texts.filter((t) => !memo.has(key(t))))];
     const remember = (text: string, result: ClassifierResult) => {
       if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
@@ -257,12 +251,13 @@ export async function createClassifier(options: {
       screen: Record<string, number>;
     }[] = [];
     for (const text of missing) {
-      const read = classifierText(text, bareOf.get(text));
+      const before = readBefore.get(text);
+      const read = classifierText(text, before?.bare);
       const ngrams = ngramFeatures(read);
       const open = gate.match(read).filter((n) => !only || only.has(n));
       const screen: Record<string, number> = {};
       // The rule check is on the whole post, as the rules that tag it read it.
-      if (open.length > 0 && needsEncoder(text, ngrams, open, screen, rulesOf.get(text)))
+      if (open.length > 0 && needsEncoder(text, ngrams, open, screen, before?.rules))
         toEncode.push({ text, read, ngrams, open, screen });
       else remember(text, { scores: {}, stance: {}, screen, encoded: false, nearest: [] });
     }
