@@ -27,6 +27,7 @@ import { createQueue, enqueue } from '@cw/queues';
 import { createRedis } from '@cw/redis';
 import { templates } from '@cw/sample-channels';
 import { stackUp } from '@cw/stack';
+import { pipelineNodeOptions } from '../support/compose.ts';
 import { REALISTIC_CANDIDATE_SHARE, TELEGRAM_CANDIDATE_SHARE } from './enrichment.ts';
 import { type RunningService, startService } from './service.ts';
 
@@ -211,13 +212,8 @@ function serverCpu(servers: Servers) {
 const CEILING_PREFIX = 'cwbench-ceiling';
 const PIPELINE_PREFIX = 'cwbench-pipeline';
 const CONCURRENCY = process.env['CW_PIPELINE_CONCURRENCY'] ?? '4';
-// The worker's V8 flags as its container sets them (docker-compose.yml, the pipeline's NODE_OPTIONS:
-// the only one there), read from the file so the bench cannot drift from the deployment.
-const COMPOSE_NODE_OPTIONS = /^\s*NODE_OPTIONS:\s*(.+)$/m.exec(
-  readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8'),
-)?.[1];
-if (!COMPOSE_NODE_OPTIONS) throw new Error('docker-compose.yml: the pipeline service sets no NODE_OPTIONS');
-const NODE_ARGS = (process.env['BENCH_WORKER_NODE_ARGS'] ?? COMPOSE_NODE_OPTIONS).split(' ').filter(Boolean);
+// The worker's V8 flags as its container sets them (docker-compose.yml), unless BENCH_WORKER_NODE_ARGS.
+const NODE_ARGS = process.env['BENCH_WORKER_NODE_ARGS']?.split(' ').filter(Boolean) ?? pipelineNodeOptions();
 // BENCH_WORKERS=N: N pipeline processes drain the queue together, as "Scaling out" in the README runs
 // them (each with its own encoder threads: CW_ENCODER_THREADS reaches them from this environment).
 const WORKERS = Number(process.env['BENCH_WORKERS'] ?? 1);
@@ -303,6 +299,47 @@ async function workerCounter(name: string): Promise<number> {
   return sum;
 }
 
+/** A labelled series from the workers' /metrics, summed over workers, by its label values. */
+async function workerSeries(name: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < WORKERS; i++) {
+    const text = await (await fetch(`http://127.0.0.1:${WORKER_PORT + i}/metrics`)).text();
+    for (const m of text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`, 'gm'))) {
+      out.set(m[1] as string, (out.get(m[1] as string) ?? 0) + Number(m[2]));
+    }
+  }
+  return out;
+}
+
+/** Garbage collection in the workers' main threads so far: seconds and collections by kind. */
+async function workerGc(): Promise<Map<string, { seconds: number; count: number }>> {
+  const seconds = await workerSeries('nodejs_gc_duration_seconds_sum');
+  const counts = await workerSeries('nodejs_gc_duration_seconds_count');
+  const out = new Map<string, { seconds: number; count: number }>();
+  for (const [labels, s] of seconds) {
+    const kind = /kind="([^"]+)"/.exec(labels)?.[1] ?? labels;
+    out.set(kind, { seconds: s, count: counts.get(labels) ?? 0 });
+  }
+  return out;
+}
+
+/** What the run's garbage collection cost, from two readings of workerGc. */
+function describeGc(
+  before: Map<string, { seconds: number; count: number }>,
+  after: Map<string, { seconds: number; count: number }>,
+): string {
+  let total = 0;
+  const kinds: string[] = [];
+  for (const [kind, a] of after) {
+    const b = before.get(kind) ?? { seconds: 0, count: 0 };
+    const seconds = a.seconds - b.seconds;
+    const count = a.count - b.count;
+    total += seconds;
+    if (count > 0) kinds.push(`${kind} ${seconds.toFixed(2)} s in ${count}`);
+  }
+  return `${total.toFixed(2)} s (${kinds.join(', ')})`;
+}
+
 /** A pre-filled queue drained by the real service, timed from when every worker answers /healthz (the
  * queue paused until then) to an empty queue. */
 async function measurePipeline(
@@ -335,6 +372,7 @@ async function measurePipeline(
     const cpuAtStart = workersCpu();
     const machineAtStart = machineCpu();
     const serverUse = serverCpu(servers);
+    const gcAtStart = await workerGc();
     const started = performance.now();
     await queue.resume();
     let cpuAtEnd = cpuAtStart;
@@ -352,7 +390,9 @@ async function measurePipeline(
       if (Object.values(left).every((n) => n === 0)) break;
     }
     const seconds = (performance.now() - started) / 1000;
+    const gc = describeGc(gcAtStart, await workerGc());
     const measured = {
+      gc,
       candidates: await workerCounter('cw_pipeline_classifier_candidates_total'),
       encoderThreads: await workerCounter('cw_pipeline_encoder_threads'),
       encoded: await workerCounter('cw_pipeline_encoder_texts_total'),
@@ -400,7 +440,7 @@ export async function run(): Promise<void> {
     `posts: ${total} (500 channels, ${ALL.length} templates, ${(SHARE * 100).toFixed(0)}% classifier candidates` +
       `${REAL ? `: ${CANDIDATES.length} ${REAL.what}` : ''}); ` +
       `${rounds} rounds; ${WORKERS > 1 ? `${WORKERS} workers, each` : 'worker'}: concurrency ${CONCURRENCY}, ` +
-      `${process.env['CW_ENCODER_THREADS'] ? `${process.env['CW_ENCODER_THREADS']} encoder threads, ` : ''}node ${NODE_ARGS.join(' ')}` +
+      `${process.env['CW_ENCODER_THREADS'] ? `${process.env['CW_ENCODER_THREADS']} encoder threads, ` : ''}node ${process.version} ${NODE_ARGS.join(' ')}` +
       `${NARRATIVES_DIR ? '; first stage off (every candidate encoded)' : ''}`,
   );
   const load = () =>
@@ -441,7 +481,8 @@ export async function run(): Promise<void> {
         `  classifier: ${pipeline.candidates} candidates (${((100 * pipeline.candidates) / posts.length).toFixed(1)}% of posts), ` +
         `${pipeline.encoded} reached the encoder (${((100 * pipeline.encoded) / Math.max(1, pipeline.candidates)).toFixed(1)}% of candidates, ` +
         `${((1000 * pipeline.encoded) / posts.length).toFixed(1)} per 1,000 posts); ` +
-        `encoder threads running at the end: ${pipeline.encoderThreads}${WORKERS > 1 ? ' (all workers)' : ''}`,
+        `encoder threads running at the end: ${pipeline.encoderThreads}${WORKERS > 1 ? ' (all workers)' : ''}\n` +
+        `  garbage collection in the ${WORKERS > 1 ? 'workers’ main threads' : 'worker’s main thread'}: ${pipeline.gc}`,
     );
     if (round < rounds) await settle(es);
   }

@@ -59,7 +59,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, options: { embe
   for (const c of [connection, queueConnection])
     c.on('error', (err) => log.warn({ err }, 'redis connection error'));
   const queue = createQueue('posts', { connection: queueConnection, prefix: config.CW_QUEUE_PREFIX });
-  const metrics = createPipelineMetrics(queue, classifier);
+  const metrics = createPipelineMetrics(queue, classifier, { defaults: true });
   const worker = startPostsWorker({
     connection,
     prefix: config.CW_QUEUE_PREFIX,

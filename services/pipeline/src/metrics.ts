@@ -1,12 +1,22 @@
 import type { ClassifierStats } from '@cw/enrichment';
 import type { Queue } from 'bullmq';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export type PipelineMetrics = ReturnType<typeof createPipelineMetrics>;
 
-/** `classifier`: the narrative classifier's live counts, when it runs (read at each scrape). */
-export function createPipelineMetrics(queue: Queue, classifier?: { stats: Readonly<ClassifierStats> }) {
+/**
+ * `classifier`: the narrative classifier's live counts, when it runs (read at each scrape). `defaults`:
+ * the process's own figures too (`nodejs_gc_duration_seconds`, heap spaces, event-loop lag): with the
+ * heap flags of an earlier Node, Node 24 spent 7 of the worker's 25 busy seconds collecting garbage,
+ * and nothing but CPU showed it.
+ */
+export function createPipelineMetrics(
+  queue: Queue,
+  classifier?: { stats: Readonly<ClassifierStats> },
+  options: { defaults?: boolean } = {},
+) {
   const registry = new Registry();
+  if (options.defaults) collectDefaultMetrics({ register: registry });
   // Counts the classifier keeps itself (memo hits and the first stage's skips are decided inside it).
   const fromStats = (name: string, help: string, read: (s: Readonly<ClassifierStats>) => number) =>
     new Counter({
