@@ -288,56 +288,56 @@ function startWorker(servers: Servers, port: number): Promise<RunningService> {
   });
 }
 
-/** A counter from the workers' /metrics, summed (0 when absent: the classifier is off). */
-async function workerCounter(name: string): Promise<number> {
-  let sum = 0;
-  for (let i = 0; i < WORKERS; i++) {
-    const text = await (await fetch(`http://127.0.0.1:${WORKER_PORT + i}/metrics`)).text();
-    const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-    sum += match ? Number(match[1]) : 0;
-  }
-  return sum;
+/** Each worker's /metrics, read once per reading. */
+async function scrapeWorkers(): Promise<string[]> {
+  return Promise.all(
+    Array.from({ length: WORKERS }, async (_, i) =>
+      (await fetch(`http://127.0.0.1:${WORKER_PORT + i}/metrics`)).text(),
+    ),
+  );
 }
 
-/** A labelled series from the workers' /metrics, summed over workers, by its label values. */
-async function workerSeries(name: string): Promise<Map<string, number>> {
+/** A series summed over the workers, by its labels ('' when it has none; empty when absent). */
+function sumSeries(scrapes: readonly string[], name: string): Map<string, number> {
   const out = new Map<string, number>();
-  for (let i = 0; i < WORKERS; i++) {
-    const text = await (await fetch(`http://127.0.0.1:${WORKER_PORT + i}/metrics`)).text();
-    for (const m of text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`, 'gm'))) {
-      out.set(m[1] as string, (out.get(m[1] as string) ?? 0) + Number(m[2]));
+  for (const text of scrapes) {
+    for (const m of text.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? (\\S+)$`, 'gm'))) {
+      const labels = m[1] ?? '';
+      out.set(labels, (out.get(labels) ?? 0) + Number(m[2]));
     }
   }
   return out;
 }
 
+/** An unlabelled series summed over the workers (0 when absent: the classifier is off). */
+const total = (scrapes: readonly string[], name: string) => sumSeries(scrapes, name).get('') ?? 0;
+
 /** Garbage collection in the workers' main threads so far: seconds and collections by kind. */
-async function workerGc(): Promise<Map<string, { seconds: number; count: number }>> {
-  const seconds = await workerSeries('nodejs_gc_duration_seconds_sum');
-  const counts = await workerSeries('nodejs_gc_duration_seconds_count');
+function gcOf(scrapes: readonly string[]): Map<string, { seconds: number; count: number }> {
+  const counts = sumSeries(scrapes, 'nodejs_gc_duration_seconds_count');
   const out = new Map<string, { seconds: number; count: number }>();
-  for (const [labels, s] of seconds) {
+  for (const [labels, seconds] of sumSeries(scrapes, 'nodejs_gc_duration_seconds_sum')) {
     const kind = /kind="([^"]+)"/.exec(labels)?.[1] ?? labels;
-    out.set(kind, { seconds: s, count: counts.get(labels) ?? 0 });
+    out.set(kind, { seconds, count: counts.get(labels) ?? 0 });
   }
   return out;
 }
 
-/** What the run's garbage collection cost, from two readings of workerGc. */
+/** What the run's garbage collection cost, from two readings of gcOf. */
 function describeGc(
   before: Map<string, { seconds: number; count: number }>,
   after: Map<string, { seconds: number; count: number }>,
 ): string {
-  let total = 0;
+  let sum = 0;
   const kinds: string[] = [];
   for (const [kind, a] of after) {
     const b = before.get(kind) ?? { seconds: 0, count: 0 };
     const seconds = a.seconds - b.seconds;
     const count = a.count - b.count;
-    total += seconds;
+    sum += seconds;
     if (count > 0) kinds.push(`${kind} ${seconds.toFixed(2)} s in ${count}`);
   }
-  return `${total.toFixed(2)} s (${kinds.join(', ')})`;
+  return `${sum.toFixed(2)} s (${kinds.join(', ')})`;
 }
 
 /** A pre-filled queue drained by the real service, timed from when every worker answers /healthz (the
@@ -372,7 +372,7 @@ async function measurePipeline(
     const cpuAtStart = workersCpu();
     const machineAtStart = machineCpu();
     const serverUse = serverCpu(servers);
-    const gcAtStart = await workerGc();
+    const gcAtStart = gcOf(await scrapeWorkers());
     const started = performance.now();
     await queue.resume();
     let cpuAtEnd = cpuAtStart;
@@ -390,12 +390,12 @@ async function measurePipeline(
       if (Object.values(left).every((n) => n === 0)) break;
     }
     const seconds = (performance.now() - started) / 1000;
-    const gc = describeGc(gcAtStart, await workerGc());
+    const atEnd = await scrapeWorkers();
     const measured = {
-      gc,
-      candidates: await workerCounter('cw_pipeline_classifier_candidates_total'),
-      encoderThreads: await workerCounter('cw_pipeline_encoder_threads'),
-      encoded: await workerCounter('cw_pipeline_encoder_texts_total'),
+      gc: describeGc(gcAtStart, gcOf(atEnd)),
+      candidates: total(atEnd, 'cw_pipeline_classifier_candidates_total'),
+      encoderThreads: total(atEnd, 'cw_pipeline_encoder_threads'),
+      encoded: total(atEnd, 'cw_pipeline_encoder_texts_total'),
       service,
       perSecond: posts.length / seconds,
       seconds,
