@@ -312,10 +312,13 @@ function sumSeries(scrapes: readonly string[], name: string): Map<string, number
 /** An unlabelled series summed over the workers (0 when absent: the classifier is off). */
 const total = (scrapes: readonly string[], name: string) => sumSeries(scrapes, name).get('') ?? 0;
 
-/** Garbage collection in the workers' main threads so far: seconds and collections by kind. */
-function gcOf(scrapes: readonly string[]): Map<string, { seconds: number; count: number }> {
+/** Garbage collection so far, by kind (minor, major, incremental…): seconds and collections. */
+type GcTotals = Map<string, { seconds: number; count: number }>;
+
+/** Garbage collection in the workers' main threads so far. */
+function gcOf(scrapes: readonly string[]): GcTotals {
   const counts = sumSeries(scrapes, 'nodejs_gc_duration_seconds_count');
-  const out = new Map<string, { seconds: number; count: number }>();
+  const out: GcTotals = new Map();
   for (const [labels, seconds] of sumSeries(scrapes, 'nodejs_gc_duration_seconds_sum')) {
     const kind = /kind="([^"]+)"/.exec(labels)?.[1] ?? labels;
     out.set(kind, { seconds, count: counts.get(labels) ?? 0 });
@@ -324,10 +327,7 @@ function gcOf(scrapes: readonly string[]): Map<string, { seconds: number; count:
 }
 
 /** What the run's garbage collection cost, from two readings of gcOf. */
-function describeGc(
-  before: Map<string, { seconds: number; count: number }>,
-  after: Map<string, { seconds: number; count: number }>,
-): string {
+function describeGc(before: GcTotals, after: GcTotals): string {
   let sum = 0;
   const kinds: string[] = [];
   for (const [kind, a] of after) {
