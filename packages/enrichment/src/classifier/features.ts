@@ -11,12 +11,14 @@ export interface SparseVector {
 }
 
 /**
- * Counts per bucket and the buckets touched, reused across calls (reset after each text): the n-grams
- * of a long post allocated ~50 KB per text in growing arrays and boxed numbers, a large share of the
- * pipeline worker's garbage.
+ * Counts per bucket and a bit per bucket touched, reused across calls (reset after each text): the
+ * n-grams of a long post allocated ~50 KB per text in growing arrays and boxed numbers, a large share
+ * of the pipeline worker's garbage. The bits give the touched buckets in ascending order: sorting
+ * them took 35 of the 80 µs a real Telegram candidate cost (a thousand buckets each), reading the
+ * bits back takes 5.
  */
 const counts = new Uint32Array(NGRAM_BUCKETS);
-const touched = new Uint32Array(NGRAM_BUCKETS);
+const touched = new Uint32Array(NGRAM_BUCKETS >>> 5);
 const SPACE = 0x20;
 let padded = new Uint16Array(64);
 const FNV_OFFSET = 0x811c9dc5;
@@ -47,12 +49,26 @@ export function ngramFeatures(text: string): SparseVector {
         h = Math.imul(h ^ (padded[i + n - 1] as number), FNV_PRIME);
         if (n < MIN_N) continue;
         const bucket = (h >>> 0) & (NGRAM_BUCKETS - 1);
-        if (counts[bucket] === 0) touched[size++] = bucket;
+        if (counts[bucket] === 0) {
+          touched[bucket >>> 5] = (touched[bucket >>> 5] as number) | (1 << (bucket & 31));
+          size++;
+        }
         counts[bucket] = (counts[bucket] as number) + 1;
       }
     }
   }
-  const index = touched.slice(0, size).sort();
+  const index = new Uint32Array(size);
+  let next = 0;
+  for (let w = 0; w < touched.length; w++) {
+    let bits = touched[w] as number;
+    if (bits === 0) continue;
+    touched[w] = 0;
+    while (bits !== 0) {
+      const lowest = bits & -bits;
+      index[next++] = (w << 5) | (31 - Math.clz32(lowest));
+      bits ^= lowest;
+    }
+  }
   const value = new Float32Array(size);
   let norm = 0;
   for (let i = 0; i < size; i++) {
