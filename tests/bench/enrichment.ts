@@ -16,6 +16,7 @@ import {
   loadCorpus,
   loadDecorations,
   loadNarrativeDefinitions,
+  ngramFeatures,
   openClassifier,
   readDevData,
   withoutDecoration,
@@ -201,6 +202,13 @@ export async function run(): Promise<void> {
   out.push(line('enrich (rules read around it)', measure(decorated, enrichOne, 20)));
   out.push(line('withoutDecoration (what rules read)', measure(decorated, withoutDecoration, 20)));
   out.push(line('classifierText (candidates only)', measure(decorated, classifierText, 20)));
+  // Whole channel posts (mean ~750 characters) are where the head's n-grams cost most.
+  const corpus = loadCorpus();
+  const channelPosts = [...corpus.train, ...corpus.test]
+    .filter((i) => i.url.startsWith('https://t.me/c/'))
+    .map((i) => classifierText(i.text));
+  out.push(`real Telegram channel posts of the corpus (${channelPosts.length.toLocaleString('en-US')}, best of 20):`);
+  out.push(line('n-gram features (candidates only)', measure(channelPosts, ngramFeatures, 20)));
 
   // The trained classifier: the gate on every post, the encoder and heads on candidates only.
   const definitions = loadNarrativeDefinitions(DEFAULT_NARRATIVES_DIR);
