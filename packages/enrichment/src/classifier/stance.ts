@@ -22,6 +22,8 @@ export interface StanceVariant {
 export const STANCE_VARIANTS: readonly StanceVariant[] = [
   { features: 'char', options: { l2: 1e-3, ngramWeight: 1 } },
   { features: 'embedding+char', options: { l2: 1e-3, ngramWeight: 1 } },
+  { features: 'char', options: { l2: 1e-3, ngramWeight: 20 } },
+  { features: 'embedding+char', options: { l2: 1e-3, ngramWeight: 20 } },
 ];
 
 /** The decision's thresholds: head score, rules' floor on it (veto), and the stance stage's two cuts. */

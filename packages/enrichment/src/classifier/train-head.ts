@@ -31,6 +31,8 @@ export const HYPERPARAMETERS: readonly FitOptions[] = [
   { l2: 1e-3, ngramWeight: 1 },
   { l2: 1e-2, ngramWeight: 1 },
   { l2: 1e-4, ngramWeight: 1 },
+  { l2: 1e-3, ngramWeight: 20 },
+  { l2: 1e-2, ngramWeight: 20 },
 ];
 
 /**
