@@ -77,16 +77,14 @@ describe('pipeline with the narrative classifier', () => {
   });
 
   it('indexes a long post tagged in a pair of its paragraphs, with the paragraphs in its evidence', async () => {
-    // A real long post (corpus/long/dev.jsonl): recruits at a Moscow selection point on why they
-    // enlist; read whole it is not tagged, its first two paragraphs are.
-    const post = loadLongPosts('dev').find((i) =>
-      i.url.startsWith('https://napresne.moscow/2023/06/29/budushhie-kontraktniki'),
-    );
+    // A real long post (corpus/long/dev.jsonl): a Saratov news item relaying the doubled regional
+    // signing bonus; read whole it is not tagged, its second and third paragraphs are.
+    const post = loadLongPosts('dev').find((i) => i.url === 'https://news.mail.ru/politics/69632216/');
     const [long] = await indexed([makePost(105, { text: post?.text ?? '' })], true);
     expect(long?.narratives).toContain('mercenary_recruitment');
     const evidence = long?.narrativeEvidence.find((e) => e.narrative === 'mercenary_recruitment');
     // Stored under the strict mapping, which has a field for it.
-    expect(evidence?.classifier?.paragraphs).toEqual([1, 2]);
+    expect(evidence?.classifier?.paragraphs).toEqual([2, 3]);
   });
 
   it('tags by the rules alone without the classifier, and says so on the post', async () => {
