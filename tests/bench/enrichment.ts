@@ -207,7 +207,9 @@ export async function run(): Promise<void> {
   const channelPosts = [...corpus.train, ...corpus.test]
     .filter((i) => i.url.startsWith('https://t.me/c/'))
     .map((i) => classifierText(i.text));
-  out.push(`real Telegram channel posts of the corpus (${channelPosts.length.toLocaleString('en-US')}, best of 20):`);
+  out.push(
+    `real Telegram channel posts of the corpus (${channelPosts.length.toLocaleString('en-US')}, best of 20):`,
+  );
   out.push(line('n-gram features (candidates only)', measure(channelPosts, ngramFeatures, 20)));
 
   // The trained classifier: the gate on every post, the encoder and heads on candidates only.

@@ -18,6 +18,7 @@ export interface StanceVariant {
  * Variants train may choose by cross-validation. Measured on the train split (5 site-grouped folds):
  * word uni/bigrams of stems did worse than n-grams for both narratives, stems added to the embedding
  * and n-grams changed nothing, a stronger L2 (1e-2) lost F1 and recall (README, narrative tagging).
+ * Weight 20 beside 1 for the reason HYPERPARAMETERS gives (train-head.ts).
  */
 export const STANCE_VARIANTS: readonly StanceVariant[] = [
   { features: 'char', options: { l2: 1e-3, ngramWeight: 1 } },
