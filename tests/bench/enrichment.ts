@@ -195,7 +195,8 @@ export async function run(): Promise<void> {
   out.push(line('franc alone, 7 candidates (10k)', measure(sample, francCandidates)));
   out.push(line('franc alone, all languages (10k)', measure(sample, francAllLanguages)));
   // Posts as channels send them: real train passages, each with three real footers or markers.
-  const decorated = decoratedCopies(loadCorpus().train, loadDecorations('dev'));
+  const corpus = loadCorpus();
+  const decorated = decoratedCopies(corpus.train, loadDecorations('dev'));
   out.push(
     `real passages with real channel decoration (${decorated.length.toLocaleString('en-US')}, best of 20):`,
   );
@@ -203,7 +204,6 @@ export async function run(): Promise<void> {
   out.push(line('withoutDecoration (what rules read)', measure(decorated, withoutDecoration, 20)));
   out.push(line('classifierText (candidates only)', measure(decorated, classifierText, 20)));
   // Whole channel posts (mean ~750 characters) are where the head's n-grams cost most.
-  const corpus = loadCorpus();
   const channelPosts = [...corpus.train, ...corpus.test]
     .filter((i) => i.url.startsWith('https://t.me/c/'))
     .map((i) => classifierText(i.text));
@@ -223,7 +223,7 @@ export async function run(): Promise<void> {
     const gateFigures = measure(generated, gate);
     out.push(line('gate, every post (generated)', gateFigures));
     const generatedShare = generated.filter(gate).length / generated.length;
-    const { train, test } = loadCorpus();
+    const { train, test } = corpus;
     const candidates = train.map((i) => i.text).filter(gate);
     const encodedBefore = classifier.stats.encoded;
     // Real passages (corpus train split, 100–600 chars) passing the gate; each text is new to the memo.
