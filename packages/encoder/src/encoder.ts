@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { UnigramTokenizer, type VocabFile } from './tokenizer.ts';
 
 export interface EncoderInfo {
-  /** e.g. "e5-small-int8-L6-T64": what tagged a post, recorded beside its tags. */
+  /** e.g. "e5-small-int8-L12-T64": what tagged a post, recorded beside its tags. */
   version: string;
   layers: number;
   dim: number;
