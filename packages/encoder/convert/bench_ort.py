@@ -6,7 +6,7 @@ Why: "all" fuses Add + LayerNormalization into SkipLayerNormalization, which is 
 products here; without that fusion the encoder is ~20% faster but its vectors move (cosine ~0.998),
 and the trained heads were fitted to the fused vectors. Run with the converter's venv:
 
-  .cache/encoder/venv/bin/python packages/encoder/convert/bench_ort.py .cache/encoder/e5-small-int8-L6/encoder-int8.onnx
+  .cache/encoder/venv/bin/python packages/encoder/convert/bench_ort.py .cache/encoder/e5-small-int8-L12/encoder-int8.onnx
 """
 
 import sys
