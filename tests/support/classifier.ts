@@ -29,3 +29,14 @@ export function realClassifiers<K extends string>(
   });
   return made;
 }
+
+/**
+ * A real long post (corpus/long/dev.jsonl) that the heads in git do not tag read whole but tag
+ * through a pair of its paragraphs: a Moscow government feature on why recruits sign a contract, its
+ * last paragraph pointing to the enlistment chat-bot. Which post it is follows the heads (the two
+ * tests that use it named their own copy, and both changed with each retrain).
+ */
+export const PAIR_TAGGED_POST = {
+  url: 'https://riamo.ru/news/politika/buduschie-kontraktniki-iz-moskvy-rasskazali-pochemu-hotyat-otpravitsya-v-zonu-svo',
+  paragraphs: [3, 4],
+} as const;

@@ -11,6 +11,7 @@ import {
 } from '@cw/enrichment';
 import { indexNames, installIndices } from '@cw/es';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PAIR_TAGGED_POST } from '../../../tests/support/classifier.ts';
 import { makePost } from '../../../tests/support/posts.ts';
 import { isolatedServers } from '../../../tests/support/servers.ts';
 import { processBatch } from './process-batch.ts';
@@ -77,19 +78,13 @@ describe('pipeline with the narrative classifier', () => {
   });
 
   it('indexes a long post tagged in a pair of its paragraphs, with the paragraphs in its evidence', async () => {
-    // A real long post (corpus/long/dev.jsonl): a Moscow government feature on why recruits sign a
-    // contract, its last paragraph pointing to the enlistment chat-bot. Read whole it is not tagged
-    // (with the heads in git); its third and fourth paragraphs are.
-    const post = loadLongPosts('dev').find(
-      (i) =>
-        i.url ===
-        'https://riamo.ru/news/politika/buduschie-kontraktniki-iz-moskvy-rasskazali-pochemu-hotyat-otpravitsya-v-zonu-svo',
-    );
+    // Read whole it is not tagged; a pair of its paragraphs is (tests/support/classifier.ts).
+    const post = loadLongPosts('dev').find((i) => i.url === PAIR_TAGGED_POST.url);
     const [long] = await indexed([makePost(105, { text: post?.text ?? '' })], true);
     expect(long?.narratives).toContain('mercenary_recruitment');
     const evidence = long?.narrativeEvidence.find((e) => e.narrative === 'mercenary_recruitment');
     // Stored under the strict mapping, which has a field for it.
-    expect(evidence?.classifier?.paragraphs).toEqual([3, 4]);
+    expect(evidence?.classifier?.paragraphs).toEqual([...PAIR_TAGGED_POST.paragraphs]);
   });
 
   it('tags by the rules alone without the classifier, and says so on the post', async () => {

@@ -1,7 +1,7 @@
 // The long real posts (corpus/long): a set apart from the corpus, its counts as the rules give them,
 // and the paired reading of long posts that recruitment asks for.
 import { describe, expect, it } from 'vitest';
-import { realClassifiers } from '../../../../tests/support/classifier.ts';
+import { PAIR_TAGGED_POST, realClassifiers } from '../../../../tests/support/classifier.ts';
 import { DEFAULT_NARRATIVES_DIR } from '../index.ts';
 import { loadNarrativeDefinitions } from '../narrative-loader.ts';
 import { loadCorpus } from './corpus.ts';
@@ -54,26 +54,19 @@ describe('paragraph pairs', () => {
 });
 
 describe('long posts read pair by pair (real encoder, heads in git)', () => {
-  // A real long post (corpus/long/dev.jsonl): a Moscow government feature on why recruits sign a
-  // contract, its last paragraph pointing to the enlistment chat-bot. Read whole it is not tagged
-  // (with the heads in git); its third and fourth paragraphs are.
-  const post = long.find(
-    (i) =>
-      i.url ===
-      'https://riamo.ru/news/politika/buduschie-kontraktniki-iz-moskvy-rasskazali-pochemu-hotyat-otpravitsya-v-zonu-svo',
-  );
+  const post = long.find((i) => i.url === PAIR_TAGGED_POST.url);
   const wholeOnly = definitions.map((d) => ({ ...d, longPosts: undefined }));
   const classifiers = realClassifiers({ paired: definitions, whole: wholeOnly });
 
   it('tags a post through a pair of its paragraphs where the whole post is not tagged, naming the pair', async () => {
-    if (!post) throw new Error('the riamo.ru post is not in corpus/long/dev.jsonl');
+    if (!post) throw new Error(`${PAIR_TAGGED_POST.url} is not in corpus/long/dev.jsonl`);
     expect(definitions.find((d) => d.id === 'mercenary_recruitment')?.longPosts).toBe('paragraph-pairs');
     expect(await pipelineTags([post.text], wholeOnly, classifiers.whole)).toEqual([[]]);
     expect(await pipelineTags([post.text], definitions, classifiers.paired)).toEqual([
       ['mercenary_recruitment'],
     ]);
     const [result] = await classifiers.paired.classify([post.text]);
-    expect(result?.paragraphs).toEqual({ mercenary_recruitment: [3, 4] });
+    expect(result?.paragraphs).toEqual({ mercenary_recruitment: [...PAIR_TAGGED_POST.paragraphs] });
     // Blame reads whole posts: no pair is scored for it.
     expect(result?.paragraphs?.['kazakhstan_blame']).toBeUndefined();
   });
