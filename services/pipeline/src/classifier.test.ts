@@ -73,7 +73,7 @@ describe('pipeline with the narrative classifier', () => {
     expect(evidence?.classifier?.stance).toEqual(expect.any(Number));
     expect(evidence?.nearest).toHaveLength(2);
     expect(evidence?.nearest?.[0]?.url).toMatch(/^https?:\/\//);
-    expect(ad?.tagger).toMatch(/^rules-[0-9a-f]{8}\+e5-small-int8-L\d+-T\d+\/heads-[0-9a-f]{8}$/);
+    expect(ad?.tagger).toMatch(/^rules-[0-9a-f]{8}\+e5-small-int8-g\d+-L\d+-T\d+\/heads-[0-9a-f]{8}$/);
     expect(chat?.narratives).toEqual([]);
   });
 

@@ -44,11 +44,15 @@ export function xssPosts(end: Date): CollectedPostInput[] {
 
 export const EVIDENCE_CHANNEL = { id: '-1009990002', username: 'evidence_probe', title: 'Evidence probe' };
 /**
- * Real passages of the corpus's train split that the trained classifier tags and no rule does (the
- * biolabs in Alma-Ata; see screen.test.ts), so the page has a head tag with its score, stance and
- * nearest passages to show.
+ * Real passages of the corpus's train split that the trained classifier tags and no rule does, one
+ * per narrative (the biolabs in Alma-Ata, see screen.test.ts; the Leningrad region's contract
+ * payment), so the page has a head tag with its score, stance and nearest passages to show whichever
+ * narrative's head keeps a stance stage after a retrain.
  */
-export const EVIDENCE_URLS = ['https://news-front.su/?p=782178'];
+export const EVIDENCE_URLS = [
+  'https://news-front.su/?p=782178',
+  'https://www.zaks.ru/new/archive/view/265521',
+];
 
 function evidencePosts(end: Date): CollectedPostInput[] {
   const train = loadCorpus().train;
