@@ -1,6 +1,8 @@
 // The pipeline with the trained classifier (the real encoder, fetched once by the test run's setup):
 // what it adds to a post, and that without it posts are tagged by the rules and say so.
-
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { IndexedPost } from '@cw/domain';
 import {
   compileNarratives,
@@ -125,5 +127,22 @@ describe('pipeline with the narrative classifier', () => {
     expect(classifier).toBeUndefined();
     expect(status.classifier).toBe('off');
     expect(status.reason).toMatch(/encoder not fetched.*cw stack up/);
+  });
+
+  it('names the older conversion when the cache holds only the encoder of a version before', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cw-cache-'));
+    try {
+      mkdirSync(join(cacheDir, 'encoder', 'e5-small-int8-L12'), { recursive: true });
+      const { classifier, status } = await openClassifier({
+        definitions,
+        narrativesDir: DEFAULT_NARRATIVES_DIR,
+        cacheDir,
+      });
+      expect(classifier).toBeUndefined();
+      expect(status.classifier).toBe('off');
+      expect(status.reason).toMatch(/not converted for this version .*e5-small-int8-L12.*cw stack up/);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,7 @@
 // rules say so and, for heads trained with one, the stance stage agrees (stance.ts).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   DEFAULT_ENCODER_LAYERS,
   type Encoder,
@@ -427,8 +427,19 @@ export function classifierReadiness(options: {
   cacheDir?: string;
 }): { ready: true; dir: string; version: string; heads: HeadFile[] } | { ready: false; reason: string } {
   const dir = encoderDir(options.cacheDir, DEFAULT_ENCODER_LAYERS);
-  if (!encoderReady(dir))
-    return { ready: false, reason: `encoder not fetched (${dir}); run pnpm -s cw stack up` };
+  if (!encoderReady(dir)) {
+    // After an upgrade that changed the graph, the folder of the conversion before is still there.
+    const older = existsSync(dirname(dir))
+      ? readdirSync(dirname(dir)).filter((f) => f.startsWith('e5-small-') && f !== basename(dir))
+      : [];
+    return {
+      ready: false,
+      reason:
+        older.length > 0
+          ? `encoder not converted for this version (${dir}; the cache holds ${older.join(', ')}, which the heads in git were not fitted to); run pnpm -s cw stack up`
+          : `encoder not fetched (${dir}); run pnpm -s cw stack up`,
+    };
+  }
   const version = encoderVersion(DEFAULT_ENCODER_LAYERS);
   const heads = readHeadFiles(headsDir(options.narrativesDir)).filter((h) => h.encoder === version);
   if (heads.length === 0)
