@@ -60,7 +60,7 @@ export interface ClassifierStats {
 }
 
 export interface NarrativeClassifier {
-  /** Encoder and heads, e.g. "e5-small-int8-L12-T64/heads-3f2a…": recorded on every post it scored. */
+  /** Encoder and heads, e.g. "e5-small-int8-g2-L12-T64/heads-3f2a…": recorded on every post it scored. */
   version: string;
   encoder: string;
   heads: readonly Head[];
