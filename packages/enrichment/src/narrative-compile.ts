@@ -41,6 +41,8 @@ export interface CompiledDefinition {
   gated: boolean;
   /** Group indexes of the definition's `topic`. */
   topic: number[];
+  /** The `require` lists must be met within one paragraph, or the first and one other (`requireIn`). */
+  requireInParagraph: boolean;
 }
 
 export interface TrieNode {
@@ -172,6 +174,7 @@ export function compileNarratives(definitions: readonly NarrativeDefinition[]): 
       require: def.require.map((alternatives) => alternatives.map((name) => groupIndex.get(name) ?? -1)),
       gated: def.gate !== undefined,
       topic: (def.topic ?? []).map((name) => groupIndex.get(name) ?? -1),
+      requireInParagraph: def.requireIn === 'paragraph',
     });
   });
 

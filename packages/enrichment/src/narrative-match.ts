@@ -234,14 +234,25 @@ interface Judgement {
   appliedExclusions: Set<number>;
 }
 
-/** Scores each definition from the matched terms alone: no strings are built here. */
-function judge(compiled: CompiledNarratives, matches: readonly TermMatch[]): Judgement[] {
+/** Matches per signal group, one row per definition. */
+function countGroups(compiled: CompiledNarratives, matches: readonly TermMatch[]): Int32Array[] {
   const counts = compiled.compiled.map((def) => new Int32Array(def.groups.length));
   for (const match of matches) {
     const term = compiled.terms[match.term];
     const row = term ? counts[term.definition] : undefined;
     if (term && row) row[term.group] = (row[term.group] ?? 0) + 1;
   }
+  return counts;
+}
+
+/** Scores each definition from the matched terms alone: no strings are built here. */
+function judge(
+  compiled: CompiledNarratives,
+  matches: readonly TermMatch[],
+  scanned: ScannedText,
+  text: string,
+): Judgement[] {
+  const counts = countGroups(compiled, matches);
   return compiled.compiled.map((def, d) => {
     const row = counts[d] ?? new Int32Array(0);
     let score = 0;
@@ -261,7 +272,9 @@ function judge(compiled: CompiledNarratives, matches: readonly TermMatch[]): Jud
       if (group.cancel) cancelled = true;
       else score -= group.weight;
     });
-    const requirementsMet = coversDistinct(def.require, row);
+    const requirementsMet =
+      coversDistinct(def.require, row) &&
+      (!def.requireInParagraph || requiredInOneParagraph(compiled, d, scanned, text));
     const reason = cancelled
       ? 'cancelled'
       : !requirementsMet
@@ -296,6 +309,54 @@ function coversDistinct(
   return false;
 }
 
+/**
+ * Whether definition `d`'s `require` lists are met within one paragraph (a line) of the post, or within
+ * its first paragraph and one other (`requireIn: paragraph`): each paragraph's terms are matched alone.
+ * Only reached for a post whose whole meets them, which few do.
+ */
+function requiredInOneParagraph(
+  compiled: CompiledNarratives,
+  d: number,
+  scanned: ScannedText,
+  text: string,
+): boolean {
+  const paragraphs = paragraphRanges(scanned, text);
+  if (paragraphs.length < 2) return true;
+  const require = compiled.compiled[d]?.require ?? [];
+  const met = (ranges: readonly [number, number][]): boolean => {
+    const counts = countGroups(compiled, matchTerms(compiled, tokensIn(scanned, ranges)));
+    return coversDistinct(require, counts[d] ?? []);
+  };
+  const first = paragraphs[0] as [number, number];
+  return paragraphs.some((range, i) => met([range]) || (i > 0 && met([first, range])));
+}
+
+/** Token ranges [from, to) of the post's paragraphs: a line break between two tokens starts one. */
+function paragraphRanges(scanned: ScannedText, text: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  let from = 0;
+  for (let i = 1; i < scanned.tokens.length; i++) {
+    const gap = text.slice(scanned.ends[i - 1], scanned.starts[i]);
+    if (gap.includes('\n')) {
+      ranges.push([from, i]);
+      from = i;
+    }
+  }
+  if (scanned.tokens.length > 0) ranges.push([from, scanned.tokens.length]);
+  return ranges;
+}
+
+function tokensIn(scanned: ScannedText, ranges: readonly [number, number][]): ScannedText {
+  const part: ScannedText = { tokens: [], kinds: [], starts: [], ends: [] };
+  for (const [from, to] of ranges) {
+    part.tokens.push(...scanned.tokens.slice(from, to));
+    part.kinds.push(...scanned.kinds.slice(from, to));
+    part.starts.push(...scanned.starts.slice(from, to));
+    part.ends.push(...scanned.ends.slice(from, to));
+  }
+  return part;
+}
+
 function signalOf(
   compiled: CompiledNarratives,
   scanned: ScannedText,
@@ -316,7 +377,7 @@ export function scoreScanned(
 ): NarrativeVerdict[] {
   const matches = matchTerms(compiled, scanned);
   const ordered = inEvidenceOrder(compiled, matches);
-  return judge(compiled, matches).map((judgement, d) => {
+  return judge(compiled, matches, scanned, text).map((judgement, d) => {
     const def = compiled.compiled[d];
     const signals: NarrativeSignal[] = [];
     const exclusions: NarrativeSignal[] = [];
@@ -369,7 +430,7 @@ function tagBare(
   const matches = matchTerms(compiled, scanned);
   if (matches.length === 0) return { narratives, narrativeEvidence };
   let open: string[] | undefined;
-  judge(compiled, matches).forEach((judgement, d) => {
+  judge(compiled, matches, scanned, text).forEach((judgement, d) => {
     const def = compiled.compiled[d];
     if (!def || judgement.reason !== undefined) return;
     // A rule hit needs its narrative's gate (read as the classifier reads the post) or a topic group:

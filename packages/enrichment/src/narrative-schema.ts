@@ -63,6 +63,13 @@ export const narrativeDefinitionSchema = z.strictObject({
    * one pair is: a call that comes after a lead-in). See the README, "Long posts".
    */
   longPosts: z.enum(['whole', 'paragraph-pairs']).optional(),
+  /**
+   * Where the `require` lists must be met: anywhere in the `post` (the default), or within one
+   * `paragraph` (a line of the post), or the first paragraph (a headline names the subject) and one
+   * other. A channel's digest ("Other statements at the briefing: ▪️ the state visit to Kazakhstan…
+   * ▪️ NATO peacekeepers…") names Kazakhstan in one item and the accusation's words in another.
+   */
+  requireIn: z.enum(['post', 'paragraph']).optional(),
   examples: z.strictObject({
     positive: z.array(z.string().min(1)).min(1),
     negative: z.array(z.string().min(1)).min(1),

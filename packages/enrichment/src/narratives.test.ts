@@ -162,6 +162,32 @@ describe('when a rule hit counts: requirements met by distinct groups, the gate 
     // Without a topic, the gate alone decides.
     expect(tags({ ...gated, topic: undefined }, 'На передке платят рубли, звони.')).toBe(false);
   });
+
+  it('with requireIn paragraph, meets the requirements within one paragraph or the headline and one other', () => {
+    const required = { ...base, require: [['service'], ['pay']] };
+    const scoped = { ...required, requireIn: 'paragraph' as const };
+    const digest = 'Другие новости дня:\n▪️ На передке жарко.\n▪️ Квартиры от 5 млн рублей, звоните.';
+    expect(tags(required, digest)).toBe(true);
+    expect(tags(scoped, digest)).toBe(false);
+    expect(tags(scoped, 'Другие новости дня:\n▪️ На передке платят рубли, звоните.')).toBe(true);
+    // A headline names the subject of the paragraphs under it.
+    expect(tags(scoped, 'На передке:\nНичего нового.\nПлатят рубли, звоните.')).toBe(true);
+    // Two paragraphs neither of which is the first do not meet it together.
+    expect(tags(scoped, 'Новости:\nНа передке жарко.\nПлатят рубли, звоните.')).toBe(false);
+  });
+});
+
+describe('blame on a channel digest: Kazakhstan in one item, NATO and Ukraine in another', () => {
+  it('is not a rule hit, while the same words in one item are', () => {
+    // Team-written, after the shape of two real train posts (t.me/c/1101170442/271073, 1166834860/128848).
+    const blame = (text: string) => tagNarratives(compiled, text).narratives.includes('kazakhstan_blame');
+    const item = 'НАТО готовит в Казахстане плацдарм для ударов по России, а Астана помогает Украине.';
+    expect(blame(item)).toBe(true);
+    expect(blame(`Заявления на брифинге:\n\n▪️ ${item}\n\n▪️ Погода в Москве.`)).toBe(true);
+    const digest =
+      'Заявления на брифинге:\n\n▪️ Госвизит в Казахстан был эффективным\n\n▪️ НАТО готовит плацдарм для ударов по России, помогает Украине.';
+    expect(blame(digest)).toBe(false);
+  });
 });
 
 describe('the rules on real channel posts (train split)', () => {
