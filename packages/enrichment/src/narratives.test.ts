@@ -206,4 +206,16 @@ describe('the rules on real channel posts (train split)', () => {
     );
     expect(found.length).toBeGreaterThanOrEqual(positives.length - 1);
   });
+
+  it('tag none of them with blame: none carries it, and digests name Kazakhstan in one item only', () => {
+    // Two digests ("Другие заявления Пескова: ▪️ Госвизит в Казахстан… ▪️ …НАТО… Украине") were the
+    // blame rules' only hits here before blame's `requireIn: paragraph`.
+    const posts = loadCorpus().train.filter((i) => sourceOf(i) === 'telegram');
+    const blamed = posts.filter((i) =>
+      tagNarratives(compiled, i.text).narratives.includes('kazakhstan_blame'),
+    );
+    expect(posts.length).toBeGreaterThan(1500);
+    expect(posts.some((i) => i.narratives.includes('kazakhstan_blame'))).toBe(false);
+    expect(blamed.map((i) => i.url)).toEqual([]);
+  });
 });
