@@ -42,8 +42,11 @@ export interface NarrativeVerdict extends NarrativeEvidence {
   tagged: boolean;
   /** Exclusion signals that matched. */
   exclusions: NarrativeSignal[];
-  /** Why a post with enough score was not tagged, if so. */
-  reason?: 'below-threshold' | 'missing-required' | 'cancelled';
+  /**
+   * Why the rules did not tag the post, if so: an exclusion cancelled it, a `require` list is unmet,
+   * the score is under the threshold, or the required groups meet only across paragraphs (`requireIn`).
+   */
+  reason?: 'below-threshold' | 'missing-required' | 'across-paragraphs' | 'cancelled';
 }
 
 /** Positions, per part, of a term's words in the post. */
@@ -272,16 +275,16 @@ function judge(
       if (group.cancel) cancelled = true;
       else score -= group.weight;
     });
-    const requirementsMet =
-      coversDistinct(def.require, row) &&
-      (!def.requireInParagraph || requiredInOneParagraph(compiled, d, scanned, text));
+    const requirementsMet = coversDistinct(def.require, row);
     const reason = cancelled
       ? 'cancelled'
       : !requirementsMet
         ? 'missing-required'
         : score < def.threshold
           ? 'below-threshold'
-          : undefined;
+          : def.requireInParagraph && !requiredInOneParagraph(compiled, d, scanned, text)
+            ? 'across-paragraphs'
+            : undefined;
     const topical = def.topic.some((g) => (row[g] ?? 0) > 0);
     return { score, topical, reason, appliedExclusions };
   });

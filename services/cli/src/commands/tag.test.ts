@@ -116,4 +116,22 @@ describe('cw tag', () => {
       '  not mercenary_recruitment: classifier 0.33, stance 0.2 (a head tag needs 0.95; a rule hit 0.25 in en, ru, uk, unless strong)',
     );
   });
+
+  it("with --explain, names a rule hit the definition's exclusions or requireIn stopped", async () => {
+    // Team-written: a digest naming Kazakhstan in one item and NATO in another; a denial.
+    const digest =
+      'Заявления на брифинге:\n\n▪️ Госвизит в Казахстан был эффективным\n\n▪️ НАТО готовит плацдарм для ударов по России, помогает Украине.';
+    const denial = 'Казахстан не будет помогать России обходить санкции.';
+    const capture = captureIo(`${JSON.stringify({ text: digest })}\n${JSON.stringify({ text: denial })}\n`);
+    expect(await run(['--rules-only', '--explain'], capture.io)).toBe(0);
+    const [first, second] = capture.out().split('\n\n');
+    expect(first).toContain('narratives: none');
+    expect(first).toMatch(
+      /not kazakhstan_blame by the rules: score [\d.]+, not counted: its required groups meet only across paragraphs/,
+    );
+    expect(second).toMatch(
+      /not kazakhstan_blame by the rules: score [\d.]+, cancelled by denial "не будет помогать"/,
+    );
+    expect(second).not.toContain('mercenary_recruitment by the rules');
+  });
 });

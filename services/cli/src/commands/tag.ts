@@ -15,6 +15,7 @@ import {
   type NarrativeClassifier,
   type NarrativeEvidence,
   openClassifier,
+  scoreNarratives,
   taggerVersion,
   withoutDecoration,
 } from '@cw/enrichment';
@@ -115,7 +116,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     const out = await tagLine(line, narratives, languages, classifier);
     if ('error' in out) errors++;
     else tagged++;
-    const written = explain ? explanation(out as Tagged, cuts) : `${JSON.stringify(out)}\n`;
+    const written = explain ? explanation(out as Tagged, cuts, narratives) : `${JSON.stringify(out)}\n`;
     // Respect backpressure so a slow consumer does not make us buffer the whole input.
     if (!io.stdout.write(written)) await once(io.stdout, 'drain');
   }
@@ -146,8 +147,33 @@ function stanceLine(score: number, cut: Cut | undefined): string {
   return `stance ${score} (a head tag needs ${cut.stance}; ${rules})`;
 }
 
+/**
+ * Rule hits a definition's own exclusions or `requireIn` stopped, in words, by narrative: what someone
+ * tuning a definition needs to see. Unmet requirements and low scores are left out: most posts have some.
+ */
+function stoppedRuleHits(compiled: CompiledNarratives, text: string): Map<string, string> {
+  const stopped = new Map<string, string>();
+  for (const v of scoreNarratives(compiled, text)) {
+    if (v.reason === 'cancelled')
+      stopped.set(
+        v.narrative,
+        `score ${v.score}, cancelled by ${v.exclusions.map((e) => `${e.group} "${e.matched}"`).join(', ')}`,
+      );
+    else if (v.reason === 'across-paragraphs')
+      stopped.set(
+        v.narrative,
+        `score ${v.score}, not counted: its required groups meet only across paragraphs (requireIn: paragraph)`,
+      );
+  }
+  return stopped;
+}
+
 /** What --explain prints for one post: the verdict, then what each tag rests on. */
-export function explanation(t: Tagged, cuts: Record<string, Cut> = {}): string {
+export function explanation(
+  t: Tagged,
+  cuts: Record<string, Cut> = {},
+  compiled?: CompiledNarratives,
+): string {
   if (t.error) return `error: ${t.error}\n\n`;
   const head = (t.text ?? '').replace(/\s+/g, ' ');
   const out = [`${head.length > 100 ? `${head.slice(0, 100)}…` : head}`];
@@ -161,13 +187,14 @@ export function explanation(t: Tagged, cuts: Record<string, Cut> = {}): string {
     out.push(
       `  read without the channel's decoration: ${setAside.map((l) => JSON.stringify(l.trim())).join(', ')}`,
     );
+  const stopped = compiled && t.text !== undefined ? stoppedRuleHits(compiled, t.text) : new Map();
   for (const e of t.narrativeEvidence ?? []) {
     out.push(`  ${e.narrative}:`);
     if (e.signals.length > 0)
       out.push(
         `    rules (score ${e.score}): ${e.signals.map((s) => `${s.group} "${s.matched}"`).join(', ')}`,
       );
-    else out.push('    rules: no match');
+    else out.push(`    rules: ${stopped.get(e.narrative) ?? 'no match'}`);
     if (e.classifier)
       out.push(
         `    classifier: ${e.classifier.score} (tags at ${e.classifier.threshold}, overrules the rules below ${e.classifier.veto})${
@@ -195,5 +222,7 @@ export function explanation(t: Tagged, cuts: Record<string, Cut> = {}): string {
       const why = stance === undefined ? '' : `, ${stanceLine(stance, cuts[narrative])}`;
       out.push(`  not ${narrative}: classifier ${score}${why}`);
     }
+  for (const [narrative, why] of stopped)
+    if (!t.narratives?.includes(narrative)) out.push(`  not ${narrative} by the rules: ${why}`);
   return `${out.join('\n')}\n\n`;
 }
