@@ -2,6 +2,7 @@
 // character n-grams. Small enough to version in git (narratives/heads/<id>.json) beside the corpus hash
 // it was trained from.
 import { NGRAM_BUCKETS, type SparseVector } from './features.ts';
+import type { VoteSettings } from './neighbours.ts';
 import type { ScreenCv } from './screen.ts';
 import type { Cut, StanceFeatures } from './stance.ts';
 
@@ -36,6 +37,12 @@ export interface HeadFile {
   scale: number[];
   embeddingWeights: number[];
   ngramWeights: number[];
+  /**
+   * The vote of the nearest labelled passages (neighbours.ts): the head's score is
+   * (1 − weight) × logistic + weight × vote, among the corpus train passages the narrative's gate lets
+   * through. Absent: the logistic score alone (heads trained before it).
+   */
+  vote?: VoteSettings;
   /**
    * The stance stage (see stance.ts), when cross-validation on train kept it: its weights and the two
    * cuts a head tag and a rule hit must reach. Absent: rules OR head.
@@ -83,6 +90,7 @@ export interface Head {
   /** All the decision's thresholds (stance cuts 0 without a stance stage). */
   cut: Cut;
   file: HeadFile;
+  /** The logistic score; the runtime mixes in the nearest passages' vote when `file.vote` says so. */
   score(embedding: Float32Array, ngrams: SparseVector): number;
   /** A rule hit scoring at least this is never judged by the stance stage (stance.ts, STRONG_RULE_FACTOR). */
   strongRuleScore?: number;

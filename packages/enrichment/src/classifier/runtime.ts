@@ -23,6 +23,7 @@ import { type CorpusItem, loadCorpus, passagesHash } from './corpus.ts';
 import { ngramFeatures, type SparseVector } from './features.ts';
 import { compileGate, type Gate } from './gate.ts';
 import { type Head, type HeadFile, headFrom } from './head.ts';
+import { mixVote, neighbourVote } from './neighbours.ts';
 import { decide, STRONG_RULE_FACTOR } from './stance.ts';
 
 export interface Neighbour {
@@ -33,7 +34,10 @@ export interface Neighbour {
 }
 
 export interface ClassifierResult {
+  /** Each scored narrative's head score: the logistic mixed with the nearest passages' vote. */
   scores: Record<string, number>;
+  /** The nearest passages' vote (neighbours.ts), for heads trained with one. */
+  votes?: Record<string, number>;
   /** The stance stage's scores, for heads that have one. */
   stance?: Record<string, number>;
   /** The first stage's scores, for heads that have one. */
@@ -171,6 +175,30 @@ export async function createClassifier(options: {
   const index = passages.length > 0 ? await passageIndex(encoder, passages) : new Float32Array();
   const dim = encoder.info.dim;
   const headsHash = headsFingerprint(files);
+  // Per narrative with a vote: the passages its gate lets through (as the training pool), and which
+  // of them carry it.
+  const voters = new Map<string, { pool: number[]; positive: boolean[] }>();
+  for (const head of heads) {
+    if (!head.file.vote) continue;
+    const pool = passages.flatMap((p, i) =>
+      gate.match(classifierText(p.text)).includes(head.narrative) ? [i] : [],
+    );
+    voters.set(head.narrative, {
+      pool,
+      positive: passages.map((p) => p.narratives.includes(head.narrative)),
+    });
+  }
+  /** Cosine similarity of an embedding to every indexed passage (both L2-normalised). */
+  const similarities = (e: Float32Array): Float32Array => {
+    const sims = new Float32Array(passages.length);
+    for (let i = 0; i < passages.length; i++) {
+      let s = 0;
+      const off = i * dim;
+      for (let k = 0; k < dim; k++) s += (e[k] as number) * (index[off + k] as number);
+      sims[i] = s;
+    }
+    return sims;
+  };
 
   const memo = new Map<string, ClassifierResult>();
   const stats: ClassifierStats = {
@@ -206,12 +234,10 @@ export async function createClassifier(options: {
     }
     return needed || (known ?? tagNarratives(rules, text).narratives).some((n) => open.includes(n));
   };
-  const nearest = (e: Float32Array): Neighbour[] => {
+  const nearest = (sims: Float32Array): Neighbour[] => {
     const best: { i: number; s: number }[] = [];
     for (let i = 0; i < passages.length; i++) {
-      let s = 0;
-      const off = i * dim;
-      for (let k = 0; k < dim; k++) s += (e[k] as number) * (index[off + k] as number);
+      const s = sims[i] as number;
       if (best.length < NEIGHBOURS || s > (best[best.length - 1] as { s: number }).s) {
         best.push({ i, s });
         best.sort((a, b) => b.s - a.s);
@@ -268,22 +294,41 @@ export async function createClassifier(options: {
       const { text, ngrams, open, screen } = toEncode[i] as (typeof toEncode)[number];
       const scores: Record<string, number> = {};
       const stance: Record<string, number> = {};
+      const votes: Record<string, number> = {};
+      // Similarities to every passage, once: for the heads' votes and for the evidence's nearest.
+      let sims: Float32Array | undefined;
       for (const head of heads)
         if (open.includes(head.narrative)) {
-          scores[head.narrative] = Math.round(head.score(e, ngrams) * 1000) / 1000;
+          const logistic = head.score(e, ngrams);
+          const voter = voters.get(head.narrative);
+          const vote = head.file.vote;
+          if (voter && vote) {
+            sims ??= similarities(e);
+            const s = sims;
+            const v = neighbourVote(
+              (i) => s[i] as number,
+              voter.pool,
+              (i) => voter.positive[i] === true,
+              vote,
+            );
+            votes[head.narrative] = Math.round(v * 1000) / 1000;
+            scores[head.narrative] = Math.round(mixVote(logistic, v, vote.weight) * 1000) / 1000;
+          } else scores[head.narrative] = Math.round(logistic * 1000) / 1000;
           if (head.stanceScore)
             stance[head.narrative] = Math.round(head.stanceScore(e, ngrams) * 1000) / 1000;
         }
       // The nearest passages are evidence for a tag, and most candidates end untagged: found when first
-      // read (0.56 ms of the main thread per candidate against ~900 passages, node --cpu-prof).
+      // read (the similarities cost 1–2 ms of the main thread per candidate against ~2,800 passages).
       let near: Neighbour[] | undefined;
       remember(text, {
         scores,
+        ...(Object.keys(votes).length > 0 ? { votes } : {}),
         stance,
         screen,
         encoded: true,
         get nearest() {
-          near ??= nearest(e);
+          sims ??= similarities(e);
+          near ??= nearest(sims);
           return near;
         },
       });
@@ -337,6 +382,16 @@ export async function createClassifier(options: {
           ...(base.screen ? { screen: base.screen } : {}),
           encoded: true,
           scores: { ...base.scores, [head.narrative]: pair.scores[head.narrative] as number },
+          ...(base.votes || pair.votes?.[head.narrative] !== undefined
+            ? {
+                votes: {
+                  ...base.votes,
+                  ...(pair.votes?.[head.narrative] !== undefined
+                    ? { [head.narrative]: pair.votes[head.narrative] as number }
+                    : {}),
+                },
+              }
+            : {}),
           stance: {
             ...base.stance,
             ...(pair.stance?.[head.narrative] !== undefined

@@ -3,6 +3,7 @@
 // scores, and the cuts on head score, stance for head tags and stance for rule hits searched together.
 // The stage is kept only when it ranks above rules OR head on the same out-of-fold scores.
 import type { HeadFile, ScreenFile, StanceFile } from './head.ts';
+import { mixVote, NEIGHBOUR_VOTE, outOfFoldVotes, type VoteSettings } from './neighbours.ts';
 import { chooseScreenCut, fitScreen, outOfFoldScreen, reachesEncoder, SCREEN_OPTIONS } from './screen.ts';
 import {
   type CutResult,
@@ -74,6 +75,8 @@ export function trainHeadWithScreen(
     stanceVariants?: readonly StanceVariant[];
     /** false trains no first stage (every gate-passing post is encoded). */
     screen?: boolean;
+    /** The nearest passages' vote mixed into the head's score (neighbours.ts); false: the head alone. */
+    vote?: VoteSettings | false;
   },
 ): { head: HeadFile; reachesEncoder: boolean[] } {
   const folds = meta.folds ?? 5;
@@ -90,7 +93,12 @@ export function trainHeadWithScreen(
     if (!chosen || score(m, hardOk) > score(chosen.m, chosen.hardOk)) chosen = { options, m, hardOk };
   }
   const { options } = chosen as NonNullable<typeof chosen>;
-  const oof = outOfFoldScores(samples, options, folds);
+  const vote = meta.vote === undefined ? NEIGHBOUR_VOTE : meta.vote;
+  // The head's out-of-fold score, mixed with the vote of the nearest passages of the other folds; the
+  // hyperparameters above were chosen on the head alone.
+  const headOof = outOfFoldScores(samples, options, folds);
+  const votes = vote ? outOfFoldVotes(samples, groupFolds(samples, folds), vote) : undefined;
+  const oof = votes && vote ? headOof.map((h, i) => mixVote(h, votes[i] as number, vote.weight)) : headOof;
 
   // Rules OR head, then each stance variant on the same folds; the best-ranked decision wins.
   const orHead = chooseCut(samples, oof, undefined, minPrecision, MAX_HARD_NEGATIVE_RATE);
@@ -178,6 +186,7 @@ export function trainHeadWithScreen(
     scale: round(fitted.scale),
     embeddingWeights: round(fitted.we),
     ngramWeights: round(fitted.wn),
+    ...(vote ? { vote: { ...vote } } : {}),
     ...(stance ? { stance } : {}),
     ...(screen ? { screen } : {}),
   };

@@ -109,6 +109,7 @@ export async function trainNarratives(options: {
       gated: (gated[i] as string[]).includes(def.id),
       hardNegative: p.hardNegative,
       lang: langs[i] as string,
+      voter: p.kind !== 'example',
       strongRule: isStrongRule(
         (ruleEvidence[i] as NarrativeEvidence[]).find((e) => e.narrative === def.id),
         def.threshold,

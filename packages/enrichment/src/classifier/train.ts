@@ -19,6 +19,8 @@ export interface Sample {
   lang?: string;
   /** The rule hit scores at least STRONG_RULE_FACTOR times the definition's threshold. */
   strongRule?: boolean;
+  /** Whether it votes as a nearest passage (neighbours.ts): corpus passages do, a definition's examples do not. */
+  voter?: boolean;
 }
 
 export interface FitOptions {

@@ -68,6 +68,7 @@ export async function tagLine(
     narrativeEvidence: tags.narrativeEvidence,
     tagger: taggerVersion(narratives.definitions, classifier),
     ...(classified ? { classifierScores: classified.scores } : {}),
+    ...(classified?.votes ? { classifierVotes: classified.votes } : {}),
     ...(classified?.stance && Object.keys(classified.stance).length > 0
       ? { classifierStance: classified.stance }
       : {}),
@@ -132,6 +133,8 @@ type Tagged = {
   narratives?: string[];
   narrativeEvidence?: NarrativeEvidence[];
   classifierScores?: Record<string, number>;
+  /** The nearest passages' vote mixed into each score. */
+  classifierVotes?: Record<string, number>;
   classifierStance?: Record<string, number>;
   classifierSkipped?: { screen: Record<string, number> };
   tagger?: string;
@@ -168,6 +171,12 @@ function stoppedRuleHits(compiled: CompiledNarratives, text: string): Map<string
   return stopped;
 }
 
+/** ", with the nearest passages' vote 0.8": what the head's score holds besides its own reading. */
+function voteOf(t: Tagged, narrative: string): string {
+  const vote = t.classifierVotes?.[narrative];
+  return vote === undefined ? '' : `, with the nearest passages' vote ${vote}`;
+}
+
 /** What --explain prints for one post: the verdict, then what each tag rests on. */
 export function explanation(
   t: Tagged,
@@ -197,7 +206,7 @@ export function explanation(
     else out.push(`    rules: ${stopped.get(e.narrative) ?? 'no match'}`);
     if (e.classifier)
       out.push(
-        `    classifier: ${e.classifier.score} (tags at ${e.classifier.threshold}, overrules the rules below ${e.classifier.veto})${
+        `    classifier: ${e.classifier.score}${voteOf(t, e.narrative)} (tags at ${e.classifier.threshold}, overrules the rules below ${e.classifier.veto})${
           e.classifier.paragraphs ? `, read in paragraphs ${e.classifier.paragraphs.join(' and ')}` : ''
         }`,
       );
@@ -220,7 +229,7 @@ export function explanation(
     if (!t.narratives?.includes(narrative)) {
       const stance = t.classifierStance?.[narrative];
       const why = stance === undefined ? '' : `, ${stanceLine(stance, cuts[narrative])}`;
-      out.push(`  not ${narrative}: classifier ${score}${why}`);
+      out.push(`  not ${narrative}: classifier ${score}${voteOf(t, narrative)}${why}`);
     }
   for (const [narrative, why] of stopped)
     if (!t.narratives?.includes(narrative)) out.push(`  not ${narrative} by the rules: ${why}`);
