@@ -73,7 +73,11 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
           : 'no stance stage (rules OR head)';
         const or = head.cv.rulesOrHead;
         io.stdout.write(
-          `${head.narrative}: threshold ${head.threshold}, ${stance}; cross-validated by site (${head.cv.folds} folds): ` +
+          `${head.narrative}: threshold ${head.threshold}${
+            head.vote
+              ? ` (the head's score ${1 - head.vote.weight} logistic, ${head.vote.weight} the ${head.vote.k} nearest passages' vote)`
+              : ''
+          }, ${stance}; cross-validated by site (${head.cv.folds} folds): ` +
             `precision ${head.cv.precision.toFixed(3)}, recall ${head.cv.recall.toFixed(3)}, F1 ${head.cv.f1.toFixed(3)}, ` +
             `hard negatives tagged ${head.cv.hardNegativesTagged ?? '?'}` +
             (or
