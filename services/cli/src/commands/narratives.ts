@@ -29,12 +29,29 @@ import {
 } from '@cw/enrichment';
 import { cliConfig } from '../config.ts';
 import type { CommandIo } from '../main.ts';
+import { parseCommand } from '../parse-command.ts';
 
 const USAGE = 'usage: pnpm -s cw narratives train | eval [--split test|train] | encoder\n';
 
 export async function run(args: string[], io: CommandIo): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub !== 'train' && sub !== 'eval' && sub !== 'encoder') {
+  // Strict: a mistyped option must stop here, not start a four-minute training or a locked-test run.
+  const parsed = parseCommand(
+    'narratives',
+    USAGE,
+    args,
+    { allowPositionals: true, options: { split: { type: 'string' }, help: { type: 'boolean', short: 'h' } } },
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  const [sub] = positionals;
+  const split = values.split ?? 'test';
+  if (
+    positionals.length !== 1 ||
+    (sub !== 'train' && sub !== 'eval' && sub !== 'encoder') ||
+    (values.split !== undefined && sub !== 'eval') ||
+    (split !== 'test' && split !== 'train')
+  ) {
     io.stderr.write(USAGE);
     return 2;
   }
@@ -96,12 +113,6 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       );
       io.stdout.write(`wrote ${report.heads.length} heads to ${narrativesDir}/heads\n`);
       return 0;
-    }
-    const i = rest.indexOf('--split');
-    const split = i >= 0 ? rest[i + 1] : 'test';
-    if (split !== 'test' && split !== 'train') {
-      io.stderr.write(USAGE);
-      return 2;
     }
     const classifier = await createClassifier({ encoder, definitions, narrativesDir });
     // The same heads without the first stage, to count what it keeps from the encoder that they would tag.
