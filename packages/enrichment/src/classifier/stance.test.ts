@@ -3,10 +3,12 @@ import { ngramFeatures } from './features.ts';
 import { headFrom } from './head.ts';
 import { combineTags } from './runtime.ts';
 import {
+  beatsDecision,
   type CutResult,
   chooseCut,
   decide,
   evaluateCut,
+  f1StandardError,
   fitStance,
   MIN_RULE_STANCE_POSITIVES,
   ruleStanceLanguages,
@@ -149,6 +151,28 @@ describe('the stance stage', () => {
     expect(withinOneStandardError(best, [best, near, far], 100)).toBe(near);
     // With many more positives the error shrinks and the best F1 stands.
     expect(withinOneStandardError(best, [best, near, far], 10_000)).toBe(best);
+  });
+
+  it('replaces rules OR head by a stance stage only beyond one standard error of F1, unless the bars decide', () => {
+    const result = (f1: number, rank = 0, recall = 0.6): CutResult => ({
+      cut: { threshold: 0.5, veto: 0, stance: 0, ruleStance: 0 },
+      precision: 0.8,
+      recall,
+      f1,
+      hardNegativesTagged: 0.02,
+      rank,
+    });
+    // Blame in the thirteenth session: 0.687 → 0.696 on 189 positives (one error is 0.034).
+    const margin = f1StandardError(0.687, 189);
+    expect(margin).toBeCloseTo(0.0337, 3);
+    expect(beatsDecision(result(0.687), result(0.696), margin)).toBe(false);
+    expect(beatsDecision(result(0.687), result(0.696))).toBe(true);
+    // Recruitment: 0.702 → 0.745 on 237 positives (0.030).
+    expect(beatsDecision(result(0.702), result(0.745), f1StandardError(0.702, 237))).toBe(true);
+    // Meeting the bars outranks F1; between two that meet them, recall decides.
+    expect(beatsDecision(result(0.8), result(0.6, 1), 0.1)).toBe(true);
+    expect(beatsDecision(result(0.6, 1), result(0.9), 0)).toBe(false);
+    expect(beatsDecision(result(0.7, 1, 0.6), result(0.7, 1, 0.65), 0.1)).toBe(true);
   });
 
   it('learns from the passages it sees that a denial of the same topic is not the narrative', () => {

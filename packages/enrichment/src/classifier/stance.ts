@@ -256,6 +256,21 @@ export function chooseCut(
 }
 
 /**
+ * Whether `challenger` beats the `current` decision on the same folds: a higher rank (the bars met);
+ * at rank 1 more recall; at rank 0 an F1 higher by more than `margin`.
+ */
+export function beatsDecision(current: CutResult, challenger: CutResult, margin = 0): boolean {
+  if (challenger.rank !== current.rank) return challenger.rank > current.rank;
+  if (challenger.rank > 0) return challenger.recall > current.recall;
+  return challenger.f1 > current.f1 + margin;
+}
+
+/** √(F1(1−F1)/positives): how far apart two cross-validated F1 figures must be to tell them apart. */
+export function f1StandardError(f1: number, positives: number): number {
+  return positives > 0 ? Math.sqrt((f1 * (1 - f1)) / positives) : 0;
+}
+
+/**
  * When no cut meets the bars, the best F1 on out-of-fold scores is itself a noisy estimate: any cut
  * within one standard error of it (√(F1(1−F1)/positives), binomial over the positives) is as good as
  * far as cross-validation can tell. Of those, the most precise wins: precision is the target furthest
@@ -267,7 +282,7 @@ export function withinOneStandardError(
   positives: number,
 ): CutResult {
   if (best.rank > 0 || positives === 0) return best;
-  const se = Math.sqrt((best.f1 * (1 - best.f1)) / positives);
+  const se = f1StandardError(best.f1, positives);
   let chosen = best;
   for (const r of all)
     if (

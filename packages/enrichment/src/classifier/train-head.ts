@@ -6,9 +6,11 @@ import type { HeadFile, ScreenFile, StanceFile } from './head.ts';
 import { mixVote, NEIGHBOUR_VOTE, outOfFoldVotes, type VoteSettings } from './neighbours.ts';
 import { chooseScreenCut, fitScreen, outOfFoldScreen, reachesEncoder, SCREEN_OPTIONS } from './screen.ts';
 import {
+  beatsDecision,
   type CutResult,
   chooseCut,
   decide,
+  f1StandardError,
   fitStance,
   outOfFoldStance,
   STANCE_VARIANTS,
@@ -104,16 +106,15 @@ export function trainHeadWithScreen(
   const orHead = chooseCut(samples, oof, undefined, minPrecision, MAX_HARD_NEGATIVE_RATE);
   let best: { result: CutResult; variant?: StanceVariant; stance?: number[] } = { result: orHead };
   const foldOf = groupFolds(samples, folds);
+  // Without the bars met, a stance stage (a second model that can veto rule hits) replaces rules OR
+  // head only when its F1 is higher by more than one standard error: closer than that, the folds
+  // cannot tell them apart, and a stage fitted to noise vetoed plain blame posts in the demo.
+  const margin = f1StandardError(orHead.f1, samples.filter((s) => s.label).length);
   for (const variant of meta.stanceVariants ?? STANCE_VARIANTS) {
     const stance = outOfFoldStance(samples, variant, foldOf, folds);
     const result = chooseCut(samples, oof, stance, minPrecision, MAX_HARD_NEGATIVE_RATE);
-    const better =
-      result.rank !== best.result.rank
-        ? result.rank > best.result.rank
-        : result.rank > 0
-          ? result.recall > best.result.recall
-          : result.f1 > best.result.f1;
-    if (better) best = { result, variant, stance };
+    if (beatsDecision(best.result, result, best.variant === undefined ? margin : 0))
+      best = { result, variant, stance };
   }
 
   // The first stage: its cut keeps what the decision chosen above tags on the same folds.
