@@ -41,9 +41,11 @@ export type { HeadFile } from './classifier/head.ts';
 export {
   evaluateLongPosts,
   formatLongPosts,
+  formatWholePosts,
   LONG_POST_SETS,
   type LongPostEvaluation,
   type LongPostSet,
+  loadLaterChannelPosts,
   loadLongPosts,
 } from './classifier/long-posts.ts';
 export { pipelineTags } from './classifier/pipeline-tags.ts';

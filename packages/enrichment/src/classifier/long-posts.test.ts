@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { PAIR_TAGGED_POST, realClassifiers } from '../../../../tests/support/classifier.ts';
 import { DEFAULT_NARRATIVES_DIR } from '../index.ts';
 import { loadNarrativeDefinitions } from '../narrative-loader.ts';
-import { loadCorpus } from './corpus.ts';
-import { evaluateLongPosts, formatLongPosts, loadLongPosts } from './long-posts.ts';
+import { loadCorpus, splitOfSite } from './corpus.ts';
+import { evaluateLongPosts, formatLongPosts, loadLaterChannelPosts, loadLongPosts } from './long-posts.ts';
 import { pipelineTags } from './pipeline-tags.ts';
 import { paragraphPairs } from './runtime.ts';
 
@@ -37,6 +37,26 @@ describe('long real posts', () => {
       expect(c.hardNegativesTagged).toBeLessThanOrEqual(c.fp);
     }
     expect(formatLongPosts(e, 'dev')[0]).toContain(`long real posts, dev (${long.length}`);
+  });
+});
+
+describe('later posts of channels in train', () => {
+  const later = loadLaterChannelPosts();
+  const messageId = (url: string) => Number(new URL(url).pathname.split('/').at(-1));
+
+  it('come after every post of their channel that train holds, and neither split holds them', () => {
+    const { train, test } = loadCorpus();
+    expect(later.length).toBeGreaterThan(0);
+    const texts = new Set([...train, ...test].map((i) => i.text));
+    expect(later.filter((i) => texts.has(i.text)).map((i) => i.url)).toEqual([]);
+    for (const site of new Set(later.map((i) => i.site))) {
+      expect(site).toMatch(/^t\.me\//);
+      expect(splitOfSite(site), site).toBe('train');
+      const earlier = train.filter((i) => i.site === site).map((i) => messageId(i.url));
+      expect(earlier.length, site).toBeGreaterThan(0);
+      const first = Math.min(...later.filter((i) => i.site === site).map((i) => messageId(i.url)));
+      expect(Math.max(...earlier), site).toBeLessThan(first);
+    }
   });
 });
 

@@ -4,6 +4,7 @@
 // beyond the encoder's first 64 tokens. Never trained on. `dev` chose how long posts are read
 // (`longPosts` in a definition); `held-out`, gathered apart, is only scored: `cw narratives eval`
 // prints both and writes the held-out figures to evaluation.json.
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
 import { type CorpusItem, DEFAULT_CORPUS_DIR, readCorpusFile } from './corpus.ts';
@@ -15,6 +16,20 @@ export const LONG_POST_SETS: readonly LongPostSet[] = ['dev', 'held-out'];
 
 export function loadLongPosts(set: LongPostSet, dir = DEFAULT_CORPUS_DIR): CorpusItem[] {
   return readCorpusFile(join(dir, 'long', `${set}.jsonl`));
+}
+
+/**
+ * Later posts of channels whose earlier posts are in train (corpus/later/<channel>.jsonl): a channel
+ * is one site, so all of it lands on one side of the split; these posts, after a date cut, are kept
+ * out of both splits and only scored, to show what training on a channel's past does for its future.
+ */
+export function loadLaterChannelPosts(dir = DEFAULT_CORPUS_DIR): CorpusItem[] {
+  const folder = join(dir, 'later');
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .flatMap((f) => readCorpusFile(join(folder, f)));
 }
 
 export interface LongPostEvaluation {
@@ -55,9 +70,17 @@ export async function evaluateLongPosts(
 }
 
 export function formatLongPosts(e: LongPostEvaluation, set: LongPostSet): string[] {
+  return formatWholePosts(
+    e,
+    `long real posts, ${set} (${e.items}, multi-paragraph, ${e.hardNegatives} hard negatives)`,
+  );
+}
+
+/** Per narrative, the pipeline's counts on a set of whole posts, under `heading`. */
+export function formatWholePosts(e: LongPostEvaluation, heading: string): string[] {
   const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '–');
   return [
-    `long real posts, ${set} (${e.items}, multi-paragraph, ${e.hardNegatives} hard negatives), as the pipeline tags them:`,
+    `${heading}, as the pipeline tags them:`,
     ...Object.entries(e.narratives).map(
       ([id, c]) =>
         `  ${id}: precision ${ratio(c.tp, c.tp + c.fp)}, recall ${ratio(c.tp, c.tp + c.fn)} (tp ${c.tp}, fp ${c.fp}, fn ${c.fn}); hard negatives tagged ${c.hardNegativesTagged}/${e.hardNegatives}`,

@@ -17,10 +17,12 @@ import {
   formatCorpusEvaluation,
   formatDecorationStability,
   formatLongPosts,
+  formatWholePosts,
   LONG_POST_SETS,
   type LongPostEvaluation,
   loadCorpus,
   loadDecorations,
+  loadLaterChannelPosts,
   loadLongPosts,
   loadNarrativeDefinitions,
   sourceOf,
@@ -138,6 +140,15 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       const e = await evaluateLongPosts(posts, definitions, classifier);
       io.stdout.write(`${formatLongPosts(e, set).join('\n')}\n`);
       if (set === 'held-out') long = e;
+    }
+    // Later posts of channels in train, never trained on: the same on either split.
+    const later = loadLaterChannelPosts();
+    if (later.length > 0) {
+      const e = await evaluateLongPosts(later, definitions, classifier);
+      const channels = [...new Set(later.map((i) => i.site))].join(', ');
+      io.stdout.write(
+        `${formatWholePosts(e, `later posts of channels in train (${e.items} of ${channels}, ${e.hardNegatives} hard negatives)`).join('\n')}\n`,
+      );
     }
     // The locked test's figures go beside the definitions, for the API and the workbench to show.
     if (split === 'test') {
