@@ -1,6 +1,7 @@
 import { ChannelRegistry, replayFile } from '@cw/collector';
 import { cliConfig } from '../config.ts';
 import type { CommandIo } from '../main.ts';
+import { parseCommand } from '../parse-command.ts';
 import { openPostsQueue } from '../posts-queue.ts';
 
 const USAGE = `usage: pnpm -s cw replay <posts.jsonl> [--speed N] [--resume]
@@ -9,9 +10,25 @@ const USAGE = `usage: pnpm -s cw replay <posts.jsonl> [--speed N] [--resume]
 `;
 
 export async function run(args: string[], io: CommandIo): Promise<number> {
-  const path = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--speed');
-  const speedArg = args.includes('--speed') ? Number(args[args.indexOf('--speed') + 1]) : 0;
-  if (!path || !Number.isFinite(speedArg) || speedArg < 0) {
+  const parsed = parseCommand(
+    'replay',
+    USAGE,
+    args,
+    {
+      allowPositionals: true,
+      options: {
+        speed: { type: 'string' },
+        resume: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    },
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  const [path] = positionals;
+  const speedArg = values.speed === undefined ? 0 : Number(values.speed);
+  if (!path || positionals.length > 1 || values.speed === '' || !Number.isFinite(speedArg) || speedArg < 0) {
     io.stderr.write(USAGE);
     return 2;
   }
@@ -23,7 +40,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       speed: speedArg,
       log,
       signal,
-      ...(args.includes('--resume') ? { registry: new ChannelRegistry(redis, config.CW_QUEUE_PREFIX) } : {}),
+      ...(values.resume ? { registry: new ChannelRegistry(redis, config.CW_QUEUE_PREFIX) } : {}),
       onProgress: (p) => io.stderr.write(`\rreplayed ${p.published} posts (${p.lines} lines)`),
     });
     io.stderr.write('\n');

@@ -9,19 +9,34 @@ import { createEsClient } from '@cw/es';
 import { retag } from '@cw/pipeline';
 import { cliConfig } from '../config.ts';
 import type { CommandIo } from '../main.ts';
+import { parseCommand } from '../parse-command.ts';
+
+const USAGE = `usage: pnpm -s cw retag [--from ISO-date] [--to ISO-date]
+  Re-applies the current narrative definitions (and classifier) to indexed posts in the range.
+`;
 
 /** `cw retag [--from ISO] [--to ISO]`: apply the current narrative definitions to indexed posts. */
 export async function run(args: string[], io: CommandIo): Promise<number> {
+  // Strict: a mistyped range (--form) must not retag the whole history.
+  const parsed = parseCommand(
+    'retag',
+    USAGE,
+    args,
+    { options: { from: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } } },
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { from, to } = parsed.values;
+  for (const [name, value] of [
+    ['--from', from],
+    ['--to', to],
+  ] as const) {
+    if (value !== undefined && Number.isNaN(Date.parse(value))) {
+      io.stderr.write(`cw retag: ${name} expects an ISO date, got '${value}'\n${USAGE}`);
+      return 2;
+    }
+  }
   const config = cliConfig();
-  const arg = (name: string) => {
-    const i = args.indexOf(name);
-    if (i < 0) return undefined;
-    const value = args[i + 1] ?? '';
-    if (Number.isNaN(Date.parse(value))) throw new Error(`${name} expects an ISO date, got '${value}'`);
-    return value;
-  };
-  const from = arg('--from');
-  const to = arg('--to');
   const narrativesDir = config.CW_NARRATIVES_DIR ?? DEFAULT_NARRATIVES_DIR;
   const definitions = loadNarrativeDefinitions(narrativesDir);
   const narratives = compileNarratives(definitions);

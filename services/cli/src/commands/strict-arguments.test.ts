@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { captureIo } from '../../../../tests/support/command-io.ts';
+import type { CommandIo } from '../main.ts';
+import { run as replay } from './replay.ts';
+import { run as replayFailed } from './replay-failed.ts';
+import { run as retag } from './retag.ts';
+
+type Command = (args: string[], io: CommandIo) => Promise<number>;
+
+async function call(command: Command, args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const capture = captureIo();
+  const code = await command(args, capture.io);
+  return { code, out: capture.out(), err: capture.err() };
+}
+
+// Commands that rewrite or re-enqueue history: each case must stop before any connection is made.
+// Before, `cw retag --form 2026-01-01` retagged every post, and `cw replay-failed --dry-run`
+// replayed every failed batch.
+describe('commands that change indexed or queued data read their options strictly', () => {
+  it('print the usage for --help', async () => {
+    for (const [command, name] of [
+      [retag, 'retag'],
+      [replayFailed, 'replay-failed'],
+      [replay, 'replay'],
+    ] as const) {
+      const { code, out, err } = await call(command, ['--help']);
+      expect(code, name).toBe(0);
+      expect(out, name).toMatch(new RegExp(`^usage: pnpm -s cw ${name}\\b`));
+      expect(err, name).toBe('');
+    }
+  });
+
+  it('refuse an unknown option, a stray argument or a bad value with the usage', async () => {
+    const cases: [Command, string[], RegExp][] = [
+      [retag, ['--form', '2026-01-01'], /cw retag: Unknown option '--form'/],
+      [retag, ['2026-01-01'], /cw retag: Unexpected argument '2026-01-01'/],
+      [retag, ['--from', 'yesterday'], /cw retag: --from expects an ISO date, got 'yesterday'/],
+      [retag, ['--to'], /cw retag: Option '--to <value>' argument missing/],
+      [replayFailed, ['--dry-run'], /cw replay-failed: Unknown option '--dry-run'/],
+      [replayFailed, ['posts'], /cw replay-failed: Unexpected argument 'posts'/],
+      [replay, ['posts.jsonl', '--resum'], /cw replay: Unknown option '--resum'/],
+      [replay, ['posts.jsonl', '--speed', 'fast'], /^usage: pnpm -s cw replay/],
+      [replay, ['posts.jsonl', '--speed', '-1'], /cw replay: Option '--speed' argument is ambiguous/],
+      [replay, ['posts.jsonl', '--speed=-1'], /^usage: pnpm -s cw replay/],
+      [replay, ['a.jsonl', 'b.jsonl'], /^usage: pnpm -s cw replay/],
+      [replay, ['--resume'], /^usage: pnpm -s cw replay/],
+    ];
+    for (const [command, args, message] of cases) {
+      const { code, out, err } = await call(command, args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(err, args.join(' ')).toMatch(message);
+      expect(out, args.join(' ')).toBe('');
+    }
+  });
+});
