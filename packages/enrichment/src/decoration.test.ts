@@ -48,6 +48,25 @@ describe('withoutDecoration (what the rules read)', () => {
       expect(withoutDecoration(`Новости.\n${text}`), text).toBe(`Новости.\n${text}`);
   });
 
+  it("keeps a unit's call to join with its link, and still drops a call to join the channel", () => {
+    // The calls are the last lines of real @Tsaplienko posts (corpus train: /74410, /70773, /68618);
+    // read as signatures, they were dropped and the post's offer with them. The channel joins are
+    // real too (/85102, /92429 keeps its bot; the Russian one is a team-written case).
+    const body = 'Боєць 80-ї бригади в свій перший бойовий вихід знищив більше 20 ворогів.';
+    for (const call of [
+      'Долучайся до лав 80-ої бригади: https://80dshv.mil.gov.ua',
+      '🤝 Приєднуйся на https://135bat.army',
+      'Долучитися до безпілотних підрозділів можна за посиланням: https://forms.gle/2cz4JX2XSFdjFGpQ8',
+    ])
+      expect(withoutDecoration(`${body}\n\n${call}`), call).toBe(`${body}\n\n${call}`);
+    for (const footer of [
+      'Долучайся до нас 👉 https://t.me/+E0tytHHYyfU0YTUy',
+      'Присоединяйтесь к нам в Telegram: https://t.me/news_kz',
+      '📲 Приєднуйтесь до каналу: https://t.me/zhytynazustrich',
+    ])
+      expect(withoutDecoration(`${body}\n\n${footer}`), footer).toBe(body);
+  });
+
   it('leaves nothing of a post made only of decoration, and drops a link line before the text', () => {
     expect(withoutDecoration('@kaz_news\nhttps://t.me/kaz_news/1\n#новости')).toBe('');
     expect(withoutDecoration('https://t.me/kaz_news/1\nКонтракт с Минобороны.')).toBe(

@@ -15,7 +15,7 @@
  * `gated`: a rule hit also needs its narrative's gate; `distinct`: each `require` list is met by a
  * different signal group (both in narrative-match.ts).
  */
-export const RULES_READING = 'without-decoration-1+gated-1+distinct-1';
+export const RULES_READING = 'without-decoration-2+gated-1+distinct-1';
 
 const URL = /(?:https?:\/\/|www\.|\bt\.me\/)\S+/giu;
 /** A Telegram username: 4–32 of [A-Za-z0-9_] after an @ that does not sit inside a word or an address. */
@@ -58,8 +58,13 @@ const SUBSCRIBE =
   /(?:подпи(?:саться|сывайся|сывайтесь|шись|шитесь)|підпи(?:сатися|сатись|суйся|суйтесь|шись|шіться))(?!\s+на\s+(?:контракт|служб|сво(?!\p{L})|армию|войну|фронт|войск|військ|службу|війну))/u;
 /** What a signature line points to: a link, a handle, a bot, or a call to subscribe. */
 const POINTER = new RegExp(`${URL.source}|${HANDLE.source}|(?<!\\p{L})бот|${SUBSCRIBE.source}`, 'iu');
-/** A line that asks the reader to write or call someone is the post's own contact, never a footer. */
-const CONTACT = /(?<!\p{L})(?:пиш|напиш|звон|обращ|анкет|пишіть|звертай|телефонуй|write|call|apply|dm\b)/iu;
+/**
+ * A line that asks the reader to write or call someone, or to join a unit ("Долучайся до лав 80-ої
+ * бригади: https://…", "Приєднуйся на https://135bat.army"), is the post's own contact or call, never
+ * a footer; joining the channel or its community is ("Присоединяйтесь к нам в Telegram").
+ */
+const CONTACT =
+  /(?<!\p{L})(?:пиш|напиш|звон|обращ|анкет|пишіть|звертай|телефонуй|write|call|apply|dm\b|enlist|(?:долуч|доєдн|приєдн|присоедин|вступ)(?!\p{L}*\s+(?:до|к|в|у|на)\s+(?:нас|нам|наш|канал|телеграм|telegram|спільнот|сообществ)))/iu;
 /** A signature: this few words besides its pointers ("@tengrinews — главные новости", "Топор Live. Подписаться"). */
 const SIGNATURE_WORDS = 8;
 /** Footers sit in the last lines of a post. */
