@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../../../../tests/support/command-io.ts';
 import type { CommandIo } from '../main.ts';
+import { run as narratives } from './narratives.ts';
 import { run as replay } from './replay.ts';
 import { run as replayFailed } from './replay-failed.ts';
 import { run as retag } from './retag.ts';
@@ -13,20 +14,30 @@ async function call(command: Command, args: string[]): Promise<{ code: number; o
   return { code, out: capture.out(), err: capture.err() };
 }
 
-// Commands that rewrite or re-enqueue history: each case must stop before any connection is made.
-// Before, `cw retag --form 2026-01-01` retagged every post, and `cw replay-failed --dry-run`
-// replayed every failed batch.
-describe('commands that change indexed or queued data read their options strictly', () => {
+// Commands that rewrite or re-enqueue history, or run for minutes: each case must stop before any
+// connection is made or the encoder loads. Before, `cw retag --form 2026-01-01` retagged every post,
+// `cw replay-failed --dry-run` replayed every failed batch, `cw narratives train --help` trained
+// (rewriting the heads) and `cw narratives eval --bogus` scored the locked test split.
+describe('commands that change data or run long read their options strictly', () => {
   it('print the usage for --help', async () => {
     for (const [command, name] of [
       [retag, 'retag'],
       [replayFailed, 'replay-failed'],
       [replay, 'replay'],
+      [narratives, 'narratives'],
     ] as const) {
       const { code, out, err } = await call(command, ['--help']);
       expect(code, name).toBe(0);
       expect(out, name).toMatch(new RegExp(`^usage: pnpm -s cw ${name}\\b`));
       expect(err, name).toBe('');
+    }
+    for (const args of [
+      ['train', '--help'],
+      ['eval', '-h'],
+    ]) {
+      const { code, out } = await call(narratives, args);
+      expect(code, args.join(' ')).toBe(0);
+      expect(out).toMatch(/^usage: pnpm -s cw narratives train \| eval/);
     }
   });
 
@@ -44,6 +55,13 @@ describe('commands that change indexed or queued data read their options strictl
       [replay, ['posts.jsonl', '--speed=-1'], /^usage: pnpm -s cw replay/],
       [replay, ['a.jsonl', 'b.jsonl'], /^usage: pnpm -s cw replay/],
       [replay, ['--resume'], /^usage: pnpm -s cw replay/],
+      [narratives, ['eval', '--bogus'], /cw narratives: Unknown option '--bogus'/],
+      [narratives, ['train', '--split', 'train'], /^usage: pnpm -s cw narratives/],
+      [narratives, ['eval', '--split', 'dev'], /^usage: pnpm -s cw narratives/],
+      [narratives, ['eval', '--split'], /cw narratives: Option '--split <value>' argument missing/],
+      [narratives, ['retrain'], /^usage: pnpm -s cw narratives/],
+      [narratives, [], /^usage: pnpm -s cw narratives/],
+      [narratives, ['train', 'eval'], /^usage: pnpm -s cw narratives/],
     ];
     for (const [command, args, message] of cases) {
       const { code, out, err } = await call(command, args);
