@@ -39,7 +39,7 @@ export { ngramFeatures } from './classifier/features.ts';
 export { compileGate, type Gate } from './classifier/gate.ts';
 export type { HeadFile } from './classifier/head.ts';
 export {
-  evaluateLongPosts,
+  evaluateWholePosts,
   formatLongPosts,
   formatWholePosts,
   LONG_POST_SETS,

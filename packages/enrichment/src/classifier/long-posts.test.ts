@@ -5,7 +5,7 @@ import { PAIR_TAGGED_POST, realClassifiers } from '../../../../tests/support/cla
 import { DEFAULT_NARRATIVES_DIR } from '../index.ts';
 import { loadNarrativeDefinitions } from '../narrative-loader.ts';
 import { loadCorpus, splitOfSite } from './corpus.ts';
-import { evaluateLongPosts, formatLongPosts, loadLaterChannelPosts, loadLongPosts } from './long-posts.ts';
+import { evaluateWholePosts, formatLongPosts, loadLaterChannelPosts, loadLongPosts } from './long-posts.ts';
 import { pipelineTags } from './pipeline-tags.ts';
 import { paragraphPairs } from './runtime.ts';
 
@@ -28,7 +28,7 @@ describe('long real posts', () => {
   });
 
   it('counts every positive once as found or missed, and tags among the hard negatives', async () => {
-    const e = await evaluateLongPosts(long, definitions, undefined);
+    const e = await evaluateWholePosts(long, definitions, undefined);
     expect(e.items).toBe(long.length);
     expect(e.hardNegatives).toBe(long.filter((i) => i.kind === 'hard_negative').length);
     for (const { id } of definitions) {

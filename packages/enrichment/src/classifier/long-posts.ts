@@ -3,7 +3,8 @@
 // 1–4 sentences, chosen around the claim; a channel's post is longer and the claim can come late,
 // beyond the encoder's first 64 tokens. Never trained on. `dev` chose how long posts are read
 // (`longPosts` in a definition); `held-out`, gathered apart, is only scored: `cw narratives eval`
-// prints both and writes the held-out figures to evaluation.json.
+// prints both and writes the held-out figures to evaluation.json. The later posts of channels in
+// train (corpus/later) are scored the same way, whole, as the pipeline tags them.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NarrativeDefinition } from '../narrative-schema.ts';
@@ -39,7 +40,7 @@ export interface LongPostEvaluation {
   narratives: Record<string, { tp: number; fp: number; fn: number; hardNegativesTagged: number }>;
 }
 
-export async function evaluateLongPosts(
+export async function evaluateWholePosts(
   items: readonly CorpusItem[],
   definitions: readonly NarrativeDefinition[],
   classifier: NarrativeClassifier | undefined,

@@ -12,7 +12,7 @@ import {
   decorationStability,
   describeScreen,
   evaluateCorpus,
-  evaluateLongPosts,
+  evaluateWholePosts,
   evaluationRecord,
   formatCorpusEvaluation,
   formatDecorationStability,
@@ -137,14 +137,14 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     for (const set of LONG_POST_SETS) {
       const posts = loadLongPosts(set);
       if (posts.length === 0) continue;
-      const e = await evaluateLongPosts(posts, definitions, classifier);
+      const e = await evaluateWholePosts(posts, definitions, classifier);
       io.stdout.write(`${formatLongPosts(e, set).join('\n')}\n`);
       if (set === 'held-out') long = e;
     }
     // Later posts of channels in train, never trained on: the same on either split.
     const later = loadLaterChannelPosts();
     if (later.length > 0) {
-      const e = await evaluateLongPosts(later, definitions, classifier);
+      const e = await evaluateWholePosts(later, definitions, classifier);
       const channels = [...new Set(later.map((i) => i.site))].join(', ');
       io.stdout.write(
         `${formatWholePosts(e, `later posts of channels in train (${e.items} of ${channels}, ${e.hardNegatives} hard negatives)`).join('\n')}\n`,
