@@ -13,9 +13,10 @@
  * Names how the rules read a post, folded into the rules' tagger version: posts tagged before a
  * change here carry another version, so `cw retag` finds them even when no definition changed.
  * `gated`: a rule hit also needs its narrative's gate; `distinct`: each `require` list is met by a
- * different signal group (both in narrative-match.ts).
+ * different signal group (both in narrative-match.ts); `designations`: a model designation's letters
+ * ("РК-360МЦ") are no word (tokenise.ts, isDesignationLetters).
  */
-export const RULES_READING = 'without-decoration-2+gated-1+distinct-1';
+export const RULES_READING = 'without-decoration-2+gated-1+distinct-1+designations-1';
 
 const URL = /(?:https?:\/\/|www\.|\bt\.me\/)\S+/giu;
 /** A Telegram username: 4–32 of [A-Za-z0-9_] after an @ that does not sit inside a word or an address. */

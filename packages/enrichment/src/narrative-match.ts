@@ -4,7 +4,7 @@
 // position lists; then groups are scored and exclusions applied.
 import { classifierText, withoutDecoration } from './decoration.ts';
 import type { CompiledNarratives } from './narrative-compile.ts';
-import { type ScannedText, scan, TokenKind } from './tokenise.ts';
+import { isDesignationLetters, type ScannedText, scan, TokenKind } from './tokenise.ts';
 
 export interface NarrativeSignal {
   group: string;
@@ -122,11 +122,17 @@ function addMatch(
  * Then one-word terms take their atom's first non-negated position, and a phrase is searched only when
  * its last word occurred, from its words' position lists.
  */
-function matchTerms(compiled: CompiledNarratives, scanned: ScannedText): TermMatch[] {
-  const { tokens, kinds } = scanned;
+function matchTerms(compiled: CompiledNarratives, scanned: ScannedText, text: string): TermMatch[] {
+  const { tokens, kinds, starts, ends } = scanned;
   const atomPositions = new Map<number, number[]>();
   for (let i = 0; i < tokens.length; i++) {
-    const atoms = atomsOf(compiled, tokens[i] ?? '');
+    const token = tokens[i] ?? '';
+    if (
+      kinds[i] === TokenKind.word &&
+      isDesignationLetters(text, ends[i] as number, (ends[i] as number) - (starts[i] as number))
+    )
+      continue;
+    const atoms = atomsOf(compiled, token);
     for (let a = 0; a < atoms.length; a++) recordPosition(atomPositions, atoms[a] ?? 0, i);
     if (kinds[i] === TokenKind.number && compiled.numberAtom >= 0) {
       recordPosition(atomPositions, compiled.numberAtom, i);
@@ -327,7 +333,7 @@ function requiredInOneParagraph(
   if (paragraphs.length < 2) return true;
   const require = compiled.compiled[d]?.require ?? [];
   const met = (ranges: readonly [number, number][]): boolean => {
-    const counts = countGroups(compiled, matchTerms(compiled, tokensIn(scanned, ranges)));
+    const counts = countGroups(compiled, matchTerms(compiled, tokensIn(scanned, ranges), text));
     return coversDistinct(require, counts[d] ?? []);
   };
   const first = paragraphs[0] as [number, number];
@@ -378,7 +384,7 @@ export function scoreScanned(
   scanned: ScannedText,
   text: string,
 ): NarrativeVerdict[] {
-  const matches = matchTerms(compiled, scanned);
+  const matches = matchTerms(compiled, scanned, text);
   const ordered = inEvidenceOrder(compiled, matches);
   return judge(compiled, matches, scanned, text).map((judgement, d) => {
     const def = compiled.compiled[d];
@@ -430,7 +436,7 @@ function tagBare(
 ): NarrativeTags {
   const narratives: string[] = [];
   const narrativeEvidence: NarrativeEvidence[] = [];
-  const matches = matchTerms(compiled, scanned);
+  const matches = matchTerms(compiled, scanned, text);
   if (matches.length === 0) return { narratives, narrativeEvidence };
   let open: string[] | undefined;
   judge(compiled, matches, scanned, text).forEach((judgement, d) => {

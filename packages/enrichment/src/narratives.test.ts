@@ -79,6 +79,15 @@ describe('tagNarratives', () => {
     expect(tagNarratives(compiled, text).narratives).toEqual([]);
   });
 
+  it('reads the letters of a model designation ("РК-360МЦ") as no word, and "РК" alone as Kazakhstan', () => {
+    const launched = 'ВМС запустили ракету по буровой противника: дроны и ракеты для ударов шли через';
+    const designation = tagNarratives(compiled, `${launched} комплекс РК-360МЦ «Нептун».`);
+    const country = tagNarratives(compiled, `${launched} РК, 360 штук «Нептун».`);
+    expect(country.narratives).toContain('kazakhstan_blame');
+    expect(designation.narratives).not.toContain('kazakhstan_blame');
+    expect(JSON.stringify(designation.narrativeEvidence)).not.toContain('"РК"');
+  });
+
   it('tags nothing in an unrelated post and returns no evidence', () => {
     expect(tagNarratives(compiled, 'Завтра в Алматы снег, будьте осторожны на дорогах')).toEqual({
       narratives: [],

@@ -99,6 +99,22 @@ function pushToken(out: ScannedText, token: string, kind: TokenKind, start: numb
   out.ends.push(end);
 }
 
+/** Longest word read as a model designation's letters when a hyphen and a digit follow it. */
+const DESIGNATION_LETTERS = 3;
+
+/**
+ * Whether the word ending at `end` (`length` units long) is the letters of a model designation such as
+ * "РК-360МЦ", "Су-27" or "Т-72": a short word, a hyphen, a digit. Such letters are no word: "РК" there is
+ * a missile complex, not the Republic of Kazakhstan.
+ */
+export function isDesignationLetters(text: string, end: number, length: number): boolean {
+  if (length > DESIGNATION_LETTERS) return false;
+  const hyphen = text.charCodeAt(end);
+  return (
+    (hyphen === 0x2d || hyphen === 0x2010 || hyphen === 0x2011) && CLASS[text.charCodeAt(end + 1)] === C_DIGIT
+  );
+}
+
 /** Scans a text into normalised tokens. With `features`, links, mentions and phones become feature tokens. */
 export function scan(text: string): ScannedText {
   const out: ScannedText = { tokens: [], kinds: [], starts: [], ends: [] };

@@ -14,7 +14,10 @@ function regexGate(defs: readonly NarrativeDefinition[]): (text: string) => stri
   const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const pattern = (term: string) => {
     const body = escaped(term.replace(/\*$/, '').toLowerCase()).replace(/ +/g, '\\s+');
-    return term.endsWith('*') ? body : `${body}(?![\\p{L}\\p{N}])`;
+    if (term.endsWith('*')) return body;
+    // A short last word followed by a hyphen and a digit is a model designation's letters ("РК-360").
+    const short = (term.split(/ +/).at(-1) ?? '').length <= 3;
+    return `${body}(?![\\p{L}\\p{N}]${short ? '|[-\\u2010\\u2011]\\p{Nd}' : ''})`;
   };
   const own = defs.flatMap((d) => {
     if (!d.gate) return [];
@@ -49,6 +52,13 @@ describe('candidate gate', () => {
     expect(gate.match('Погода на выходные: солнечно, +25')).toEqual([]);
   });
 
+  it('reads the letters of a model designation as no word', () => {
+    expect(gate.match('Ракетный комплекс РК-360МЦ «Нептун» ударил по буровой в России')).not.toContain(
+      'kazakhstan_blame',
+    );
+    expect(gate.match('Ракеты для России везут через РК')).toContain('kazakhstan_blame');
+  });
+
   it('matches whole words for plain terms and word starts for stems', () => {
     expect(gate.match('армия')).toContain('mercenary_recruitment');
     expect(gate.match('сувора')).toEqual([]); // "сво" is a whole word only
@@ -75,6 +85,10 @@ describe('candidate gate', () => {
       'южн сосед казах',
       'рк-армия',
       'РК война',
+      'РК-360МЦ «Нептун» война',
+      'через РК-360 война',
+      'через РК‑3 война',
+      'РК- 360 война',
       'ркх война',
       '«Казахстан» — армия!',
       'нур-султан war',

@@ -3,6 +3,7 @@
 // through are encoded, which keeps the encoder's cost to the share of posts that could carry a
 // narrative. It must almost never miss a positive (its recall on the corpus is reported by train).
 import type { NarrativeDefinition } from '../narrative-schema.ts';
+import { isDesignationLetters } from '../tokenise.ts';
 
 /**
  * Every gate set's terms in one trie over word starts, each term marked with the bit of its set: what
@@ -69,15 +70,22 @@ function compileTrie(
     let bits = 0;
     let node: TrieNode | undefined = root;
     let i = from;
+    // Where the term's last word starts: its letters may be a designation's (isDesignationLetters).
+    let word = from;
     while (node) {
       bits |= node.prefix;
-      if (node.word !== 0 && (i >= text.length || !isWordAt(text, i))) bits |= node.word;
+      if (
+        node.word !== 0 &&
+        (i >= text.length || (!isWordAt(text, i) && !isDesignationLetters(text, i, i - word)))
+      )
+        bits |= node.word;
       if (i >= text.length) break;
       const c = text.charCodeAt(i);
       if (node.space && WHITESPACE.has(c)) {
         // `\s+`: no term has whitespace right after a space, so the run is taken whole.
         node = node.space;
         while (i < text.length && WHITESPACE.has(text.charCodeAt(i))) i++;
+        word = i;
         continue;
       }
       node = node.next.get(c);
