@@ -2,6 +2,7 @@ import { esAuth, serverUrls } from '@cw/config';
 import { createEsClient, createSnapshot, ensureRepository, listSnapshots, restoreSnapshot } from '@cw/es';
 import { type CliConfig, cliConfig } from '../config.ts';
 import type { CommandIo } from '../main.ts';
+import { parseCommand } from '../parse-command.ts';
 
 const USAGE = `usage: pnpm -s cw snapshot create [name] | restore <name> | list
   create   snapshot every index of CW_INDEX_PREFIX (posts, versions, rejects, alerts, deliveries)
@@ -20,10 +21,25 @@ const defaultName = (prefix: string, now: Date) =>
   `${prefix}-${now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-').toLowerCase()}`;
 
 export async function run(args: string[], io: CommandIo): Promise<number> {
-  const [action, name] = args;
-  if (!action || !['create', 'restore', 'list'].includes(action) || (action === 'restore' && !name)) {
+  // Strict: `cw snapshot create --force` used to create a snapshot named "--force".
+  const parsed = parseCommand(
+    'snapshot',
+    USAGE,
+    args,
+    { allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } },
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const [action, name, ...extra] = parsed.positionals;
+  if (
+    !action ||
+    !['create', 'restore', 'list'].includes(action) ||
+    (action === 'restore' && !name) ||
+    (action === 'list' && name) ||
+    extra.length > 0
+  ) {
     io.stderr.write(USAGE);
-    return action === '--help' || action === '-h' ? 0 : 2;
+    return 2;
   }
   const config = cliConfig();
   const es = createEsClient(serverUrls(config).esUrl, { ...esAuth(config), requestTimeoutMs: 600_000 });

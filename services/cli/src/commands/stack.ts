@@ -3,6 +3,7 @@ import { classifierReadiness, DEFAULT_NARRATIVES_DIR } from '@cw/enrichment';
 import { type ServerState, stackDown, stackStatus, stackUp } from '@cw/stack';
 import { cliConfig, stackOptions } from '../config.ts';
 import type { CommandIo } from '../main.ts';
+import { parseCommand } from '../parse-command.ts';
 
 const USAGE = `usage: pnpm -s cw stack up [--es-nodes N] | down | status
   --es-nodes N   a local Elasticsearch cluster of N nodes on CW_ES_PORT… (transport +100), one data
@@ -10,10 +11,9 @@ const USAGE = `usage: pnpm -s cw stack up [--es-nodes N] | down | status
 `;
 
 /** \`--es-nodes N\` wins over CW_ES_NODES; undefined when absent, NaN when malformed. */
-function esNodesFlag(args: string[]): number | undefined {
-  const at = args.indexOf('--es-nodes');
-  if (at < 0) return undefined;
-  const n = Number(args[at + 1]);
+function esNodesFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
   return Number.isInteger(n) && n >= 1 && n <= 9 ? n : Number.NaN;
 }
 
@@ -56,9 +56,24 @@ function nodeLines(s: ServerState): string[] {
 }
 
 export async function run(args: string[], io: CommandIo): Promise<number> {
-  const [action] = args;
+  const parsed = parseCommand(
+    'stack',
+    USAGE,
+    args,
+    {
+      allowPositionals: true,
+      options: { 'es-nodes': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    },
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const [action, ...extra] = parsed.positionals;
+  if (extra.length > 0) {
+    io.stderr.write(`cw stack: unexpected argument '${extra[0]}'\n${USAGE}`);
+    return 2;
+  }
   const config = cliConfig();
-  const nodesFlag = esNodesFlag(args);
+  const nodesFlag = esNodesFlag(parsed.values['es-nodes']);
   if (Number.isNaN(nodesFlag)) {
     io.stderr.write(`--es-nodes: expected a number of nodes from 1 to 9\n${USAGE}`);
     return 2;

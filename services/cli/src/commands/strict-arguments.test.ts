@@ -5,6 +5,8 @@ import { run as narratives } from './narratives.ts';
 import { run as replay } from './replay.ts';
 import { run as replayFailed } from './replay-failed.ts';
 import { run as retag } from './retag.ts';
+import { run as snapshot } from './snapshot.ts';
+import { run as stack } from './stack.ts';
 
 type Command = (args: string[], io: CommandIo) => Promise<number>;
 
@@ -18,13 +20,15 @@ async function call(command: Command, args: string[]): Promise<{ code: number; o
 // connection is made or the encoder loads. Before, `cw retag --form 2026-01-01` retagged every post,
 // `cw replay-failed --dry-run` replayed every failed batch, `cw narratives train --help` trained
 // (rewriting the heads) and `cw narratives eval --bogus` scored the locked test split.
-describe('commands that change data or run long read their options strictly', () => {
+describe('commands that change data, run long or start servers read their options strictly', () => {
   it('print the usage for --help', async () => {
     for (const [command, name] of [
       [retag, 'retag'],
       [replayFailed, 'replay-failed'],
       [replay, 'replay'],
       [narratives, 'narratives'],
+      [snapshot, 'snapshot'],
+      [stack, 'stack'],
     ] as const) {
       const { code, out, err } = await call(command, ['--help']);
       expect(code, name).toBe(0);
@@ -62,6 +66,15 @@ describe('commands that change data or run long read their options strictly', ()
       [narratives, ['retrain'], /^usage: pnpm -s cw narratives/],
       [narratives, [], /^usage: pnpm -s cw narratives/],
       [narratives, ['train', 'eval'], /^usage: pnpm -s cw narratives/],
+      // `cw snapshot create --force` created a snapshot named "--force"; `restore <name> --all` restored.
+      [snapshot, ['create', '--force'], /cw snapshot: Unknown option '--force'/],
+      [snapshot, ['restore', 'cw-20261202', '--all'], /cw snapshot: Unknown option '--all'/],
+      [snapshot, ['restore'], /^usage: pnpm -s cw snapshot/],
+      [snapshot, ['list', 'extra'], /^usage: pnpm -s cw snapshot/],
+      [snapshot, ['create', 'a', 'b'], /^usage: pnpm -s cw snapshot/],
+      [stack, ['up', '--es-node', '3'], /cw stack: Unknown option '--es-node'/],
+      [stack, ['down', 'now'], /cw stack: unexpected argument 'now'/],
+      [stack, ['up', '--es-nodes', 'ten'], /--es-nodes: expected a number of nodes from 1 to 9/],
     ];
     for (const [command, args, message] of cases) {
       const { code, out, err } = await call(command, args);
