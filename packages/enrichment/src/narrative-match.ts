@@ -127,6 +127,7 @@ function matchTerms(compiled: CompiledNarratives, scanned: ScannedText, text: st
   const atomPositions = new Map<number, number[]>();
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] ?? '';
+    // A model designation's letters ("РК" of "РК-360МЦ") match no term.
     if (
       kinds[i] === TokenKind.word &&
       isDesignationLetters(text, ends[i] as number, (ends[i] as number) - (starts[i] as number))
