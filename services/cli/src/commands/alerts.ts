@@ -56,7 +56,6 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
         at: { type: 'string' },
         date: { type: 'string' },
         'no-deliver': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
       },
     },
     io,

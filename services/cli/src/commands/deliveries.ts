@@ -40,7 +40,6 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
         state: { type: 'string' },
         limit: { type: 'string' },
         failed: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
       },
     },
     io,

@@ -26,7 +26,6 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
         out: { type: 'string' },
         tz: { type: 'string' },
         deliver: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
       },
     },
     io,

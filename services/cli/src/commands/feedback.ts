@@ -75,7 +75,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     args,
     {
       allowPositionals: true,
-      options: { out: { type: 'string' }, since: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { out: { type: 'string' }, since: { type: 'string' } },
     },
     io,
   );

@@ -41,7 +41,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     'narratives',
     USAGE,
     args,
-    { allowPositionals: true, options: { split: { type: 'string' }, help: { type: 'boolean', short: 'h' } } },
+    { allowPositionals: true, options: { split: { type: 'string' } } },
     io,
   );
   if (typeof parsed === 'number') return parsed;

@@ -12,13 +12,7 @@ const USAGE = `usage: pnpm -s cw replay-failed
 /** Put batches that exhausted their retries back on the posts queue, with a fresh set of attempts. */
 export async function run(args: string[], io: CommandIo): Promise<number> {
   // It takes no option: one it does not know (a hoped-for --dry-run) must not replay everything.
-  const parsed = parseCommand(
-    'replay-failed',
-    USAGE,
-    args,
-    { options: { help: { type: 'boolean', short: 'h' } } },
-    io,
-  );
+  const parsed = parseCommand('replay-failed', USAGE, args, { options: {} }, io);
   if (typeof parsed === 'number') return parsed;
   const config = cliConfig();
   const connection = createRedis(serverUrls(config).redisUrl, 'client');

@@ -19,7 +19,6 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       options: {
         speed: { type: 'string' },
         resume: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
       },
     },
     io,

@@ -22,7 +22,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     'retag',
     USAGE,
     args,
-    { options: { from: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } } },
+    { options: { from: { type: 'string' }, to: { type: 'string' } } },
     io,
   );
   if (typeof parsed === 'number') return parsed;

@@ -20,7 +20,6 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       options: {
         'dry-run': { type: 'boolean' },
         at: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
       },
     },
     io,

@@ -22,13 +22,7 @@ const defaultName = (prefix: string, now: Date) =>
 
 export async function run(args: string[], io: CommandIo): Promise<number> {
   // Strict: `cw snapshot create --force` used to create a snapshot named "--force".
-  const parsed = parseCommand(
-    'snapshot',
-    USAGE,
-    args,
-    { allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } },
-    io,
-  );
+  const parsed = parseCommand('snapshot', USAGE, args, { allowPositionals: true, options: {} }, io);
   if (typeof parsed === 'number') return parsed;
   const [action, name, ...extra] = parsed.positionals;
   if (

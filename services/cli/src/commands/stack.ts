@@ -62,7 +62,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     args,
     {
       allowPositionals: true,
-      options: { 'es-nodes': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { 'es-nodes': { type: 'string' } },
     },
     io,
   );
