@@ -9,7 +9,7 @@ import {
   readFileSync,
   realpathSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createEsClient } from '@cw/es';
 import type { StackPaths } from './paths.ts';
 import { findOnPath, run, runningPid, sleep } from './processes.ts';
@@ -211,8 +211,10 @@ async function launchNode(
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
     await ensureUser(report);
-    // The server writes its keystore, data, logs and snapshots; it must own them. Parents stay root-owned.
-    for (const dir of [home, paths.esRoot]) {
+    // The server writes its keystore, data, logs and snapshots; it must own them. Parents stay
+    // root-owned. Only this node's folder: another node's data, which its server rewrites as it runs,
+    // made a recursive chown of them all fail when a file went away mid-walk.
+    for (const dir of [home, dirname(paths.esData(options.port)), paths.esRepo]) {
       const chown = await run('chown', ['-R', `${ES_USER}:${ES_USER}`, dir]);
       if (chown.code !== 0) throw new Error(`chown ${dir} failed: ${chown.stderr}`);
     }
